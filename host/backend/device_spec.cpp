@@ -1,0 +1,40 @@
+#include <fmt/format.h>
+
+#include "backend/backend.hpp"
+#include "common/error.hpp"
+#include "common/hex.hpp"
+
+namespace hashflop {
+
+DeviceSpec DeviceSpec::parse(std::string_view text) {
+  if (text == "auto") return {Kind::automatic, 0};
+  if (text == "cpu") return {Kind::cpu, 0};
+  if (text == "cuda") return {Kind::cuda, 0};
+  if (text.starts_with("cuda:") && text.size() > 5) {
+    const uint64_t index = parse_unsigned(text.substr(5), "device");
+    if (index > 1024) throw UsageError(fmt::format("device '{}': index out of range", text));
+    return {Kind::cuda, static_cast<int>(index)};
+  }
+  throw UsageError(fmt::format("unknown device '{}' (use auto, cpu or cuda:N)", text));
+}
+
+std::string DeviceSpec::str() const {
+  switch (kind) {
+    case Kind::automatic: return "auto";
+    case Kind::cpu: return "cpu";
+    case Kind::cuda: return fmt::format("cuda:{}", index);
+  }
+  return "?";
+}
+
+std::unique_ptr<Backend> open_backend(const DeviceSpec& spec) {
+  switch (spec.kind) {
+    case DeviceSpec::Kind::cpu: return make_cpu_backend();
+    case DeviceSpec::Kind::cuda: return make_cuda_backend(spec.index);
+    case DeviceSpec::Kind::automatic:
+      return cuda_unavailable_reason() ? make_cpu_backend() : make_cuda_backend(0);
+  }
+  throw UsageError("unknown device kind");
+}
+
+}  // namespace hashflop

@@ -1,0 +1,73 @@
+#include "cpu/cpu_info.hpp"
+
+#include <cpuid.h>
+
+#include <cstring>
+#include <thread>
+
+namespace hashflop::cpu {
+namespace {
+
+uint64_t xgetbv0() {
+  uint32_t eax = 0, edx = 0;
+  __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+  return (uint64_t{edx} << 32) | eax;
+}
+
+std::string brand_string() {
+  unsigned max_ext = __get_cpuid_max(0x80000000u, nullptr);
+  if (max_ext < 0x80000004u) return "unknown x86-64 CPU";
+  char brand[49] = {};
+  for (unsigned i = 0; i < 3; ++i) {
+    unsigned regs[4] = {};
+    __get_cpuid(0x80000002u + i, &regs[0], &regs[1], &regs[2], &regs[3]);
+    std::memcpy(brand + 16 * i, regs, sizeof regs);
+  }
+  std::string s(brand);
+  const auto first = s.find_first_not_of(' ');
+  const auto last = s.find_last_not_of(' ');
+  return first == std::string::npos ? "unknown x86-64 CPU" : s.substr(first, last - first + 1);
+}
+
+CpuInfo detect() {
+  CpuInfo info;
+  info.model = brand_string();
+  info.logical_cores = std::max(1u, std::thread::hardware_concurrency());
+
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return info;
+  const bool osxsave = (c & bit_OSXSAVE) != 0;
+  const uint64_t xcr0 = osxsave ? xgetbv0() : 0;
+  const bool os_avx = (xcr0 & 0x6) == 0x6;      // XMM and YMM state
+  const bool os_avx512 = (xcr0 & 0xe6) == 0xe6;  // plus opmask and ZMM state
+  info.features.sse41 = (c & bit_SSE4_1) != 0;
+  const bool avx = os_avx && (c & bit_AVX) != 0;
+
+  if (__get_cpuid_max(0, nullptr) >= 7) {
+    __cpuid_count(7, 0, a, b, c, d);
+    info.features.avx2 = avx && (b & bit_AVX2) != 0;
+    info.features.avx512f = os_avx512 && (b & bit_AVX512F) != 0;
+    info.features.avx512vl = os_avx512 && (b & bit_AVX512VL) != 0;
+    info.features.sha = (b & bit_SHA) != 0;
+  }
+  return info;
+}
+
+}  // namespace
+
+std::vector<std::string> CpuInfo::feature_names() const {
+  std::vector<std::string> names;
+  if (features.sse41) names.emplace_back("sse4.1");
+  if (features.avx2) names.emplace_back("avx2");
+  if (features.avx512f) names.emplace_back("avx512f");
+  if (features.avx512vl) names.emplace_back("avx512vl");
+  if (features.sha) names.emplace_back("sha");
+  return names;
+}
+
+const CpuInfo& cpu_info() {
+  static const CpuInfo info = detect();
+  return info;
+}
+
+}  // namespace hashflop::cpu

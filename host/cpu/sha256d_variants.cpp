@@ -1,0 +1,61 @@
+#include "cpu/sha256d_variants.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+
+namespace hashflop::cpu {
+namespace {
+
+// Ordered slowest to fastest as measured by bench/sha256d_cpu_bench on an AMD EPYC (Zen 4);
+// "best" is the last one the CPU supports.
+constexpr std::array variants{
+    Sha256dVariant{"scalar", "one nonce at a time, portable C++", 1,
+                   [](const CpuFeatures&) { return true; }, "nothing", search_scalar},
+    Sha256dVariant{"avx2", "8 nonces per 256-bit vector", 8,
+                   [](const CpuFeatures& f) { return f.avx2; }, "AVX2", search_avx2},
+    Sha256dVariant{"shani", "x86 SHA extensions, 4 nonces interleaved", 4,
+                   [](const CpuFeatures& f) { return f.sha && f.avx2; }, "SHA-NI and AVX2",
+                   search_shani},
+    Sha256dVariant{"avx512", "16 nonces per 512-bit vector", 16,
+                   [](const CpuFeatures& f) { return f.avx512f && f.avx512vl; },
+                   "AVX-512F and AVX-512VL", search_avx512},
+};
+
+}  // namespace
+
+std::span<const Sha256dVariant> sha256d_variants() { return variants; }
+
+const Sha256dVariant& sha256d_variant(std::string_view name, const CpuFeatures& features) {
+  for (const auto& v : variants) {
+    if (v.name != name) continue;
+    if (!v.supported(features)) {
+      throw DeviceError(
+          fmt::format("variant '{}' needs {}, which this CPU lacks", name, v.requires_text));
+    }
+    return v;
+  }
+  throw UsageError(
+      fmt::format("unknown variant '{}' (known: {})", name, sha256d_variant_names()));
+}
+
+const Sha256dVariant& best_sha256d_variant(const CpuFeatures& features) {
+  const Sha256dVariant* best = &variants.front();
+  for (const auto& v : variants) {
+    if (v.supported(features)) best = &v;
+  }
+  return *best;
+}
+
+std::string sha256d_variant_names() {
+  std::string names;
+  for (const auto& v : variants) {
+    if (!names.empty()) names += ", ";
+    names += v.name;
+  }
+  return names;
+}
+
+}  // namespace hashflop::cpu
