@@ -14,7 +14,7 @@ BlockHeader BlockHeader::parse_hex(std::string_view text) {
   if (text.size() != 2 * size) {
     throw UsageError(fmt::format(
         "header: expected {} hex digits ({} bytes), got {} digits{}", 2 * size, size, text.size(),
-        text.size() % 2 == 0 ? fmt::format(" ({} bytes)", text.size() / 2) : std::string{}));
+        text.size() % 2 == 0 ? fmt::format(" ({} bytes)", text.size() / 2) : ", an odd number"));
   }
   const auto bytes = hashflop::parse_hex(text, "header");
   std::array<unsigned char, size> out{};

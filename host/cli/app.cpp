@@ -8,6 +8,17 @@
 
 namespace hashflop::cli {
 
+namespace {
+
+bool is_command(CLI::App& app, std::string_view name) {
+  for (const auto* sub : app.get_subcommands({})) {
+    if (sub->get_name() == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 int run(int argc, char** argv) {
   CLI::App app{
       "hashflop: double-SHA-256 hashes per joule against GEMM FLOPs per joule, on one device.\n"
@@ -21,6 +32,9 @@ int run(int argc, char** argv) {
   add_mine_command(app, outcome);
 
   try {
+    if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
+      throw UsageError(fmt::format("unknown command '{}' (commands: devices, verify, mine)", argv[1]));
+    }
     app.parse(argc, argv);
     return outcome.exit_code;
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,129 @@
+// Runs the real binary: exit codes and messages are part of the interface.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "mine/known_headers.hpp"
+
+namespace {
+
+struct Run {
+  int exit_code;
+  std::string out;  // stdout and stderr together
+};
+
+Run run(const std::string& args) {
+  const std::string cmd = std::string(HASHFLOP_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return {-1, "popen failed"};
+  std::string out;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+}
+
+std::string genesis() { return std::string(hashflop::known_headers()[0].header_hex); }
+
+void expect_usage_error(const std::string& args, const std::string& fragment) {
+  const auto r = run(args);
+  EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
+  EXPECT_NE(r.out.find(fragment), std::string::npos) << args << "\n" << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << "one-line error expected:\n"
+                                                             << r.out;
+}
+
+}  // namespace
+
+TEST(Cli, MineFindsTheGenesisNonceAsJson) {
+  const auto r = run("mine --device cpu --json --header " + genesis() +
+                     " --start 2083236000 --count 2000");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"device", "variant", "start", "count", "nonces_tried", "seconds",
+                          "hashes_per_second", "target", "found"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["nonces_tried"], 2000);
+  ASSERT_EQ(j["found"].size(), 1u);
+  EXPECT_EQ(j["found"][0]["nonce"], 2083236893u);
+  EXPECT_EQ(j["found"][0]["hash"],
+            "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+  EXPECT_EQ(j["target"], "00000000ffff0000000000000000000000000000000000000000000000000000");
+}
+
+TEST(Cli, MineAcceptsBitsTargetAndDifficulty) {
+  const std::string base = "mine --device cpu --json --header " + genesis() + " --start 0 --count 64 ";
+  auto count_found = [&](const std::string& extra) {
+    const auto r = run(base + extra);
+    EXPECT_EQ(r.exit_code, 0) << extra << r.out;
+    return nlohmann::json::parse(r.out)["found"].size();
+  };
+  EXPECT_EQ(count_found("--target ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"), 64u);
+  EXPECT_EQ(count_found("--bits 207fffff") + 0, count_found("--difficulty 4.6565423739069247e-10"));
+  EXPECT_EQ(count_found("--difficulty 1"), 0u);
+}
+
+TEST(Cli, VerifyPassesOnTheCpu) {
+  const auto r = run("verify --device cpu");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("PASS"), std::string::npos);
+  EXPECT_EQ(r.out.find("FAIL"), std::string::npos) << r.out;
+}
+
+TEST(Cli, DevicesListsTheCpuAndExplainsMissingGpus) {
+  const auto r = run("devices --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_GE(j["devices"].size(), 1u);
+  EXPECT_EQ(j["devices"][0]["id"], "cpu");
+  if (j["devices"].size() == 1) {
+    EXPECT_GE(j["cuda_unavailable"].size(), 1u);
+  }
+}
+
+TEST(Cli, RejectsMalformedHeaders) {
+  const auto g = genesis();
+  expect_usage_error("mine --header " + g.substr(1), "odd");
+  expect_usage_error("mine --header " + g.substr(0, 158), "79 bytes");
+  expect_usage_error("mine --header " + g + "00", "81 bytes");
+  expect_usage_error("mine --header " + g.substr(0, 159) + "z", "not a hex digit");
+}
+
+TEST(Cli, RejectsBadRanges) {
+  const auto g = genesis();
+  expect_usage_error("mine --header " + g + " --count 0", "at least 1");
+  expect_usage_error("mine --header " + g + " --start 4294967295 --count 2", "past the last nonce");
+  expect_usage_error("mine --header " + g + " --start 4294967296", "past the last nonce");
+  expect_usage_error("mine --header " + g + " --count -5", "not an unsigned integer");
+}
+
+TEST(Cli, RejectsBadTargets) {
+  const auto g = genesis();
+  expect_usage_error("mine --header " + g + " --bits 1d80ffff", "sign bit");
+  expect_usage_error("mine --header " + g + " --bits ff123456", "overflows");
+  expect_usage_error("mine --header " + g + " --bits 1d000000", "zero");
+  expect_usage_error("mine --header " + g + " --difficulty 0", "positive");
+  expect_usage_error("mine --header " + g + " --bits 1d00ffff --difficulty 2", "excludes");
+}
+
+TEST(Cli, RejectsUnknownVariantsAndDevices) {
+  const auto g = genesis();
+  expect_usage_error("mine --header " + g + " --device cpu --variant turbo", "unknown variant");
+  expect_usage_error("mine --header " + g + " --device tpu:0", "unknown device");
+  expect_usage_error("verify --device gpu", "unknown device");
+  expect_usage_error("frobnicate", "frobnicate");
+}
+
+TEST(Cli, ReportsAMissingGpuAsADeviceFailure) {
+  const auto r = run("mine --device cuda:7 --header " + genesis() + " --count 10");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("cuda:7"), std::string::npos) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+}
