@@ -30,10 +30,11 @@ int run(int argc, char** argv) {
   add_devices_command(app, outcome);
   add_verify_command(app, outcome);
   add_mine_command(app, outcome);
+  add_gemm_command(app, outcome);
 
   try {
     if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
-      throw UsageError(fmt::format("unknown command '{}' (commands: devices, verify, mine)", argv[1]));
+      throw UsageError(fmt::format("unknown command '{}' (commands: devices, verify, mine, gemm)", argv[1]));
     }
     app.parse(argc, argv);
     return outcome.exit_code;

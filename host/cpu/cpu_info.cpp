@@ -1,6 +1,7 @@
 #include "cpu/cpu_info.hpp"
 
 #include <cpuid.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <thread>
@@ -29,6 +30,40 @@ std::string brand_string() {
   return first == std::string::npos ? "unknown x86-64 CPU" : s.substr(first, last - first + 1);
 }
 
+// Walks the deterministic cache parameters leaf: 4 on Intel, 0x8000001D on AMD (same layout).
+// sysconf is only a fallback: glibc reports the whole package's L3 on some AMD parts, which is
+// not what one core's blocking may assume.
+CacheSizes detect_caches() {
+  CacheSizes sizes;
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  unsigned leaf = 0;
+  if (__get_cpuid_max(0x80000000u, nullptr) >= 0x8000001Du) {
+    __cpuid(0x80000001u, a, b, c, d);
+    if ((c & (1u << 22)) != 0) leaf = 0x8000001Du;  // TopologyExtensions
+  }
+  if (leaf == 0 && __get_cpuid_max(0, nullptr) >= 4) leaf = 4;
+  for (unsigned sub = 0; leaf != 0 && sub < 16; ++sub) {
+    __cpuid_count(leaf, sub, a, b, c, d);
+    const unsigned type = a & 0x1f;  // 0: no more caches; 1: data; 2: instruction; 3: unified
+    if (type == 0) break;
+    if (type == 2) continue;
+    const unsigned level = (a >> 5) & 0x7;
+    const size_t bytes = size_t{((b >> 22) & 0x3ff) + 1} * (((b >> 12) & 0x3ff) + 1) *
+                         ((b & 0xfff) + 1) * (size_t{c} + 1);
+    if (level == 1) sizes.l1d = bytes;
+    if (level == 2) sizes.l2 = bytes;
+    if (level == 3) sizes.l3 = bytes;
+  }
+  const auto sys = [](int name) {
+    const long v = sysconf(name);
+    return v > 0 ? static_cast<size_t>(v) : size_t{0};
+  };
+  if (sizes.l1d == 0) sizes.l1d = sys(_SC_LEVEL1_DCACHE_SIZE);
+  if (sizes.l2 == 0) sizes.l2 = sys(_SC_LEVEL2_CACHE_SIZE);
+  if (sizes.l3 == 0) sizes.l3 = sys(_SC_LEVEL3_CACHE_SIZE);
+  return sizes;
+}
+
 CpuInfo detect() {
   CpuInfo info;
   info.model = brand_string();
@@ -42,12 +77,16 @@ CpuInfo detect() {
   const bool os_avx512 = (xcr0 & 0xe6) == 0xe6;  // plus opmask and ZMM state
   info.features.sse41 = (c & bit_SSE4_1) != 0;
   const bool avx = os_avx && (c & bit_AVX) != 0;
+  info.features.fma = avx && (c & bit_FMA) != 0;
+  info.caches = detect_caches();
 
   if (__get_cpuid_max(0, nullptr) >= 7) {
     __cpuid_count(7, 0, a, b, c, d);
     info.features.avx2 = avx && (b & bit_AVX2) != 0;
     info.features.avx512f = os_avx512 && (b & bit_AVX512F) != 0;
     info.features.avx512vl = os_avx512 && (b & bit_AVX512VL) != 0;
+    info.features.avx512bw = os_avx512 && (b & bit_AVX512BW) != 0;
+    info.features.avx512dq = os_avx512 && (b & bit_AVX512DQ) != 0;
     info.features.sha = (b & bit_SHA) != 0;
   }
   return info;
@@ -59,8 +98,11 @@ std::vector<std::string> CpuInfo::feature_names() const {
   std::vector<std::string> names;
   if (features.sse41) names.emplace_back("sse4.1");
   if (features.avx2) names.emplace_back("avx2");
+  if (features.fma) names.emplace_back("fma");
   if (features.avx512f) names.emplace_back("avx512f");
   if (features.avx512vl) names.emplace_back("avx512vl");
+  if (features.avx512bw) names.emplace_back("avx512bw");
+  if (features.avx512dq) names.emplace_back("avx512dq");
   if (features.sha) names.emplace_back("sha");
   return names;
 }

@@ -1,0 +1,75 @@
+// One benchmark per CPU GEMM variant (ours and OpenBLAS side by side) at 1024^3 and 2048^3, on
+// one thread and on all cores. items_per_second = FLOP/s (2 m n k per product). Operands rotate
+// through sets larger than L3 (see gemm_runner), so cached repeats cannot inflate the rate.
+// Run OpenBLAS on its own kernel choice:
+//   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ./build/dev/hashflop_bench --benchmark_filter=gemm
+#include <benchmark/benchmark.h>
+
+#include <fmt/format.h>
+
+#include "cpu/cpu_info.hpp"
+#include "gemm/gemm_reference.hpp"
+#include "gemm/gemm_variants.hpp"
+
+namespace hashflop::gemm {
+namespace {
+
+void bench_gemm(benchmark::State& state, const GemmVariant* variant, int64_t size,
+                unsigned threads) {
+  if (auto why = variant->unavailable(Dtype::fp32); !why.empty()) {
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  const GemmShape shape{size, size, size};
+  const auto elems = static_cast<size_t>(size * size);
+  const uint64_t l3 = std::max<uint64_t>(cpu::cpu_info().caches.l3, 32u << 20);
+  const auto sets = static_cast<size_t>(std::max<uint64_t>(2, l3 * 3 / 2 / (12 * elems) + 1));
+  std::vector<std::vector<float>> storage;
+  std::vector<HostOperands> views;
+  storage.reserve(3 * sets);  // the references below must survive later emplace_backs
+  for (size_t s = 0; s < sets; ++s) {
+    auto& a = storage.emplace_back(elems);
+    auto& b = storage.emplace_back(elems);
+    auto& c = storage.emplace_back(elems, 0.0f);
+    fill_random(a, 2 * s + 1);
+    fill_random(b, 2 * s + 2);
+    views.push_back({a.data(), b.data(), c.data()});
+  }
+  auto exec = variant->prepare({shape, Dtype::fp32, 1.0f, 0.0f, threads});
+  exec->bind(views);
+  exec->run(0);  // warm-up: threads, page faults, OpenBLAS's buffers
+  exec->synchronize();
+  size_t next = 1;
+  for (auto _ : state) {
+    exec->run(next);
+    exec->synchronize();
+    next = (next + 1) % sets;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) *
+                          static_cast<int64_t>(shape.flops()));
+  state.counters["threads"] = threads;
+  state.SetLabel(exec->settings());
+}
+
+const bool registered = [] {
+  const unsigned all = cpu::cpu_info().logical_cores;
+  for (const auto& v : gemm_variants()) {
+    if (v.device != DeviceKind::cpu) continue;
+    for (int64_t size : {1024, 2048}) {
+      for (unsigned threads : {1u, all}) {
+        if (threads == all && all == 1) continue;
+        benchmark::RegisterBenchmark(
+            fmt::format("gemm/cpu/{}/fp32/{}x{}x{}/threads:{}", v.name, size, size, size, threads)
+                .c_str(),
+            bench_gemm, &v, size, threads)
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime()
+            ->MinTime(1.0);
+      }
+    }
+  }
+  return true;
+}();
+
+}  // namespace
+}  // namespace hashflop::gemm

@@ -1,0 +1,104 @@
+#include "gemm/gemm_variants.hpp"
+
+#include <array>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cpu/cpu_info.hpp"
+#include "gemm/cpu_gemm.hpp"
+
+namespace hashflop::gemm {
+namespace {
+
+namespace gk = gemm_kernels;
+
+// The CPU kernels compute in fp32 only: there is no tf32 on x86, and the AVX-512 BF16/FP16
+// dot-product instructions would be separate kernels. Say so rather than drop the row.
+std::string cpu_dtype_reason(Dtype dtype) {
+  if (dtype == Dtype::fp32) return {};
+  return fmt::format("{} GEMM is not implemented on the CPU (fp32 only)", dtype_name(dtype));
+}
+
+gk::SgemmProblem sgemm_problem(const GemmProblemSpec& spec, const HostOperands& ops) {
+  const GemmShape& s = spec.shape;
+  return {s.m, s.n, s.k, spec.alpha, spec.beta, ops.a, s.k, ops.b, s.n, ops.c, s.n};
+}
+
+// Host-memory executor: the operands are used in place, and run() completes before returning.
+class CpuExecutor : public GemmExecutor {
+ public:
+  using Compute = void (*)(const gk::SgemmProblem&, unsigned threads);
+  CpuExecutor(const GemmProblemSpec& spec, Compute compute, std::string settings)
+      : spec_(spec), compute_(compute), settings_(std::move(settings)) {}
+  void bind(std::span<const HostOperands> sets) override { sets_.assign(sets.begin(), sets.end()); }
+  void run(size_t index) override {
+    compute_(sgemm_problem(spec_, sets_.at(index)), spec_.threads);
+  }
+  std::string settings() const override { return settings_; }
+
+ private:
+  GemmProblemSpec spec_;
+  Compute compute_;
+  std::string settings_;
+  std::vector<HostOperands> sets_;
+};
+
+template <gk::SgemmRangeFn Kernel, const gk::MicroTile& Tile>
+std::unique_ptr<GemmExecutor> prepare_tiled(const GemmProblemSpec& spec) {
+  const unsigned threads = spec.threads != 0 ? spec.threads : cpu::cpu_info().logical_cores;
+  const auto blk = cpu_blocking(Tile, threads, cpu::cpu_info().caches);
+  return std::make_unique<CpuExecutor>(
+      spec, [](const gk::SgemmProblem& p, unsigned t) { sgemm_tiled(p, Kernel, Tile, t); },
+      fmt::format("tile={}x{} mc={} kc={} nc={}", Tile.mr, Tile.nr, blk.mc, blk.kc, blk.nc));
+}
+
+std::unique_ptr<GemmExecutor> prepare_openblas(const GemmProblemSpec& spec) {
+  return std::make_unique<CpuExecutor>(spec, sgemm_openblas, openblas_description());
+}
+
+std::string needs(bool ok, std::string_view what, Dtype dtype) {
+  if (!ok) return fmt::format("this CPU lacks {}", what);
+  return cpu_dtype_reason(dtype);
+}
+
+constexpr std::array variants{
+    GemmVariant{"avx2", "tiled", DeviceKind::cpu, "packed panels, 6x16 AVX2+FMA micro-kernel",
+                [](Dtype d) {
+                  const auto& f = cpu::cpu_info().features;
+                  return needs(f.avx2 && f.fma, "AVX2 and FMA", d);
+                },
+                prepare_tiled<gk::sgemm_range_avx2, gk::avx2_tile>},
+    GemmVariant{"avx512", "tiled", DeviceKind::cpu, "packed panels, 12x32 AVX-512F micro-kernel",
+                [](Dtype d) {
+                  const auto& f = cpu::cpu_info().features;
+                  return needs(f.avx512f && f.fma, "AVX-512F and FMA", d);
+                },
+                prepare_tiled<gk::sgemm_range_avx512, gk::avx512_tile>},
+    GemmVariant{"openblas", "vendor", DeviceKind::cpu, "OpenBLAS cblas_sgemm",
+                [](Dtype d) { return cpu_dtype_reason(d); }, prepare_openblas},
+};
+
+}  // namespace
+
+std::span<const GemmVariant> gemm_variants() {
+  return variants;
+}
+
+const GemmVariant* find_gemm_variant(std::string_view name) {
+  for (const auto& v : variants) {
+    if (v.name == name) return &v;
+  }
+  return nullptr;
+}
+
+std::string gemm_variant_names() {
+  std::string names;
+  for (const auto& v : variants) {
+    if (!names.empty()) names += ", ";
+    names += v.name;
+  }
+  return names;
+}
+
+}  // namespace hashflop::gemm

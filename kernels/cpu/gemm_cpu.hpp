@@ -1,0 +1,60 @@
+// The CPU fp32 GEMM kernels: C = alpha * A * B + beta * C on row-major matrices. Each SIMD
+// variant is its own translation unit compiled with its instruction-set flags; the host picks
+// one from CPUID and splits the work across threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace hashflop::gemm_kernels {
+
+/// One fp32 product on row-major operands with leading dimensions (row strides) in elements.
+struct SgemmProblem {
+  int64_t m = 0, n = 0, k = 0;
+  float alpha = 1.0f, beta = 0.0f;
+  const float* a = nullptr;  ///< m x k
+  int64_t lda = 0;
+  const float* b = nullptr;  ///< k x n
+  int64_t ldb = 0;
+  float* c = nullptr;  ///< m x n; not read when beta == 0
+  int64_t ldc = 0;
+};
+
+/// Cache blocking in elements: an mc x kc block of A is packed to sit in L2, a kc x nc panel
+/// of B in (this thread's share of) L3, and a kc x NR sliver of B in L1.
+struct GemmBlocking {
+  int64_t mc = 0, kc = 0, nc = 0;
+};
+
+/// The part of C one thread owns: rows [m_begin, m_end), columns [n_begin, n_end).
+struct GemmRange {
+  int64_t m_begin = 0, m_end = 0, n_begin = 0, n_end = 0;
+};
+
+/// Computes one range of C. `workspace` holds at least sgemm_workspace_floats() floats and is
+/// 64-byte aligned; ranges of different threads must not overlap.
+using SgemmRangeFn = void (*)(const SgemmProblem&, const GemmBlocking&, const GemmRange&,
+                              float* workspace);
+
+/// Register tile of a micro-kernel: MR rows of C by NR columns.
+struct MicroTile {
+  int mr = 1, nr = 1;
+};
+
+/// Floats of packing workspace one thread needs for `blocking` with micro-tile `tile`.
+inline size_t sgemm_workspace_floats(const GemmBlocking& blocking, MicroTile tile) {
+  const auto round_up = [](int64_t x, int64_t to) { return (x + to - 1) / to * to; };
+  const int64_t a = round_up(blocking.mc, tile.mr) * blocking.kc;
+  const int64_t b = round_up(blocking.nc, tile.nr) * blocking.kc;
+  return static_cast<size_t>(a + b + 16);  // +16: B starts on its own cache line
+}
+
+/// AVX2 + FMA, 6 x 16 register tile (12 ymm accumulators).
+inline constexpr MicroTile avx2_tile{6, 16};
+void sgemm_range_avx2(const SgemmProblem&, const GemmBlocking&, const GemmRange&, float*);
+
+/// AVX-512F + FMA, 12 x 32 register tile (24 zmm accumulators).
+inline constexpr MicroTile avx512_tile{12, 32};
+void sgemm_range_avx512(const SgemmProblem&, const GemmBlocking&, const GemmRange&, float*);
+
+}  // namespace hashflop::gemm_kernels
