@@ -1,0 +1,96 @@
+// CUDA sha256d nonce search on the shared SHA-256 core.
+//
+// One thread tests `nonces_per_thread` consecutive nonces with everything in registers: the job
+// arrives by value as a kernel argument (constant bank, so its words are direct instruction
+// operands), and hash_word7 stops the second hash at round 60. On sm_80+ the core's rotates
+// compile to SHF, choose/majority and the three-way XORs to LOP3, byte swaps to PRMT and most
+// additions to three-input IADD3; docs/performance.md counts them. The kernel is compiled for
+// two lane types: plain uint32_t, and ImadLane, which moves some rotates to the FMA pipe.
+#include "imad_lane.cuh"
+#include "sha256d_search.cuh"
+
+namespace hashflop::cuda {
+namespace {
+
+HF_HD uint32_t lane_value(uint32_t x) {
+  return x;
+}
+HF_HD uint32_t lane_value(ImadLane x) {
+  return x.v;
+}
+
+template <class V>
+__global__ void sha256d_search_kernel(const sha256d::Job job, uint32_t first, uint32_t count,
+                                      unsigned nonces_per_thread, SearchOutput* out,
+                                      uint32_t capacity) {
+  // 64-bit, because thread index * nonces_per_thread can pass 2^32 on a large grid.
+  const uint64_t thread = uint64_t{blockIdx.x} * blockDim.x + threadIdx.x;
+  const uint64_t begin = thread * nonces_per_thread;
+  // Threads past the end of the range test nothing; the last thread may test fewer.
+  const uint32_t n =
+      begin < count ? static_cast<uint32_t>(min(uint64_t{nonces_per_thread}, count - begin)) : 0;
+  uint32_t nonce = first + static_cast<uint32_t>(begin);
+
+  // One copy of the ~2,500-instruction body: unrolling would only spill the instruction cache.
+#pragma unroll 1
+  for (uint32_t i = 0; i < n; ++i, ++nonce) {
+    const uint32_t h7 = lane_value(sha256d::hash_word7<V>(job, V{sha256::byte_swap(nonce)}));
+    if (sha256::byte_swap(h7) <= job.target_top) {
+      const uint32_t slot = atomicAdd(&out->hits, 1u);
+      if (slot < capacity) {
+        candidate_slots(out)[slot] = nonce;
+      } else {
+        out->overflow = 1;  // the host rescans this launch's range
+      }
+    }
+  }
+
+  // Count what was tested, one atomic per group of converged lanes rather than per thread:
+  // the host checks the total against the launch's count.
+  const unsigned lanes = __activemask();
+  const unsigned sum = __reduce_add_sync(lanes, n);
+  if ((threadIdx.x % 32) == static_cast<unsigned>(__ffs(static_cast<int>(lanes)) - 1) && sum != 0) {
+    atomicAdd(&out->tested, static_cast<unsigned long long>(sum));
+  }
+}
+
+using KernelFn = void (*)(sha256d::Job, uint32_t, uint32_t, unsigned, SearchOutput*, uint32_t);
+
+KernelFn kernel_for(KernelVariant variant) {
+  return variant == KernelVariant::imad ? sha256d_search_kernel<ImadLane>
+                                        : sha256d_search_kernel<uint32_t>;
+}
+
+}  // namespace
+
+cudaError_t launch_sha256d_search(KernelVariant variant, const sha256d::Job& job, uint32_t first,
+                                  uint32_t count, unsigned threads_per_block,
+                                  unsigned nonces_per_thread, SearchOutput* out, uint32_t capacity,
+                                  cudaStream_t stream) {
+  if (count == 0) return cudaSuccess;
+  if (threads_per_block == 0 || nonces_per_thread == 0 || count > (uint32_t{1} << 31) ||
+      uint64_t{first} + count > (uint64_t{1} << 32)) {
+    return cudaErrorInvalidValue;
+  }
+  const uint64_t blocks = search_blocks(count, threads_per_block, nonces_per_thread);
+  kernel_for(variant)<<<static_cast<unsigned>(blocks), threads_per_block, 0, stream>>>(
+      job, first, count, nonces_per_thread, out, capacity);
+  return cudaGetLastError();
+}
+
+cudaError_t sha256d_search_suggested_geometry(KernelVariant variant, int* min_grid_blocks,
+                                              int* block_size) {
+  return cudaOccupancyMaxPotentialBlockSize(min_grid_blocks, block_size, kernel_for(variant));
+}
+
+cudaError_t sha256d_search_blocks_per_sm(KernelVariant variant, unsigned threads_per_block,
+                                         int* blocks) {
+  return cudaOccupancyMaxActiveBlocksPerMultiprocessor(blocks, kernel_for(variant),
+                                                       static_cast<int>(threads_per_block), 0);
+}
+
+cudaError_t sha256d_search_attributes(KernelVariant variant, cudaFuncAttributes* attributes) {
+  return cudaFuncGetAttributes(attributes, kernel_for(variant));
+}
+
+}  // namespace hashflop::cuda

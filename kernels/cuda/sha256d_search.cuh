@@ -1,0 +1,75 @@
+// Host-side launch API of the CUDA sha256d nonce-search kernel. Plain C++: the host library
+// includes it without nvcc, so it exposes only runtime-API types.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <cuda_runtime_api.h>
+
+#include "sha256d_job.hpp"
+
+namespace hashflop::cuda {
+
+/// How the kernel's rotates are computed; each is a separately compiled kernel.
+enum class KernelVariant {
+  shf,   ///< "cuda": every rotate one funnel shift (SHF) on the ALU pipe
+  imad,  ///< "cuda-imad": some rotates as IMAD + IMAD.HI on the FMA pipe (imad_lane.cuh)
+};
+
+/// The variant's name as `--variant` and results files spell it.
+constexpr const char* variant_name(KernelVariant v) {
+  return v == KernelVariant::imad ? "cuda-imad" : "cuda";
+}
+
+/// What one launch writes to device memory. The candidate slots follow this header directly,
+/// so one allocation (and one copy back) holds both.
+struct SearchOutput {
+  unsigned long long tested;  ///< nonces the threads tested: must equal the launch's count
+  uint32_t hits;              ///< candidates found, including those that did not fit
+  uint32_t overflow;          ///< nonzero when hits > capacity: some candidates were dropped
+};
+
+/// Bytes of a SearchOutput with `capacity` candidate slots.
+constexpr size_t search_output_bytes(uint32_t capacity) {
+  return sizeof(SearchOutput) + size_t{capacity} * sizeof(uint32_t);
+}
+
+/// The candidate slots behind a SearchOutput header.
+HF_HD uint32_t* candidate_slots(SearchOutput* out) {
+  return reinterpret_cast<uint32_t*>(out + 1);
+}
+HF_HD const uint32_t* candidate_slots(const SearchOutput* out) {
+  return reinterpret_cast<const uint32_t*>(out + 1);
+}
+
+/// Blocks a launch of `count` nonces needs: exactly enough to cover it, never rounded up to a
+/// "nice" grid. Threads past the end of the range test nothing.
+constexpr uint64_t search_blocks(uint64_t count, unsigned threads_per_block,
+                                 unsigned nonces_per_thread) {
+  const uint64_t per_block = uint64_t{threads_per_block} * nonces_per_thread;
+  return (count + per_block - 1) / per_block;
+}
+
+/// Enqueues a search of nonces [first, first + count) on `stream`. `out` must be zeroed (its
+/// header) before the launch; `count` is at most 2^31 and first + count at most 2^32. Each
+/// thread tests `nonces_per_thread` consecutive nonces. Returns the launch error, if any.
+cudaError_t launch_sha256d_search(KernelVariant variant, const sha256d::Job& job, uint32_t first,
+                                  uint32_t count, unsigned threads_per_block,
+                                  unsigned nonces_per_thread, SearchOutput* out, uint32_t capacity,
+                                  cudaStream_t stream);
+
+/// The occupancy API's suggestion for the search kernel on the current device: the block size
+/// that maximises occupancy, and the fewest blocks that fill the device at that size.
+cudaError_t sha256d_search_suggested_geometry(KernelVariant variant, int* min_grid_blocks,
+                                              int* block_size);
+
+/// Resident blocks per SM for `threads_per_block` on the current device.
+cudaError_t sha256d_search_blocks_per_sm(KernelVariant variant, unsigned threads_per_block,
+                                         int* blocks);
+
+/// The kernel's attributes (registers, binary version) on the current device. Fails with
+/// cudaErrorNoKernelImageForDevice when this build carries no code the device can run.
+cudaError_t sha256d_search_attributes(KernelVariant variant, cudaFuncAttributes* attributes);
+
+}  // namespace hashflop::cuda
