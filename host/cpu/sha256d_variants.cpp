@@ -16,12 +16,12 @@ constexpr std::array variants{
                    [](const CpuFeatures&) { return true; }, "nothing", search_scalar},
     Sha256dVariant{"avx2", "8 nonces per 256-bit vector", 8,
                    [](const CpuFeatures& f) { return f.avx2; }, "AVX2", search_avx2},
-    Sha256dVariant{"shani", "x86 SHA extensions, 6 nonces interleaved", 6,
-                   [](const CpuFeatures& f) { return f.sha && f.avx2; }, "SHA-NI and AVX2",
-                   search_shani},
     Sha256dVariant{"avx512", "16 nonces per 512-bit vector", 16,
                    [](const CpuFeatures& f) { return f.avx512f && f.avx512vl; },
                    "AVX-512F and AVX-512VL", search_avx512},
+    Sha256dVariant{"shani", "x86 SHA extensions, 3 nonces interleaved", 3,
+                   [](const CpuFeatures& f) { return f.sha && f.avx2; }, "SHA-NI and AVX2",
+                   search_shani},
 };
 
 }  // namespace

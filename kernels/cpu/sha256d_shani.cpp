@@ -4,21 +4,30 @@
 // Compiled with -msha -mavx2 (VEX encoding saves register copies); chosen at run time from CPUID.
 #include <immintrin.h>
 
+#include <array>
+
 #include "sha256d_cpu.hpp"
 
 namespace hashflop::cpu {
 namespace {
 
-// Interleaved nonces per step. On the Zen 4 machines here (1 thread): 2 lanes 10.2 MH/s,
-// 4 lanes 15.9, 6 lanes 19.5, 8 lanes 15.8 (16 xmm registers no longer hold the state).
-constexpr int kLanes = 6;
+// Interleaved nonces per step. On the Zen 4 machines here (1 thread): 2 lanes 27.5 MH/s, 3 to 8
+// lanes 30.7: sha256rnds2 then issues every ~2 cycles, the SHA unit's limit, so more lanes only
+// add spills.
+constexpr int kLanes = 3;
 
 using sha256::round_constant;
 
+// K as a table in memory: k4() takes a run-time index, and loading four constants from .rodata
+// costs one load, where building them from round_constant() rebuilt the whole table per call.
+constexpr auto kRoundConstants = [] {
+  std::array<uint32_t, 64> k{};
+  for (int i = 0; i < 64; ++i) k[static_cast<size_t>(i)] = round_constant(i);
+  return k;
+}();
+
 inline __m128i k4(int i) {
-  return _mm_set_epi32(static_cast<int>(round_constant(i + 3)),
-                       static_cast<int>(round_constant(i + 2)),
-                       static_cast<int>(round_constant(i + 1)), static_cast<int>(round_constant(i)));
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(kRoundConstants.data() + i));
 }
 
 inline __m128i words(uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3) {
