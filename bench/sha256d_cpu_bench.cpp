@@ -38,8 +38,9 @@ const bool registered = [] {
   for (const auto& v : sha256d_variants()) {
     for (unsigned threads : {1u, all}) {
       if (threads == all && all == 1) continue;
-      benchmark::RegisterBenchmark(fmt::format("sha256d/cpu/{}/threads:{}", v.name, threads).c_str(),
-                                   bench_search, &v, threads)
+      benchmark::RegisterBenchmark(
+          fmt::format("sha256d/cpu/{}/threads:{}", v.name, threads).c_str(), bench_search, &v,
+          threads)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
     }

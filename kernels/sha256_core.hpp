@@ -43,7 +43,8 @@ HF_HD constexpr uint32_t initial_state(int i) {
   return h[i];
 }
 
-template <int N, class V> HF_HD V rotr(V x) {
+template <int N, class V>
+HF_HD V rotr(V x) {
 #if defined(__CUDA_ARCH__)
   if constexpr (sizeof(V) == 4) {
     return __funnelshift_r(x, x, N);  // one SHF instruction
@@ -52,23 +53,43 @@ template <int N, class V> HF_HD V rotr(V x) {
   return (x >> N) | (x << (32 - N));
 }
 
-template <class V> HF_HD V big_sigma0(V x) { return rotr<2>(x) ^ rotr<13>(x) ^ rotr<22>(x); }
-template <class V> HF_HD V big_sigma1(V x) { return rotr<6>(x) ^ rotr<11>(x) ^ rotr<25>(x); }
-template <class V> HF_HD V small_sigma0(V x) { return rotr<7>(x) ^ rotr<18>(x) ^ (x >> 3); }
-template <class V> HF_HD V small_sigma1(V x) { return rotr<17>(x) ^ rotr<19>(x) ^ (x >> 10); }
+template <class V>
+HF_HD V big_sigma0(V x) {
+  return rotr<2>(x) ^ rotr<13>(x) ^ rotr<22>(x);
+}
+template <class V>
+HF_HD V big_sigma1(V x) {
+  return rotr<6>(x) ^ rotr<11>(x) ^ rotr<25>(x);
+}
+template <class V>
+HF_HD V small_sigma0(V x) {
+  return rotr<7>(x) ^ rotr<18>(x) ^ (x >> 3);
+}
+template <class V>
+HF_HD V small_sigma1(V x) {
+  return rotr<17>(x) ^ rotr<19>(x) ^ (x >> 10);
+}
 // Written in the forms that map to one 3-input logic op (LOP3 on NVIDIA, vpternlogd with
 // AVX-512) and need no NOT on machines without one.
-template <class V> HF_HD V choose(V e, V f, V g) { return g ^ (e & (f ^ g)); }
-template <class V> HF_HD V majority(V a, V b, V c) { return (a & b) | (c & (a | b)); }
+template <class V>
+HF_HD V choose(V e, V f, V g) {
+  return g ^ (e & (f ^ g));
+}
+template <class V>
+HF_HD V majority(V a, V b, V c) {
+  return (a & b) | (c & (a | b));
+}
 
 /// Working variables a..h. Round I reads them rotated by I, so no register moves are needed.
-template <class V> struct State {
+template <class V>
+struct State {
   V v[8];
 };
 
 /// One compression round with a precomputed K[i] + W[i]. The state is addressed rotated by I:
 /// after the round, the slot that held h holds the new a and the slot that held d the new e.
-template <int I, class V> HF_HD void round_kw(State<V>& s, V kw) {
+template <int I, class V>
+HF_HD void round_kw(State<V>& s, V kw) {
   V& a = s.v[(8 - I % 8) % 8];
   V& b = s.v[(9 - I % 8) % 8];
   V& c = s.v[(10 - I % 8) % 8];
@@ -82,21 +103,29 @@ template <int I, class V> HF_HD void round_kw(State<V>& s, V kw) {
   h = t1 + big_sigma0(a) + majority(a, b, c);
 }
 
-template <int I, class V> HF_HD void round_w(State<V>& s, V w) {
+template <int I, class V>
+HF_HD void round_w(State<V>& s, V w) {
   round_kw<I>(s, w + round_constant(I));
 }
 
 /// A lane value with every lane equal to c (a GCC vector plus a scalar broadcasts).
-template <class V> HF_HD V splat(uint32_t c) { return V{} + c; }
+template <class V>
+HF_HD V splat(uint32_t c) {
+  return V{} + c;
+}
 
 /// After rounds [0, R), working variable `which` (0 = a ... 7 = h) sits in this slot.
-template <int R> HF_HD constexpr int slot_after(int which) { return (which + 8 - R % 8) % 8; }
+template <int R>
+HF_HD constexpr int slot_after(int which) {
+  return (which + 8 - R % 8) % 8;
+}
 
 /// Message schedule word I, computed in place in a ring that holds W[I-16..I-1].
-template <int I, class V> HF_HD V schedule_word(V (&w)[16]) {
+template <int I, class V>
+HF_HD V schedule_word(V (&w)[16]) {
   if constexpr (I >= 16) {
-    w[I % 16] = small_sigma1(w[(I - 2) % 16]) + w[(I - 7) % 16] +
-                small_sigma0(w[(I - 15) % 16]) + w[I % 16];
+    w[I % 16] = small_sigma1(w[(I - 2) % 16]) + w[(I - 7) % 16] + small_sigma0(w[(I - 15) % 16]) +
+                w[I % 16];
   }
   return w[I % 16];
 }
@@ -109,7 +138,8 @@ HF_HD void schedule_rounds(State<V>& s, V (&w)[16], std::integer_sequence<int, I
 
 /// Full compression of one 64-byte block given as 16 big-endian words: state += rounds(state, w).
 /// The state is in canonical order (H0..H7); `w` is clobbered.
-template <class V> HF_HD void compress(V (&state)[8], V (&w)[16]) {
+template <class V>
+HF_HD void compress(V (&state)[8], V (&w)[16]) {
   State<V> s{{state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]}};
   schedule_rounds(s, w, std::make_integer_sequence<int, 64>{});
   for (int i = 0; i < 8; ++i) {

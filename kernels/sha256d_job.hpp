@@ -102,7 +102,8 @@ HF_HD void rounds_from_words(sha256::State<V>& s, const V (&w)[16],
 
 /// Block 2 of the first hash for nonce word `w3` (the nonce, byte-swapped), rounds 3..63.
 /// Returns the first hash's digest in `out`.
-template <class V> HF_HD void first_hash_block2(const Job& job, V w3, V (&out)[8]) {
+template <class V>
+HF_HD void first_hash_block2(const Job& job, V w3, V (&out)[8]) {
   using sha256::round_kw;
   using sha256::slot_after;
   sha256::State<V> s;
@@ -162,7 +163,8 @@ template <class V> HF_HD void first_hash_block2(const Job& job, V w3, V (&out)[8
 
 /// Digest word 7 of the second hash of a 32-byte message (the first hash), after only the
 /// rounds that decide it: H7 = IV7 + e after round 60, so rounds 61..63 are skipped.
-template <class V> HF_HD V second_hash_word7(const V (&first)[8]) {
+template <class V>
+HF_HD V second_hash_word7(const V (&first)[8]) {
   sha256::State<V> s;
   for (int i = 0; i < 8; ++i) {
     s.v[i] = splat<V>(sha256::initial_state(i));
@@ -182,7 +184,8 @@ template <class V> HF_HD V second_hash_word7(const V (&first)[8]) {
 
 /// The hot path: word 7 of sha256d(header with nonce), for a nonce given as its byte-swapped
 /// message word. The hash's top 32 bits, read as a little-endian number, are byte_swap(result).
-template <class V> HF_HD V hash_word7(const Job& job, V w3) {
+template <class V>
+HF_HD V hash_word7(const Job& job, V w3) {
   V first[8];
   first_hash_block2(job, w3, first);
   return second_hash_word7(first);

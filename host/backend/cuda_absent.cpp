@@ -12,8 +12,12 @@ constexpr const char* kReason =
     "CUDA backend not compiled in (no CUDA compiler was found when hashflop was built)";
 }
 
-std::optional<std::string> cuda_unavailable_reason() { return std::string(kReason); }
-int cuda_device_count() { return 0; }
+std::optional<std::string> cuda_unavailable_reason() {
+  return std::string(kReason);
+}
+int cuda_device_count() {
+  return 0;
+}
 std::unique_ptr<Backend> make_cuda_backend(int index) {
   throw DeviceError(fmt::format("cuda:{}: {}", index, kReason));
 }

@@ -20,17 +20,22 @@ DeviceSpec DeviceSpec::parse(std::string_view text) {
 
 std::string DeviceSpec::str() const {
   switch (kind) {
-    case Kind::automatic: return "auto";
-    case Kind::cpu: return "cpu";
-    case Kind::cuda: return fmt::format("cuda:{}", index);
+    case Kind::automatic:
+      return "auto";
+    case Kind::cpu:
+      return "cpu";
+    case Kind::cuda:
+      return fmt::format("cuda:{}", index);
   }
   return "?";
 }
 
 std::unique_ptr<Backend> open_backend(const DeviceSpec& spec) {
   switch (spec.kind) {
-    case DeviceSpec::Kind::cpu: return make_cpu_backend();
-    case DeviceSpec::Kind::cuda: return make_cuda_backend(spec.index);
+    case DeviceSpec::Kind::cpu:
+      return make_cpu_backend();
+    case DeviceSpec::Kind::cuda:
+      return make_cuda_backend(spec.index);
     case DeviceSpec::Kind::automatic:
       return cuda_unavailable_reason() ? make_cpu_backend() : make_cuda_backend(0);
   }

@@ -28,12 +28,15 @@ Uint256 target_from_bits(uint32_t bits) {
     target = Uint256::from_u64(mantissa).shifted_left(8 * (size - 3));
   }
   if (target.is_zero()) {
-    throw UsageError(fmt::format("nBits 0x{:08x}: the target is zero, so no hash can meet it", bits));
+    throw UsageError(
+        fmt::format("nBits 0x{:08x}: the target is zero, so no hash can meet it", bits));
   }
   return target;
 }
 
-Uint256 difficulty1_target() { return Uint256::from_u64(0xffff).shifted_left(208); }
+Uint256 difficulty1_target() {
+  return Uint256::from_u64(0xffff).shifted_left(208);
+}
 
 long double difficulty_from_target(const Uint256& target) {
   if (target.is_zero()) throw UsageError("difficulty of a zero target is undefined");
@@ -52,18 +55,20 @@ Uint256 target_from_difficulty(long double difficulty) {
   const auto mantissa = static_cast<uint64_t>(std::ldexp(fraction, 64));
   const int shift = 208 + exponent - 64;
   if (shift + 64 > 256) {
-    throw UsageError(fmt::format("difficulty {} gives a target above 2^256",
-                                 static_cast<double>(difficulty)));
+    throw UsageError(
+        fmt::format("difficulty {} gives a target above 2^256", static_cast<double>(difficulty)));
   }
   const Uint256 m = Uint256::from_u64(mantissa);
   const Uint256 target = shift >= 0 ? m.shifted_left(shift) : m.shifted_right(-shift);
   if (target.is_zero()) {
-    throw UsageError(fmt::format("difficulty {} gives a target of zero",
-                                 static_cast<double>(difficulty)));
+    throw UsageError(
+        fmt::format("difficulty {} gives a target of zero", static_cast<double>(difficulty)));
   }
   return target;
 }
 
-bool meets_target(const Uint256& hash, const Uint256& target) { return hash <= target; }
+bool meets_target(const Uint256& hash, const Uint256& target) {
+  return hash <= target;
+}
 
 }  // namespace hashflop::bitcoin

@@ -51,7 +51,9 @@ std::string Uint256::hex() const {
   return to_hex_reversed(le);
 }
 
-bool Uint256::is_zero() const { return bit_length() == 0; }
+bool Uint256::is_zero() const {
+  return bit_length() == 0;
+}
 
 int Uint256::bit_length() const {
   for (int i = 7; i >= 0; --i) {

@@ -44,8 +44,7 @@ void add_devices_command(CLI::App& app, Outcome& outcome) {
       }
     }
     if (*json) {
-      nlohmann::json out{{"devices", nlohmann::json::array()},
-                         {"cuda_unavailable", problems}};
+      nlohmann::json out{{"devices", nlohmann::json::array()}, {"cuda_unavailable", problems}};
       for (const auto& d : devices) out["devices"].push_back(to_json(d));
       fmt::print("{}\n", out.dump(2));
     } else {

@@ -20,7 +20,8 @@ struct MineOptions {
 
 bitcoin::Uint256 resolve_target(const MineOptions& o, const bitcoin::BlockHeader& header) {
   if (!o.bits.empty()) {
-    const uint64_t bits = parse_unsigned(o.bits.starts_with("0x") ? o.bits : "0x" + o.bits, "--bits");
+    const uint64_t bits =
+        parse_unsigned(o.bits.starts_with("0x") ? o.bits : "0x" + o.bits, "--bits");
     if (bits > 0xffffffffu) throw UsageError(fmt::format("--bits {}: more than 32 bits", o.bits));
     return bitcoin::target_from_bits(static_cast<uint32_t>(bits));
   }
@@ -49,7 +50,8 @@ void print_text(const MineResult& r, const MineRequest& req, const DeviceInfo& d
   fmt::print("range      [{}, {}) = {} nonces\n", r.start, uint64_t{r.start} + r.count, r.count);
   fmt::print("target     {} (difficulty {:.6g})\n", req.target.hex(),
              static_cast<double>(bitcoin::difficulty_from_target(req.target)));
-  for (const auto& f : r.found) fmt::print("found      nonce {:>10}  hash {}\n", f.nonce, f.hash_hex);
+  for (const auto& f : r.found)
+    fmt::print("found      nonce {:>10}  hash {}\n", f.nonce, f.hash_hex);
   if (r.found.empty()) fmt::print("found      no nonce meets the target in this range\n");
   fmt::print("searched   {} nonces in {:.3f} s: {:.2f} MH/s\n", r.nonces_tried, r.seconds,
              r.hashes_per_second() / 1e6);
@@ -63,18 +65,12 @@ nlohmann::json to_json(const MineResult& r, const MineRequest& req) {
   for (const auto& f : r.found) found.push_back({{"nonce", f.nonce}, {"hash", f.hash_hex}});
   nlohmann::json settings = nlohmann::json::object();
   for (const auto& [k, v] : r.settings) settings[k] = v;
-  return {{"device", r.device},
-          {"variant", r.variant},
-          {"header", req.header.hex()},
-          {"start", r.start},
-          {"count", r.count},
-          {"nonces_tried", r.nonces_tried},
-          {"seconds", r.seconds},
-          {"hashes_per_second", r.hashes_per_second()},
-          {"target", req.target.hex()},
-          {"found", found},
-          {"candidates", r.candidates},
-          {"mismatches", r.mismatches},
+  return {{"device", r.device},         {"variant", r.variant},
+          {"header", req.header.hex()}, {"start", r.start},
+          {"count", r.count},           {"nonces_tried", r.nonces_tried},
+          {"seconds", r.seconds},       {"hashes_per_second", r.hashes_per_second()},
+          {"target", req.target.hex()}, {"found", found},
+          {"candidates", r.candidates}, {"mismatches", r.mismatches},
           {"settings", settings}};
 }
 
@@ -94,7 +90,8 @@ void add_mine_command(CLI::App& app, Outcome& outcome) {
                   "Nonces to search; default: from --start to the last nonce (2^32 - 1)");
   auto* bits = cmd->add_option("--bits", o->bits, "Target as compact nBits, hex (e.g. 1d00ffff)");
   auto* target = cmd->add_option("--target", o->target, "Target as up to 64 hex digits");
-  auto* diff = cmd->add_option("--difficulty", o->difficulty, "Target as a difficulty (1 = 1d00ffff)");
+  auto* diff =
+      cmd->add_option("--difficulty", o->difficulty, "Target as a difficulty (1 = 1d00ffff)");
   bits->excludes(target)->excludes(diff);
   target->excludes(diff);
   cmd->add_option("--device", o->device, "auto (first GPU, else CPU), cpu, or cuda:N")
@@ -113,7 +110,8 @@ void add_mine_command(CLI::App& app, Outcome& outcome) {
   cmd->callback([o, &outcome] {
     MineRequest req(bitcoin::BlockHeader::parse_hex(o->header));
     const uint64_t start = parse_unsigned(o->start, "--start");
-    if (start > 0xffffffffu) throw UsageError(fmt::format("--start {}: past the last nonce 4294967295", start));
+    if (start > 0xffffffffu)
+      throw UsageError(fmt::format("--start {}: past the last nonce 4294967295", start));
     req.start = static_cast<uint32_t>(start);
     req.count = o->count.empty() ? nonce_space - start : parse_unsigned(o->count, "--count");
     validate_range(req.start, req.count);

@@ -27,9 +27,9 @@ std::vector<unsigned char> parse_hex(std::string_view text, std::string_view wha
     const int v = hex_value(text[i]);
     if (v < 0) {
       const auto c = static_cast<unsigned char>(text[i]);
-      throw UsageError(fmt::format("{}: character {} is not a hex digit ({})", what, i + 1,
-                                   c >= 0x20 && c < 0x7f ? fmt::format("'{}'", text[i])
-                                                         : fmt::format("byte 0x{:02x}", c)));
+      throw UsageError(fmt::format(
+          "{}: character {} is not a hex digit ({})", what, i + 1,
+          c >= 0x20 && c < 0x7f ? fmt::format("'{}'", text[i]) : fmt::format("byte 0x{:02x}", c)));
     }
     bytes[i / 2] = static_cast<unsigned char>(i % 2 == 0 ? v << 4 : bytes[i / 2] | v);
   }

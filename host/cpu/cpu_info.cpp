@@ -73,7 +73,7 @@ CpuInfo detect() {
   if (!__get_cpuid(1, &a, &b, &c, &d)) return info;
   const bool osxsave = (c & bit_OSXSAVE) != 0;
   const uint64_t xcr0 = osxsave ? xgetbv0() : 0;
-  const bool os_avx = (xcr0 & 0x6) == 0x6;      // XMM and YMM state
+  const bool os_avx = (xcr0 & 0x6) == 0x6;       // XMM and YMM state
   const bool os_avx512 = (xcr0 & 0xe6) == 0xe6;  // plus opmask and ZMM state
   info.features.sse41 = (c & bit_SSE4_1) != 0;
   const bool avx = os_avx && (c & bit_AVX) != 0;

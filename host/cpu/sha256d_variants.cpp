@@ -26,7 +26,9 @@ constexpr std::array variants{
 
 }  // namespace
 
-std::span<const Sha256dVariant> sha256d_variants() { return variants; }
+std::span<const Sha256dVariant> sha256d_variants() {
+  return variants;
+}
 
 const Sha256dVariant& sha256d_variant(std::string_view name, const CpuFeatures& features) {
   for (const auto& v : variants) {
@@ -37,8 +39,7 @@ const Sha256dVariant& sha256d_variant(std::string_view name, const CpuFeatures& 
     }
     return v;
   }
-  throw UsageError(
-      fmt::format("unknown variant '{}' (known: {})", name, sha256d_variant_names()));
+  throw UsageError(fmt::format("unknown variant '{}' (known: {})", name, sha256d_variant_names()));
 }
 
 const Sha256dVariant& best_sha256d_variant(const CpuFeatures& features) {

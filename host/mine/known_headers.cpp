@@ -18,6 +18,8 @@ constexpr std::array headers{
 
 }  // namespace
 
-std::span<const KnownHeader> known_headers() { return headers; }
+std::span<const KnownHeader> known_headers() {
+  return headers;
+}
 
 }  // namespace hashflop

@@ -13,8 +13,8 @@ void validate_range(uint32_t start, uint64_t count) {
   if (count == 0) throw UsageError("count must be at least 1");
   if (uint64_t{start} + count > nonce_space) {
     throw UsageError(fmt::format(
-        "range [{}, {}) runs past the last nonce 4294967295 (start + count must be <= 2^32)",
-        start, uint64_t{start} + count));
+        "range [{}, {}) runs past the last nonce 4294967295 (start + count must be <= 2^32)", start,
+        uint64_t{start} + count));
   }
 }
 

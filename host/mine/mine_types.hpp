@@ -22,8 +22,8 @@ struct MineRequest {
   uint32_t start = 0;
   uint64_t count = 0;
   bitcoin::Uint256 target;
-  std::string variant;    ///< empty: the backend's fastest
-  unsigned threads = 0;   ///< CPU threads; 0: all cores
+  std::string variant;   ///< empty: the backend's fastest
+  unsigned threads = 0;  ///< CPU threads; 0: all cores
   /// GPU launch geometry overrides; 0 means "from the occupancy API" (or autotune).
   unsigned threads_per_block = 0;
   unsigned nonces_per_thread = 0;

@@ -35,7 +35,8 @@ Digest sha256_of(std::span<const unsigned char> message) {
 
   Digest digest;
   for (int i = 0; i < 8; ++i) {
-    for (int b = 0; b < 4; ++b) digest[4 * i + b] = static_cast<unsigned char>(state[i] >> (24 - 8 * b));
+    for (int b = 0; b < 4; ++b)
+      digest[4 * i + b] = static_cast<unsigned char>(state[i] >> (24 - 8 * b));
   }
   return digest;
 }

@@ -30,8 +30,8 @@ constexpr Vector kVectors[] = {
 
 CheckResult check_vectors() {
   for (const auto& v : kVectors) {
-    const auto digest = sha256_of(std::span(reinterpret_cast<const unsigned char*>(v.message.data()),
-                                            v.message.size()));
+    const auto digest = sha256_of(
+        std::span(reinterpret_cast<const unsigned char*>(v.message.data()), v.message.size()));
     if (to_hex(digest) != v.digest) {
       return {"sha256 known answers", false,
               fmt::format("message of {} bytes: got {}", v.message.size(), to_hex(digest))};
@@ -51,7 +51,8 @@ CheckResult check_known_hashes() {
 }
 
 // A real nonce must be found by every variant, in a range that puts it neither first nor last.
-CheckResult check_known_nonce(Backend& backend, const KnownHeader& known, const std::string& variant) {
+CheckResult check_known_nonce(Backend& backend, const KnownHeader& known,
+                              const std::string& variant) {
   const auto name = fmt::format("{} nonce found ({})", known.name, variant);
   constexpr uint32_t kBefore = 100'003, kCount = 262'147;  // odd sizes exercise range tails
   MineRequest req(bitcoin::BlockHeader::parse_hex(known.header_hex));
@@ -68,7 +69,8 @@ CheckResult check_known_nonce(Backend& backend, const KnownHeader& known, const 
   }
   if (result.found.size() != 1 || result.found[0].nonce != known.nonce ||
       result.found[0].hash_hex != known.hash_hex) {
-    return {name, false, fmt::format("found {} nonces, expected exactly {}", result.found.size(), known.nonce)};
+    return {name, false,
+            fmt::format("found {} nonces, expected exactly {}", result.found.size(), known.nonce)};
   }
   return {name, true, fmt::format("nonce {} in {} nonces", known.nonce, kCount)};
 }
@@ -83,9 +85,11 @@ CheckResult check_against_reference(Backend& backend, const std::string& variant
     MineRequest req{bitcoin::BlockHeader(bytes)};
     req.start = static_cast<uint32_t>(rng());
     req.count = 50'000 + trial * 7;
-    if (uint64_t{req.start} + req.count > nonce_space) req.start -= static_cast<uint32_t>(req.count);
+    if (uint64_t{req.start} + req.count > nonce_space)
+      req.start -= static_cast<uint32_t>(req.count);
     // Top word <= 2^24: about one nonce in 256 passes, with a 256-bit tail to compare too.
-    req.target = bitcoin::Uint256::parse_hex("00ffffff7fffffffffffffffffffffffffffffffffffffffffffffffffffff", "target");
+    req.target = bitcoin::Uint256::parse_hex(
+        "00ffffff7fffffffffffffffffffffffffffffffffffffffffffffffffffff", "target");
     req.variant = variant;
     const auto result = backend.mine(req);
     std::vector<uint32_t> expected;

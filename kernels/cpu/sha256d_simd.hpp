@@ -9,16 +9,19 @@
 
 namespace hashflop::cpu::simd {
 
-template <class V> constexpr int lanes = sizeof(V) / sizeof(uint32_t);
+template <class V>
+constexpr int lanes = sizeof(V) / sizeof(uint32_t);
 
-template <class V> inline V lane_index() {
+template <class V>
+inline V lane_index() {
   V v{};
   for (int i = 0; i < lanes<V>; ++i) v[i] = static_cast<uint32_t>(i);
   return v;
 }
 
 /// Reverses the bytes of each 32-bit lane. Runs once per vector of nonces, so plain shifts do.
-template <class V> inline V byte_swap(V x) {
+template <class V>
+inline V byte_swap(V x) {
   return (x << 24) | ((x & 0xff00u) << 8) | ((x >> 8) & 0xff00u) | (x >> 24);
 }
 

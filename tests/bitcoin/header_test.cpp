@@ -11,7 +11,8 @@ TEST(BlockHeader, ReadsTheGenesisFields) {
   const auto h = BlockHeader::parse_hex(known_headers()[0].header_hex);
   EXPECT_EQ(h.version(), 1);
   EXPECT_EQ(h.prev_hash_hex(), std::string(64, '0'));
-  EXPECT_EQ(h.merkle_root_hex(), "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b");
+  EXPECT_EQ(h.merkle_root_hex(),
+            "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b");
   EXPECT_EQ(h.time(), 1231006505u);
   EXPECT_EQ(h.bits(), 0x1d00ffffu);
   EXPECT_EQ(h.nonce(), 2083236893u);

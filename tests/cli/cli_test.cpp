@@ -29,7 +29,9 @@ Run run(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
 }
 
-std::string genesis() { return std::string(hashflop::known_headers()[0].header_hex); }
+std::string genesis() {
+  return std::string(hashflop::known_headers()[0].header_hex);
+}
 
 void expect_usage_error(const std::string& args, const std::string& fragment) {
   const auto r = run(args);
@@ -42,8 +44,8 @@ void expect_usage_error(const std::string& args, const std::string& fragment) {
 }  // namespace
 
 TEST(Cli, MineFindsTheGenesisNonceAsJson) {
-  const auto r = run("mine --device cpu --json --header " + genesis() +
-                     " --start 2083236000 --count 2000");
+  const auto r =
+      run("mine --device cpu --json --header " + genesis() + " --start 2083236000 --count 2000");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   for (const char* key : {"device", "variant", "start", "count", "nonces_tried", "seconds",
@@ -59,13 +61,16 @@ TEST(Cli, MineFindsTheGenesisNonceAsJson) {
 }
 
 TEST(Cli, MineAcceptsBitsTargetAndDifficulty) {
-  const std::string base = "mine --device cpu --json --header " + genesis() + " --start 0 --count 64 ";
+  const std::string base =
+      "mine --device cpu --json --header " + genesis() + " --start 0 --count 64 ";
   auto count_found = [&](const std::string& extra) {
     const auto r = run(base + extra);
     EXPECT_EQ(r.exit_code, 0) << extra << r.out;
     return nlohmann::json::parse(r.out)["found"].size();
   };
-  EXPECT_EQ(count_found("--target ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"), 64u);
+  EXPECT_EQ(
+      count_found("--target ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"),
+      64u);
   EXPECT_EQ(count_found("--bits 207fffff") + 0, count_found("--difficulty 4.6565423739069247e-10"));
   EXPECT_EQ(count_found("--difficulty 1"), 0u);
 }

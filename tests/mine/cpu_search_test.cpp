@@ -1,5 +1,6 @@
 #include "mine/cpu_search.hpp"
 
+#include <algorithm>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -53,8 +54,8 @@ std::vector<uint32_t> nonces_of(const MineResult& r) {
 
 }  // namespace
 
-#define SKIP_IF_UNSUPPORTED(v)                        \
-  const auto& v = variant();                          \
+#define SKIP_IF_UNSUPPORTED(v) \
+  const auto& v = variant();   \
   if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_
 
 TEST_P(CpuVariant, FindsTheRealNonceOfEachKnownBlock) {
@@ -82,7 +83,7 @@ TEST_P(CpuVariant, FindsExactlyTheReferenceSetUnderAnEasyTarget) {
     MineRequest req{bitcoin::BlockHeader(bytes)};
     req.start = static_cast<uint32_t>(rng() % 1'000'000'000);
     req.count = 40'000 + static_cast<uint64_t>(trial) * 13 + 5;  // not a multiple of any width
-    req.target = bitcoin::target_from_bits(0x1f7fffff);  // top word 0x007fffff: ~1 in 512
+    req.target = bitcoin::target_from_bits(0x1f7fffff);          // top word 0x007fffff: ~1 in 512
     req.threads = 2;
     const auto r = search_range(req, v);
     const auto expected = reference_hits(req);
@@ -120,7 +121,11 @@ TEST_P(CpuVariant, SearchesTinyRangesExactly) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllVariants, CpuVariant, ::testing::ValuesIn(all_variant_names()),
-                         [](const auto& param_info) { return param_info.param; });
+                         [](const auto& param_info) {
+                           std::string name = param_info.param;  // gtest names: [A-Za-z0-9_]
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 TEST(CpuSearch, RejectsAnEmptyRangeAndARangePastTheLastNonce) {
   MineRequest req(bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex));

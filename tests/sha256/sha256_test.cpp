@@ -13,7 +13,8 @@ namespace hashflop {
 namespace {
 
 std::string hex_of(std::string_view text) {
-  return to_hex(sha256_of(std::span(reinterpret_cast<const unsigned char*>(text.data()), text.size())));
+  return to_hex(
+      sha256_of(std::span(reinterpret_cast<const unsigned char*>(text.data()), text.size())));
 }
 
 }  // namespace

@@ -18,7 +18,9 @@ std::array<unsigned char, 80> random_header(std::mt19937_64& rng) {
   return h;
 }
 
-uint32_t digest_word(const Digest& d, int i) { return sha256::load_be32(d.data() + 4 * i); }
+uint32_t digest_word(const Digest& d, int i) {
+  return sha256::load_be32(d.data() + 4 * i);
+}
 
 }  // namespace
 
