@@ -1,0 +1,207 @@
+#include "energy/energy_meter.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+
+namespace hashflop::energy {
+namespace {
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+Spread spread_of(std::vector<double> v) {
+  std::erase_if(v, [](double x) { return std::isnan(x); });
+  if (v.empty()) return {};
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  const double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  return {v.front(), median, v.back()};
+}
+
+class NoneMeter final : public EnergyMeter {
+ public:
+  explicit NoneMeter(std::string reason) : reason_(std::move(reason)) {}
+  std::string method() const override { return "none"; }
+  std::string unavailable_reason() const override { return reason_; }
+  std::string source() const override { return "none"; }
+  Mark begin() override { return {Clock::now(), 0, 0, 0}; }
+  WindowEnergy end(const Mark& mark) override {
+    WindowEnergy w;
+    w.seconds = seconds_between(mark.t, Clock::now());
+    return w;
+  }
+
+ private:
+  std::string reason_;
+};
+
+class AssumedMeter final : public EnergyMeter {
+ public:
+  AssumedMeter(double watts, std::string why) : watts_(watts), why_(std::move(why)) {}
+  std::string method() const override { return "assumed"; }
+  std::string source() const override {
+    return fmt::format("assumed constant {} W (given with --assume-watts; {})", watts_, why_);
+  }
+  Mark begin() override { return {Clock::now(), 0, 0, 0}; }
+  WindowEnergy end(const Mark& mark) override {
+    WindowEnergy w;
+    w.seconds = seconds_between(mark.t, Clock::now());
+    w.joules = watts_ * w.seconds;
+    return w;
+  }
+  std::optional<double> latest_watts() const override { return watts_; }
+
+ private:
+  double watts_;
+  std::string why_;
+};
+
+}  // namespace
+
+void PolledMeter::poll_locked() {
+  Reading r;
+  try {
+    r = read();
+  } catch (const std::exception& e) {
+    if (error_.empty()) error_ = e.what();
+    return;
+  }
+  Sample s = r.sample;
+  s.t = seconds_between(t0_, Clock::now());
+  const Sample* prev = samples_.empty() ? nullptr : &samples_.back();
+  if (r.power_watts) {
+    s.watts = *r.power_watts;
+    // Trapezoids between polls: the fallback energy when there is no counter, else the check.
+    if (prev != nullptr && !std::isnan(prev->watts))
+      integral_ += (s.t - prev->t) * (s.watts + prev->watts) / 2;
+  }
+  if (r.counter_joules) {
+    if (!r.power_watts && prev != nullptr && last_counter_ && s.t - prev->t > 1e-3) {
+      s.watts = (*r.counter_joules - *last_counter_) / (s.t - prev->t);
+    } else if (!r.power_watts && prev != nullptr) {
+      s.watts = prev->watts;  // too close to the last poll for a meaningful rate
+    }
+    counter_ = *r.counter_joules;
+    last_counter_ = r.counter_joules;
+  }
+  samples_.push_back(s);
+}
+
+void PolledMeter::start_polling(std::chrono::milliseconds period) {
+  {
+    std::lock_guard lock(mutex_);
+    poll_locked();
+    if (!error_.empty()) throw DeviceError(error_);
+  }
+  thread_ = std::thread([this, period] {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      if (wake_.wait_for(lock, period, [this] { return stopping_; })) break;
+      poll_locked();
+    }
+  });
+}
+
+void PolledMeter::stop_polling() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Mark PolledMeter::begin() {
+  std::lock_guard lock(mutex_);
+  poll_locked();
+  error_.clear();
+  return {Clock::now(), counter_, integral_, samples_.size() - 1};
+}
+
+WindowEnergy PolledMeter::end(const Mark& mark) {
+  std::lock_guard lock(mutex_);
+  poll_locked();
+  if (!error_.empty()) throw DeviceError(error_);
+  WindowEnergy w;
+  w.seconds = seconds_between(mark.t, Clock::now());
+  const bool has_counter = last_counter_.has_value();
+  const bool has_power =
+      std::any_of(samples_.begin() + static_cast<std::ptrdiff_t>(mark.sample), samples_.end(),
+                  [](const Sample& s) { return !std::isnan(s.watts); });
+  if (has_counter) w.joules = counter_ - mark.counter_joules;
+  if (has_power && integral_ != mark.integral_joules)
+    w.integral_joules = integral_ - mark.integral_joules;
+  if (!has_counter && w.integral_joules) w.joules = w.integral_joules;
+  const std::span<const Sample> window(samples_.data() + mark.sample,
+                                       samples_.size() - mark.sample);
+  w.telemetry = summarize(window);
+  w.trace.assign(window.begin(), window.end());
+  return w;
+}
+
+std::optional<double> PolledMeter::latest_watts() const {
+  std::lock_guard lock(mutex_);
+  for (auto it = samples_.rbegin(); it != samples_.rend(); ++it) {
+    if (!std::isnan(it->watts)) return it->watts;
+  }
+  return std::nullopt;
+}
+
+std::unique_ptr<EnergyMeter> make_none_meter(std::string reason) {
+  return std::make_unique<NoneMeter>(std::move(reason));
+}
+
+std::unique_ptr<EnergyMeter> make_assumed_meter(double watts, std::string measured_reason) {
+  if (!(watts > 0) || !std::isfinite(watts)) {
+    throw UsageError(fmt::format("--assume-watts {}: must be a positive number of watts", watts));
+  }
+  return std::make_unique<AssumedMeter>(watts, std::move(measured_reason));
+}
+
+Telemetry summarize(std::span<const Sample> samples) {
+  Telemetry t;
+  t.samples = samples.size();
+  std::vector<double> w, sm, mem, temp;
+  uint64_t reasons = 0;
+  for (const auto& s : samples) {
+    w.push_back(s.watts);
+    sm.push_back(s.sm_mhz);
+    mem.push_back(s.mem_mhz);
+    temp.push_back(s.temp_c);
+    reasons |= s.reasons;
+  }
+  t.watts = spread_of(w);
+  t.sm_mhz = spread_of(sm);
+  t.mem_mhz = spread_of(mem);
+  t.temp_c = spread_of(temp);
+  t.reasons = clock_event_reason_names(reasons);
+  return t;
+}
+
+std::vector<std::string> clock_event_reason_names(uint64_t mask) {
+  // Bit values from NVIDIA's documented nvmlClocksEventReasons.
+  static constexpr std::pair<uint64_t, const char*> names[] = {{0x1, "gpu_idle"},
+                                                               {0x2, "applications_clocks_setting"},
+                                                               {0x4, "sw_power_cap"},
+                                                               {0x8, "hw_slowdown"},
+                                                               {0x10, "sync_boost"},
+                                                               {0x20, "sw_thermal_slowdown"},
+                                                               {0x40, "hw_thermal_slowdown"},
+                                                               {0x80, "hw_power_brake_slowdown"},
+                                                               {0x100, "display_clock_setting"}};
+  std::vector<std::string> out;
+  uint64_t known = 0;
+  for (const auto& [bit, name] : names) {
+    known |= bit;
+    if ((mask & bit) != 0) out.emplace_back(name);
+  }
+  if ((mask & ~known) != 0) out.push_back(fmt::format("other(0x{:x})", mask & ~known));
+  return out;
+}
+
+}  // namespace hashflop::energy

@@ -1,0 +1,119 @@
+// Energy meters: joules for a window of work, plus the telemetry polled while it ran. Every
+// device and workload is measured through this one interface, so the numbers are comparable.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace hashflop::energy {
+
+using Clock = std::chrono::steady_clock;
+inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+/// One poll of the source; NaN where the source has no such reading.
+struct Sample {
+  double t = 0;  ///< seconds since the meter started
+  double watts = nan, sm_mhz = nan, mem_mhz = nan, temp_c = nan;
+  uint64_t reasons = 0;  ///< NVML clock-event reasons, a bitmask
+};
+
+struct Spread {
+  double min = nan, median = nan, max = nan;
+};
+
+/// What the polled samples of one window looked like.
+struct Telemetry {
+  size_t samples = 0;
+  Spread watts, sm_mhz, mem_mhz, temp_c;
+  std::vector<std::string> reasons;  ///< clock-event reasons seen at least once
+};
+
+struct WindowEnergy {
+  double seconds = 0;
+  std::optional<double> joules;  ///< nullopt: this meter measures no energy
+  /// Polled power integrated over the window, when the source reports power itself (NVML):
+  /// the cross-check of the energy counter.
+  std::optional<double> integral_joules;
+  Telemetry telemetry;
+  std::vector<Sample> trace;
+};
+
+/// Where a window starts; returned by begin() and handed back to end().
+struct Mark {
+  Clock::time_point t;
+  double counter_joules = 0, integral_joules = 0;
+  size_t sample = 0;
+};
+
+class EnergyMeter {
+ public:
+  virtual ~EnergyMeter() = default;
+  /// "rapl", "nvml-energy-counter", "nvml-power-integral", "assumed" or "none".
+  virtual std::string method() const = 0;
+  /// Non-empty when this meter gives no joules, saying why.
+  virtual std::string unavailable_reason() const { return {}; }
+  /// What is measured, e.g. "RAPL package-0 + package-1", for logs and results.
+  virtual std::string source() const = 0;
+  virtual Mark begin() = 0;
+  /// Throws DeviceError when the source failed during the window.
+  virtual WindowEnergy end(const Mark& mark) = 0;
+  /// The most recent power reading, for progress lines.
+  virtual std::optional<double> latest_watts() const { return std::nullopt; }
+};
+
+/// Base of meters that read a source in a background thread (>= 10 Hz): counters are read
+/// often enough that at most one wrap happens between reads, and the trace has clocks and
+/// temperatures. begin() and end() read the source too, so windows have exact end points.
+class PolledMeter : public EnergyMeter {
+ public:
+  Mark begin() override;
+  WindowEnergy end(const Mark& mark) override;
+  std::optional<double> latest_watts() const override;
+
+ protected:
+  struct Reading {
+    std::optional<double> counter_joules;  ///< cumulative, already wrap-corrected
+    std::optional<double> power_watts;     ///< power as the source reports it
+    Sample sample;                         ///< clocks, temperature, reasons (t and watts set here)
+  };
+  /// Reads the source; called with the meter's lock held, from the poller or begin()/end().
+  virtual Reading read() = 0;
+
+  /// Derived constructors call this last and derived destructors call stop_polling() first,
+  /// so read() never runs on a half-built or half-destroyed object.
+  void start_polling(std::chrono::milliseconds period);
+  void stop_polling();
+
+ private:
+  void poll_locked();
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::thread thread_;
+  bool stopping_ = false;
+  Clock::time_point t0_ = Clock::now();
+  std::vector<Sample> samples_;
+  double counter_ = 0, integral_ = 0;
+  std::optional<double> last_counter_;
+  std::string error_;  // first failure of the source, reported by end()
+};
+
+/// Throughput only: end() gives no joules, with `reason`.
+std::unique_ptr<EnergyMeter> make_none_meter(std::string reason);
+/// A user-supplied constant power: joules = watts x seconds, method "assumed".
+std::unique_ptr<EnergyMeter> make_assumed_meter(double watts, std::string measured_reason);
+
+Telemetry summarize(std::span<const Sample> samples);
+/// Names of the NVML clock-event reason bits set in `mask` ("sw_power_cap", ...).
+std::vector<std::string> clock_event_reason_names(uint64_t mask);
+
+}  // namespace hashflop::energy

@@ -1,0 +1,159 @@
+#include "energy/rapl_meter.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+
+namespace hashflop::energy {
+namespace fs = std::filesystem;
+namespace {
+
+struct Domain {
+  fs::path dir;
+  std::string name;
+  uint64_t max_range_uj = 0;
+  uint64_t last_uj = 0;
+};
+
+uint64_t parse_uj(const std::string& text, const fs::path& path) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+  if (end == text.c_str() || errno != 0) {
+    throw DeviceError(fmt::format("{}: not a counter value: '{}'", path.string(), text));
+  }
+  return v;
+}
+
+std::string permission_message(const fs::path& path) {
+  return fmt::format(
+      "cannot read {}: permission denied. Since Linux 5.10 the RAPL energy counters are "
+      "readable by root only (a power side channel, CVE-2020-8694). Grant read access with "
+      "`sudo chmod a+r /sys/class/powercap/intel-rapl:*/energy_uj` (until reboot), or a udev "
+      "rule such as ACTION==\"add\", SUBSYSTEM==\"powercap\", RUN+=\"/bin/chmod a+r "
+      "/sys%p/energy_uj\", or run hashflop as root",
+      path.string());
+}
+
+class RaplMeter final : public PolledMeter {
+ public:
+  RaplMeter(std::vector<Domain> domains, FileReader reader, std::chrono::milliseconds period)
+      : domains_(std::move(domains)), reader_(std::move(reader)) {
+    start_polling(period);
+  }
+  ~RaplMeter() override { stop_polling(); }
+
+  std::string method() const override { return "rapl"; }
+  std::string source() const override {
+    std::string names;
+    for (const auto& d : domains_) names += (names.empty() ? "" : " + ") + d.name;
+    return fmt::format("RAPL {} (powercap, package domains)", names);
+  }
+
+ protected:
+  Reading read() override {
+    for (auto& d : domains_) {
+      const auto path = d.dir / "energy_uj";
+      const uint64_t now = parse_uj(reader_(path), path);
+      // The counter wraps at max_energy_range_uj; polling keeps it to one wrap per read.
+      const uint64_t delta = now >= d.last_uj ? now - d.last_uj : d.max_range_uj - d.last_uj + now;
+      total_uj_ += delta;
+      d.last_uj = now;
+    }
+    Reading r;
+    r.counter_joules = static_cast<double>(total_uj_) * 1e-6;
+    return r;
+  }
+
+ private:
+  std::vector<Domain> domains_;
+  FileReader reader_;
+  uint64_t total_uj_ = 0;
+};
+
+}  // namespace
+
+FileReader system_file_reader() {
+  return [](const fs::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      const int e = errno;
+      throw FileReadError(fmt::format("cannot open {}: {}", path.string(), std::strerror(e)), e);
+    }
+    std::string out;
+    char buf[256];
+    for (;;) {
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0) {
+        const int e = errno;
+        ::close(fd);
+        throw FileReadError(fmt::format("cannot read {}: {}", path.string(), std::strerror(e)), e);
+      }
+      if (n == 0) break;
+      out.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+  };
+}
+
+fs::path powercap_root() {
+  const char* env = std::getenv("HASHFLOP_POWERCAP_ROOT");
+  return env != nullptr && *env != '\0' ? fs::path(env) : fs::path("/sys/class/powercap");
+}
+
+std::variant<std::unique_ptr<EnergyMeter>, std::string> open_rapl(
+    const fs::path& root, const FileReader& reader, std::chrono::milliseconds period) {
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) {
+    return fmt::format(
+        "no powercap interface at {} (no RAPL driver loaded, or a VM or container that hides it)",
+        root.string());
+  }
+  // Package domains are exactly intel-rapl:N; intel-rapl:N:M are their sub-domains.
+  static const std::regex package(R"(intel-rapl:[0-9]+)");
+  std::vector<Domain> domains;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!std::regex_match(name, package)) continue;
+    Domain d;
+    d.dir = entry.path();
+    try {
+      d.name = reader(d.dir / "name");
+      d.max_range_uj =
+          parse_uj(reader(d.dir / "max_energy_range_uj"), d.dir / "max_energy_range_uj");
+      d.last_uj = parse_uj(reader(d.dir / "energy_uj"), d.dir / "energy_uj");
+    } catch (const FileReadError& e) {
+      if (e.errno_value == EACCES || e.errno_value == EPERM) {
+        return permission_message(d.dir / "energy_uj");
+      }
+      return std::string(e.what());
+    } catch (const DeviceError& e) {
+      return std::string(e.what());
+    }
+    domains.push_back(std::move(d));
+  }
+  if (domains.empty()) {
+    return fmt::format("no RAPL package domain (intel-rapl:N) under {}", root.string());
+  }
+  std::sort(domains.begin(), domains.end(),
+            [](const Domain& a, const Domain& b) { return a.dir < b.dir; });
+  try {
+    return std::unique_ptr<EnergyMeter>(
+        std::make_unique<RaplMeter>(std::move(domains), reader, period));
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+}
+
+}  // namespace hashflop::energy

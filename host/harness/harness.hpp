@@ -1,0 +1,59 @@
+// One measurement path for every workload and device: verify, warm up until the rate is
+// stable, then R windows of D seconds, each bracketed by the energy meter; an idle baseline
+// before and a cool-down between workloads.
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <string>
+
+#include "energy/energy_meter.hpp"
+#include "harness/progress.hpp"
+#include "harness/workload.hpp"
+#include "results/result.hpp"
+
+namespace hashflop::harness {
+
+struct HarnessOptions {
+  double duration = 10;  ///< seconds per measured window
+  int repetitions = 5;
+  double cooldown = 5;      ///< seconds idle between workloads
+  double idle_seconds = 5;  ///< idle-power baseline length
+  double warmup_window = 1;
+  int warmup_max_windows = 8;      ///< bounded: gives up on stability after this many
+  double warmup_tolerance = 0.03;  ///< consecutive warm-up rates within this are stable
+
+  /// The defaults scaled for --quick: ~1 s windows, 3 repetitions, short warm-up and idle.
+  static HarnessOptions quick();
+};
+
+/// "12.3 MH/s", "1.23 TFLOP/s": `rate` of `unit` (hash or flop) per second.
+std::string format_rate(double rate, const std::string& unit);
+/// "3.2 kH/J", "45.6 GFLOP/J".
+std::string format_per_joule(double per_joule, const std::string& unit);
+
+class Harness {
+ public:
+  Harness(energy::EnergyMeter& meter, HarnessOptions options, Progress& progress,
+          const std::atomic<bool>& stop)
+      : meter_(meter), options_(options), progress_(progress), stop_(stop) {}
+
+  /// Idle device power over options.idle_seconds, or nullopt without an energy source.
+  std::optional<double> measure_idle();
+  /// Verifies, warms up and measures `workload`. A failed verification returns a run with no
+  /// samples. A stop request ends it early with the run marked incomplete.
+  results::Run measure(Workload& workload, const std::string& device_id,
+                       std::optional<double> idle_watts);
+  /// Sleeps options.cooldown seconds (or until stopped) so the next workload starts cool.
+  void cooldown();
+
+ private:
+  bool sleep_for(double seconds);
+
+  energy::EnergyMeter& meter_;
+  HarnessOptions options_;
+  Progress& progress_;
+  const std::atomic<bool>& stop_;
+};
+
+}  // namespace hashflop::harness

@@ -1,0 +1,44 @@
+// Progress on stderr (stdout stays clean for --json): a live line rewritten in place on a TTY,
+// plain log lines otherwise. And Ctrl-C: the first stops cleanly, the second aborts (exit 130).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+
+namespace hashflop::harness {
+
+class Progress {
+ public:
+  /// `live`: rewrite one status line in place (stderr is a TTY); else only log lines.
+  explicit Progress(bool live, bool quiet = false) : live_(live), quiet_(quiet) {}
+  /// Whether stderr is a terminal.
+  static bool stderr_is_tty();
+  /// A line that stays (clears the live line first).
+  void log(const std::string& line);
+  /// The live status line; ignored when not live, and throttled to a few updates a second.
+  void status(const std::string& line);
+  /// Clears the live line.
+  void clear();
+
+ private:
+  std::mutex mutex_;
+  bool live_, quiet_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+/// Installs a SIGINT handler for its lifetime: the first Ctrl-C sets stop_requested(), the
+/// second exits the process at once with status 130. Restores the previous handler after.
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+  /// The flag the harness and workloads poll.
+  static std::atomic<bool>& stop_requested();
+};
+
+}  // namespace hashflop::harness

@@ -1,0 +1,124 @@
+// `hashflop run` end to end through the real binary: a valid results file, and the honesty
+// check — a fake RAPL counter rising at a known 50 W (and wrapping) must be reported as 50 W.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "../energy/fake_powercap.hpp"
+#include "results/result.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int exit_code;
+  std::string out, err;
+};
+
+// stdout and stderr apart: --json must leave stdout as pure JSON.
+Run run(const std::string& env, const std::string& args) {
+  const fs::path err = fs::temp_directory_path() / "hashflop-run-cli-stderr.txt";
+  const std::string cmd = env + " " + HASHFLOP_BINARY + " " + args + " 2>" + err.string();
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return {-1, "popen failed", ""};
+  std::string out;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  std::ifstream in(err);
+  const std::string err_text((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out, err_text};
+}
+
+const std::string quick =
+    "run --device cpu --quick --duration 0.3 --repetitions 2 --cooldown 0 --gemm-size 256 --json";
+
+TEST(RunCli, CpuQuickWritesAValidResultsFile) {
+  const fs::path out = fs::temp_directory_path() / "hashflop-run-cli" / "r.json";
+  fs::remove_all(out.parent_path());
+  const auto r = run("HASHFLOP_POWERCAP_ROOT=/nonexistent", quick + " --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);  // stdout is the JSON and nothing else
+  EXPECT_EQ(j["schema"], "hashflop/result/v1");
+  const auto loaded = hashflop::results::load_result(out);
+  EXPECT_EQ(hashflop::results::to_json(loaded), j);
+  EXPECT_FALSE(loaded.incomplete);
+  ASSERT_GE(loaded.runs.size(), 2u);
+  EXPECT_EQ(loaded.runs[0].workload, "sha256d");
+  EXPECT_EQ(loaded.runs[0].work_unit, "hash");
+  for (const auto& run : loaded.runs) {
+    EXPECT_EQ(run.verification_status, "passed") << run.variant << ": " << run.verification_detail;
+    EXPECT_EQ(run.samples.size(), 2u);
+    EXPECT_GT(run.rate, 0);
+    EXPECT_FALSE(run.energy);
+    EXPECT_FALSE(run.per_joule);
+    EXPECT_NE(run.energy_unavailable_reason.find("no powercap interface"), std::string::npos);
+  }
+  EXPECT_EQ(loaded.runs[1].workload, "gemm");
+  EXPECT_EQ(loaded.runs[1].params["m"], 256);
+  EXPECT_EQ(j["headline"]["basis"], "rate");
+  EXPECT_FALSE(j["host"]["kernel"].get<std::string>().empty());
+  EXPECT_FALSE(j["tool"]["git_commit"].get<std::string>().empty());
+  fs::remove_all(out.parent_path());
+}
+
+TEST(RunCli, FakeRaplAt50WattsIsReportedAs50Watts) {
+  FakePowercap fake;
+  constexpr uint64_t range_uj = 20000000;  // 20 J: wraps every 0.4 s at 50 W, several times a run
+  fake.add_domain("intel-rapl:0", "package-0", 0, range_uj);
+  fake.add_domain("intel-rapl:0:0", "core", 0, range_uj);  // a sub-domain that never moves
+  fake.start_writer("intel-rapl:0", 50.0, range_uj);
+  const fs::path out = fs::temp_directory_path() / "hashflop-run-cli-rapl.json";
+  // One worker thread leaves a core to the writer, so the fake counter keeps real time.
+  const auto r = run("HASHFLOP_POWERCAP_ROOT=" + fake.root().string(),
+                     quick + " --workloads sha256d,gemm --threads 1 --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto result = hashflop::results::load_result(out);
+  ASSERT_FALSE(result.runs.empty());
+  for (const auto& run : result.runs) {
+    ASSERT_TRUE(run.energy && run.per_joule)
+        << run.variant << ": " << run.energy_unavailable_reason;
+    EXPECT_EQ(run.energy->method, "rapl");
+    EXPECT_NEAR(run.energy->avg_watts, 50.0, 1.0) << run.variant;  // within 2%
+    EXPECT_NEAR(run.energy->idle_watts.value_or(0), 50.0, 1.0);
+    EXPECT_NEAR(*run.per_joule, run.rate / run.energy->avg_watts, 1e-9 * *run.per_joule);
+    for (const auto& s : run.samples) EXPECT_NEAR(*s.avg_watts, 50.0, 2.5) << run.variant;
+  }
+  const auto j = hashflop::results::to_json(result);
+  EXPECT_EQ(j["headline"]["basis"], "energy");
+  fs::remove(out);
+}
+
+TEST(RunCli, AssumedWattsAreMarkedAssumed) {
+  const fs::path out = fs::temp_directory_path() / "hashflop-run-cli-assumed.json";
+  const auto r = run("HASHFLOP_POWERCAP_ROOT=/nonexistent",
+                     "run --device cpu --quick --duration 0.2 --repetitions 1 --workloads sha256d "
+                     "--assume-watts 100 --out " +
+                         out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("assumed"), std::string::npos) << r.out;
+  const auto result = hashflop::results::load_result(out);
+  ASSERT_EQ(result.runs.size(), 1u);
+  ASSERT_TRUE(result.runs[0].energy);
+  EXPECT_TRUE(result.runs[0].energy->assumed);
+  EXPECT_EQ(result.runs[0].energy->method, "assumed");
+  EXPECT_TRUE(hashflop::results::to_json(result)["headline"].is_null());  // no GEMM run
+  fs::remove(out);
+}
+
+TEST(RunCli, BadOptionsAreUsageErrors) {
+  EXPECT_EQ(run("", "run --device cpu --workloads sha256d,bogus").exit_code, 2);
+  EXPECT_EQ(run("", "run --device cpu --duration -1").exit_code, 2);
+  EXPECT_EQ(run("", "run --device cpu --assume-watts 0").exit_code, 2);
+}
+
+}  // namespace

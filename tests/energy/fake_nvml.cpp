@@ -1,0 +1,76 @@
+// A stand-in for libnvidia-ml.so.1 with the entry points hashflop uses, so the NVML meter is
+// tested without a GPU. Controlled by the environment, read on every call:
+//   FAKE_NVML_WATTS    constant power (default 100)
+//   FAKE_NVML_COUNTER  "0": nvmlDeviceGetTotalEnergyConsumption is NOT_SUPPORTED
+//   FAKE_NVML_BUS_ID   the only bus id that has a device (default 00000000:01:00.0)
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+Clock::time_point g_start;
+int g_device_tag = 0;  // the handle points here
+
+double watts() {
+  const char* w = std::getenv("FAKE_NVML_WATTS");
+  return w != nullptr ? std::atof(w) : 100.0;
+}
+bool counter_supported() {
+  const char* c = std::getenv("FAKE_NVML_COUNTER");
+  return c == nullptr || std::strcmp(c, "0") != 0;
+}
+double elapsed() {
+  return std::chrono::duration<double>(Clock::now() - g_start).count();
+}
+
+}  // namespace
+
+extern "C" {
+
+int nvmlInit_v2() {
+  g_start = Clock::now();
+  return 0;
+}
+int nvmlShutdown() {
+  return 0;
+}
+const char* nvmlErrorString(int rc) {
+  return rc == 3 ? "Not Supported" : "Fake Error";
+}
+
+int nvmlDeviceGetHandleByPciBusId_v2(const char* bus_id, void** device) {
+  const char* want = std::getenv("FAKE_NVML_BUS_ID");
+  if (std::strcmp(bus_id, want != nullptr ? want : "00000000:01:00.0") != 0) return 6;  // NOT_FOUND
+  *device = &g_device_tag;
+  return 0;
+}
+int nvmlDeviceGetTotalEnergyConsumption(void*, unsigned long long* mj) {
+  if (!counter_supported()) return 3;
+  // Energy since "driver load": 1000 J before init, then the constant power.
+  *mj = static_cast<unsigned long long>(1e6 + watts() * elapsed() * 1e3);
+  return 0;
+}
+int nvmlDeviceGetPowerUsage(void*, unsigned int* mw) {
+  *mw = static_cast<unsigned int>(watts() * 1e3);
+  return 0;
+}
+int nvmlDeviceGetClockInfo(void*, int type, unsigned int* mhz) {
+  *mhz = type == 1 ? 1410 : 1593;
+  return 0;
+}
+int nvmlDeviceGetTemperature(void*, int, unsigned int* c) {
+  *c = 61;
+  return 0;
+}
+int nvmlDeviceGetCurrentClocksEventReasons(void*, unsigned long long* reasons) {
+  *reasons = 0x4;  // sw_power_cap
+  return 0;
+}
+int nvmlDeviceGetEnforcedPowerLimit(void*, unsigned int* mw) {
+  *mw = 300000;
+  return 0;
+}
+
+}  // extern "C"

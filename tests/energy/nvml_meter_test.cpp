@@ -1,0 +1,74 @@
+// The NVML meter against tests/energy/fake_nvml.cpp: a constant 100 W device.
+#include <cstdlib>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "energy/nvml_meter.hpp"
+
+namespace {
+
+using namespace hashflop::energy;
+constexpr const char* bus = "00000000:01:00.0";
+
+std::unique_ptr<EnergyMeter> open_fake(bool counter) {
+  setenv("FAKE_NVML_WATTS", "100", 1);
+  setenv("FAKE_NVML_COUNTER", counter ? "1" : "0", 1);
+  auto opened = open_nvml(bus, FAKE_NVML_LIBRARY, std::chrono::milliseconds(20));
+  if (auto* why = std::get_if<std::string>(&opened)) ADD_FAILURE() << *why;
+  return std::move(std::get<std::unique_ptr<EnergyMeter>>(opened));
+}
+
+WindowEnergy measure(EnergyMeter& meter, double seconds) {
+  const auto mark = meter.begin();
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  return meter.end(mark);
+}
+
+TEST(NvmlMeter, CounterIsPrimaryAndCrossCheckedAgainstPolledPower) {
+  auto meter = open_fake(true);
+  ASSERT_TRUE(meter);
+  EXPECT_EQ(meter->method(), "nvml-energy-counter");
+  EXPECT_EQ(meter->unavailable_reason(), "");
+  const auto w = measure(*meter, 0.5);
+  ASSERT_TRUE(w.joules);
+  EXPECT_NEAR(*w.joules / w.seconds, 100.0, 2.0);
+  ASSERT_TRUE(w.integral_joules);
+  EXPECT_NEAR(*w.integral_joules / *w.joules, 1.0, 0.02);
+  // >= 10 Hz polling: a 0.5 s window has several samples with the fake's telemetry.
+  EXPECT_GE(w.telemetry.samples, 6u);
+  EXPECT_EQ(w.telemetry.sm_mhz.median, 1410);
+  EXPECT_EQ(w.telemetry.mem_mhz.max, 1593);
+  EXPECT_EQ(w.telemetry.temp_c.min, 61);
+  ASSERT_EQ(w.telemetry.reasons.size(), 1u);
+  EXPECT_EQ(w.telemetry.reasons[0], "sw_power_cap");
+  EXPECT_EQ(nvml_power_limit_watts(bus, FAKE_NVML_LIBRARY).value_or(0), 300.0);
+}
+
+TEST(NvmlMeter, UnsupportedCounterFallsBackToIntegratedPowerAndSaysSo) {
+  auto meter = open_fake(false);
+  ASSERT_TRUE(meter);
+  EXPECT_EQ(meter->method(), "nvml-power-integral");
+  EXPECT_NE(meter->source().find("Not Supported"), std::string::npos) << meter->source();
+  const auto w = measure(*meter, 0.5);
+  ASSERT_TRUE(w.joules);
+  EXPECT_NEAR(*w.joules / w.seconds, 100.0, 2.0);
+}
+
+TEST(NvmlMeter, MissingLibraryIsAReasonNotACrash) {
+  auto opened = open_nvml(bus, "/nonexistent/libnvidia-ml.so.1");
+  ASSERT_TRUE(std::holds_alternative<std::string>(opened));
+  EXPECT_NE(std::get<std::string>(opened).find("cannot load NVML"), std::string::npos);
+  setenv("HASHFLOP_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1", 1);
+  EXPECT_EQ(nvml_library_path(), "/nonexistent/libnvidia-ml.so.1");
+  unsetenv("HASHFLOP_NVML_LIBRARY");
+  EXPECT_EQ(nvml_library_path(), "libnvidia-ml.so.1");
+}
+
+TEST(NvmlMeter, UnknownBusIdIsAReason) {
+  auto opened = open_nvml("00000000:99:00.0", FAKE_NVML_LIBRARY);
+  ASSERT_TRUE(std::holds_alternative<std::string>(opened));
+  EXPECT_NE(std::get<std::string>(opened).find("no device at PCI bus id"), std::string::npos);
+}
+
+}  // namespace

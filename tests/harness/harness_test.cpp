@@ -1,0 +1,95 @@
+// Harness statistics on known samples, and the harness end to end with a synthetic workload.
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "harness/harness.hpp"
+#include "results/result.hpp"
+
+namespace {
+
+using namespace hashflop;
+
+TEST(Stats, KnownSamplesGiveKnownMedianCiAndCv) {
+  const auto s = results::compute_stats({5, 1, 4, 2, 3});
+  EXPECT_EQ(s.n, 5);
+  EXPECT_DOUBLE_EQ(s.median, 3);
+  EXPECT_DOUBLE_EQ(s.min, 1);
+  EXPECT_DOUBLE_EQ(s.max, 5);
+  EXPECT_DOUBLE_EQ(s.mean, 3);
+  EXPECT_NEAR(s.stddev, 1.5811388, 1e-6);                                  // sqrt(10 / 4)
+  EXPECT_NEAR(s.ci95_high - 3, 2.776 * 1.5811388 / std::sqrt(5.0), 1e-6);  // t(0.975, 4)
+  EXPECT_NEAR(s.ci95_low, 3 - (s.ci95_high - 3), 1e-12);
+  EXPECT_NEAR(s.cv, 1.5811388 / 3, 1e-6);
+  const auto even = results::compute_stats({4, 1, 3, 2});
+  EXPECT_DOUBLE_EQ(even.median, 2.5);
+  const auto one = results::compute_stats({7});
+  EXPECT_DOUBLE_EQ(one.median, 7);
+  EXPECT_DOUBLE_EQ(one.ci95_low, 7);
+  EXPECT_DOUBLE_EQ(one.cv, 0);
+  EXPECT_NEAR(results::t_critical_95(1), 12.706, 1e-9);
+  EXPECT_NEAR(results::t_critical_95(1000), 1.96, 0.01);
+}
+
+// Does a fixed amount of work per second of wall time.
+class SteadyWorkload final : public harness::Workload {
+ public:
+  std::string workload() const override { return "sha256d"; }
+  std::string variant() const override { return "steady"; }
+  std::string work_unit() const override { return "hash"; }
+  nlohmann::json params() const override { return {{"rate", 1e6}}; }
+  harness::Verdict verify() override { return {"passed", "synthetic"}; }
+  double run(std::chrono::duration<double> d, const std::atomic<bool>& stop) override {
+    const auto t0 = std::chrono::steady_clock::now();
+    while (!stop && std::chrono::steady_clock::now() - t0 < d)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return 1e6 * std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+};
+
+TEST(Harness, AssumedWattsGiveWorkPerJouleEqualToRateOverWatts) {
+  auto meter = energy::make_assumed_meter(25.0, "test");
+  harness::Progress progress(false, true);
+  std::atomic<bool> stop{false};
+  harness::HarnessOptions o;
+  o.duration = 0.1;
+  o.repetitions = 3;
+  o.warmup_window = 0.05;
+  o.warmup_max_windows = 2;
+  harness::Harness h(*meter, o, progress, stop);
+  SteadyWorkload w;
+  const auto run = h.measure(w, "cpu", std::nullopt);
+  ASSERT_EQ(run.samples.size(), 3u);
+  EXPECT_FALSE(run.incomplete);
+  ASSERT_TRUE(run.energy && run.per_joule);
+  EXPECT_TRUE(run.energy->assumed);
+  EXPECT_EQ(run.energy->method, "assumed");
+  EXPECT_NEAR(run.energy->avg_watts, 25.0, 1e-9);
+  EXPECT_NEAR(*run.per_joule, run.rate / run.energy->avg_watts, 1e-6 * *run.per_joule);
+  EXPECT_NEAR(run.rate, 1e6, 1e5);  // loose: thread start-up on a loaded machine
+  EXPECT_EQ(run.verification_status, "passed");
+  EXPECT_FALSE(run.warnings.empty());  // windows under 1 s are flagged
+}
+
+TEST(Harness, StopRequestEndsTheRunIncomplete) {
+  auto meter = energy::make_none_meter("no meter in this test");
+  harness::Progress progress(false, true);
+  std::atomic<bool> stop{true};
+  harness::Harness h(*meter, harness::HarnessOptions::quick(), progress, stop);
+  SteadyWorkload w;
+  const auto run = h.measure(w, "cpu", std::nullopt);
+  EXPECT_TRUE(run.incomplete);
+  EXPECT_TRUE(run.samples.empty());
+  EXPECT_FALSE(run.energy);
+  EXPECT_FALSE(run.per_joule);
+  EXPECT_EQ(run.energy_unavailable_reason, "no meter in this test");
+}
+
+TEST(Harness, FormatsRatesWithPrefixes) {
+  EXPECT_EQ(harness::format_rate(18.7e6, "hash"), "18.7 MH/s");
+  EXPECT_EQ(harness::format_rate(1.5e12, "flop"), "1.5 TFLOP/s");
+  EXPECT_EQ(harness::format_per_joule(2.5e9, "flop"), "2.5 GFLOP/J");
+}
+
+}  // namespace

@@ -1,0 +1,101 @@
+// The result model survives a JSON round trip, the loader checks the schema, and writes are
+// atomic (no temporary file is left behind).
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "common/error.hpp"
+#include "results/result.hpp"
+
+namespace {
+
+using namespace hashflop::results;
+namespace fs = std::filesystem;
+
+Result sample_result() {
+  Result r;
+  r.tool_version = "0.1.0";
+  r.git_commit = "abc1234";
+  r.started = "2024-05-01T12:00:00Z";
+  r.finished = "2024-05-01T12:01:00Z";
+  r.host = {{"cpu_model", "Test CPU"}, {"logical_cores", 2}};
+  r.devices = nlohmann::json::array({{{"id", "cpu"}, {"name", "Test CPU"}}});
+  Run hash;
+  hash.workload = "sha256d";
+  hash.variant = "shani";
+  hash.device = "cpu";
+  hash.work_unit = "hash";
+  hash.params = {{"threads", 2}};
+  hash.samples = {{2e7, 1.0, 2e7, 40.0, 40.0, 5e5}, {2.2e7, 1.0, 2.2e7, 44.0, 44.0, 5e5}};
+  hash.work = 4.2e7;
+  hash.seconds = 2;
+  hash.rate = 2.1e7;
+  hash.energy = Energy{"rapl", false, 84.0, 42.0, 10.0, 64.0, std::nullopt, std::nullopt};
+  hash.per_joule = 5e5;
+  hash.stats = compute_stats({2e7, 2.2e7});
+  hash.per_joule_stats = compute_stats({5e5, 5e5});
+  hash.verification_status = "passed";
+  hash.telemetry = {{"samples", 40}};
+  Run gemm = hash;
+  gemm.workload = "gemm";
+  gemm.variant = "avx512";
+  gemm.work_unit = "flop";
+  gemm.params = {{"dtype", "fp32"}, {"m", 2048}};
+  gemm.per_joule = 1.5e9;
+  Run none = gemm;
+  none.variant = "openblas";
+  none.energy.reset();
+  none.per_joule.reset();
+  none.per_joule_stats.reset();
+  none.energy_unavailable_reason = "no meter";
+  r.runs = {hash, gemm, none};
+  return r;
+}
+
+TEST(ResultJson, RoundTripsThroughJson) {
+  const auto r = sample_result();
+  const auto j = to_json(r);
+  EXPECT_EQ(j["schema"], "hashflop/result/v1");
+  EXPECT_TRUE(j["runs"][2]["energy"].is_null());
+  EXPECT_TRUE(j["runs"][2]["per_joule"].is_null());
+  EXPECT_EQ(j["runs"][2]["energy_unavailable_reason"], "no meter");
+  const auto back = from_json(nlohmann::json::parse(j.dump()));
+  EXPECT_EQ(to_json(back), j);
+  ASSERT_EQ(back.runs.size(), 3u);
+  EXPECT_EQ(back.runs[0].energy->idle_watts, 10.0);
+  EXPECT_EQ(back.runs[1].stats.ci95_high, r.runs[1].stats.ci95_high);
+}
+
+TEST(ResultJson, HeadlineIsTheRatioOfBestPerJoule) {
+  const auto h = headline(sample_result());
+  EXPECT_EQ(h["basis"], "energy");
+  EXPECT_EQ(h["gemm_variant"], "avx512");
+  EXPECT_DOUBLE_EQ(h["flops_per_hash"].get<double>(), 1.5e9 / 5e5);
+}
+
+TEST(ResultJson, LoaderChecksTheSchema) {
+  EXPECT_THROW(from_json({{"schema", "hashflop/result/v0"}}), hashflop::Error);
+  EXPECT_THROW(from_json({{"runs", 1}}), hashflop::Error);
+  auto j = to_json(sample_result());
+  j.erase("runs");
+  EXPECT_THROW(from_json(j), hashflop::Error);
+}
+
+TEST(ResultJson, WritesAtomicallyAndLoadsBack) {
+  const fs::path dir = fs::temp_directory_path() / "hashflop-results-test" / "nested";
+  fs::remove_all(dir.parent_path());
+  const fs::path file = dir / "r.json";
+  write_atomically(file, to_json(sample_result()).dump(2));
+  write_atomically(file, to_json(sample_result()).dump(2));  // replaces
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
+  EXPECT_EQ(entries, 1u);  // no temporary left behind
+  EXPECT_EQ(load_result(file).runs.size(), 3u);
+  std::ofstream(dir / "bad.json") << "{not json";
+  EXPECT_THROW(load_result(dir / "bad.json"), hashflop::Error);
+  EXPECT_THROW(load_result(dir / "missing.json"), hashflop::Error);
+  fs::remove_all(dir.parent_path());
+}
+
+}  // namespace
