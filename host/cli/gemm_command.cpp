@@ -9,6 +9,7 @@
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "gemm/cuda_gemm.hpp"
 #include "gemm/gemm_runner.hpp"
 
 namespace hashflop::cli {
@@ -37,21 +38,6 @@ GemmShape resolve_shape(const GemmOptions& o) {
   return {positive(o.m, "--m", size), positive(o.n, "--n", size), positive(o.k, "--k", size)};
 }
 
-// A row for a variant that exists but cannot run here.
-GemmRunResult not_supported_row(std::string_view variant, std::string_view impl,
-                                std::string_view device, const GemmRunRequest& req,
-                                std::string reason) {
-  GemmRunResult r;
-  r.variant = variant;
-  r.impl = impl;
-  r.device = device;
-  r.dtype = dtype_name(req.dtype);
-  r.shape = req.shape;
-  r.verification = Verification::not_supported;
-  r.reason = std::move(reason);
-  return r;
-}
-
 nlohmann::json to_json(const GemmRunResult& r) {
   nlohmann::json j = {{"impl", r.impl},
                       {"variant", r.variant},
@@ -76,10 +62,10 @@ nlohmann::json to_json(const GemmRunResult& r) {
 
 void print_row(const GemmRunResult& r) {
   if (r.verification == Verification::not_supported) {
-    fmt::print("{:<9} {:<7} {:<5} not_supported: {}\n", r.variant, r.impl, r.dtype, r.reason);
+    fmt::print("{:<13} {:<7} {:<5} not_supported: {}\n", r.variant, r.impl, r.dtype, r.reason);
     return;
   }
-  fmt::print("{:<9} {:<7} {:<5} {:>9.3f} ms {:>8.4f} TFLOP/s  rel_error {:.2e} (tol {:.1e}) {}\n",
+  fmt::print("{:<13} {:<7} {:<5} {:>9.3f} ms {:>8.4f} TFLOP/s  rel_error {:.2e} (tol {:.1e}) {}\n",
              r.variant, r.impl, r.dtype, r.seconds * 1e3, r.flops_per_second / 1e12, r.rel_error,
              r.tolerance, verification_name(r.verification));
 }
@@ -124,33 +110,22 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
     req.alpha = o->alpha;
     req.beta = o->beta;
 
-    // The device: cuda:N must open (DeviceError otherwise, exit 1); auto takes the CPU until
-    // a GPU GEMM variant exists, so it never reports a GPU with nothing to run.
+    // The device: cuda:N must open (DeviceError otherwise, exit 1); auto takes the first usable
+    // GPU, else the CPU. The CUDA variants run on the calling thread's current device.
     const auto spec = DeviceSpec::parse(o->device);
-    DeviceKind kind = DeviceKind::cpu;
-    std::string device_id = "cpu";
-    if (spec.kind == DeviceSpec::Kind::cuda) {
-      device_id = open_backend(spec)->info().id;
-      kind = DeviceKind::cuda;
+    const std::string device_id = open_backend(spec)->info().id;
+    const DeviceKind kind = device_id == "cpu" ? DeviceKind::cpu : DeviceKind::cuda;
+    if (kind == DeviceKind::cuda) {
+      select_cuda_gemm_device(spec.kind == DeviceSpec::Kind::cuda ? spec.index : 0);
     }
     // Too large for memory is a usage error, raised before any allocation.
     check_gemm_fits(req);
 
     std::vector<GemmRunResult> rows;
-    bool any_for_device = false;
     for (const auto& v : gemm_variants()) {
       if (v.device != kind || (o->impl != "all" && v.impl != o->impl)) continue;
-      any_for_device = true;
       rows.push_back(run_gemm(v, req));
       rows.back().device = device_id;
-    }
-    if (!any_for_device && kind == DeviceKind::cuda) {
-      for (const char* impl : {"tiled", "vendor"}) {
-        if (o->impl != "all" && o->impl != impl) continue;
-        rows.push_back(
-            not_supported_row(impl == std::string_view("tiled") ? "cuda-tiled" : "cublas", impl,
-                              device_id, req, "GPU GEMM not implemented yet"));
-      }
     }
 
     bool any_incorrect = false;

@@ -37,11 +37,13 @@ uint64_t set_bytes(const GemmShape& s) {
 }
 
 // Enough sets that together they exceed the last-level cache by half again, so a repeat never
-// finds its operands cache-resident; at least two.
-int input_sets(const GemmShape& s) {
-  const uint64_t l3 = std::max<uint64_t>(cpu::cpu_info().caches.l3, 32u << 20);
+// finds its operands cache-resident; at least two. The cache is the executor's (a GPU's L2)
+// when it reports one, else the CPU's L3.
+int input_sets(const GemmShape& s, uint64_t cache_bytes) {
+  const uint64_t llc =
+      cache_bytes != 0 ? cache_bytes : std::max<uint64_t>(cpu::cpu_info().caches.l3, 32u << 20);
   const uint64_t one = std::max<uint64_t>(set_bytes(s), 1);
-  return static_cast<int>(std::clamp<uint64_t>(l3 * 3 / 2 / one + 1, 2, 1u << 16));
+  return static_cast<int>(std::clamp<uint64_t>(llc * 3 / 2 / one + 1, 2, 1u << 16));
 }
 
 struct OperandSets {
@@ -102,9 +104,9 @@ GemmProblemSpec spec_of(const GemmRunRequest& req) {
 
 }  // namespace
 
-uint64_t gemm_bytes_needed(const GemmRunRequest& req) {
+uint64_t gemm_bytes_needed(const GemmRunRequest& req, uint64_t cache_bytes) {
   const GemmShape& s = req.shape;
-  const uint64_t sets = sat_mul(set_bytes(s), static_cast<uint64_t>(input_sets(s)));
+  const uint64_t sets = sat_mul(set_bytes(s), static_cast<uint64_t>(input_sets(s, cache_bytes)));
   const uint64_t c_copy = req.beta != 0.0f ? sat_mul(4, sat_mul(s.m, s.n)) : 0;
   // The reference keeps a row (n doubles), 64 gathered columns of B (64 k doubles) and, for
   // the sample draw, one index per row and column.
@@ -124,15 +126,16 @@ uint64_t available_memory_bytes() {
   return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
 }
 
-void check_gemm_fits(const GemmRunRequest& req) {
-  const uint64_t needed = gemm_bytes_needed(req);
+void check_gemm_fits(const GemmRunRequest& req, uint64_t cache_bytes) {
+  const uint64_t needed = gemm_bytes_needed(req, cache_bytes);
   const uint64_t available = available_memory_bytes();
   if (needed > available) {
     throw UsageError(fmt::format(
         "gemm {}: too large for memory: needs {} bytes ({:.1f} GiB) for {} operand sets and "
         "verification, but only {} bytes ({:.1f} GiB) are available",
-        req.shape.str(), needed, static_cast<double>(needed) / (1u << 30), input_sets(req.shape),
-        available, static_cast<double>(available) / (1u << 30)));
+        req.shape.str(), needed, static_cast<double>(needed) / (1u << 30),
+        input_sets(req.shape, cache_bytes), available,
+        static_cast<double>(available) / (1u << 30)));
   }
 }
 
@@ -143,11 +146,13 @@ GemmRunResult run_gemm(const GemmVariant& variant, const GemmRunRequest& req) {
     result.reason = std::move(why);
     return result;
   }
-  check_gemm_fits(req);
-  const uint64_t seed = fresh_seed(req.seed);
-  result.input_sets = input_sets(req.shape);
-  OperandSets sets = make_sets(req, result.input_sets, seed);
+  // Prepared first: the executor says which cache the sets must overflow. Preparing allocates
+  // no operand memory, so the fit check still comes before any large allocation.
   auto exec = variant.prepare(spec_of(req));
+  check_gemm_fits(req, exec->cache_bytes());
+  const uint64_t seed = fresh_seed(req.seed);
+  result.input_sets = input_sets(req.shape, exec->cache_bytes());
+  OperandSets sets = make_sets(req, result.input_sets, seed);
   result.settings = exec->settings();
   exec->bind(sets.views);
 
@@ -164,17 +169,21 @@ GemmRunResult run_gemm(const GemmVariant& variant, const GemmRunRequest& req) {
   result.verify_method = v.method;
 
   // Time batches of products so each repetition lasts ~20 ms or more (one product when a
-  // product is longer), rotating sets so the inputs come from memory, not cache.
+  // product is longer), rotating sets so the inputs come from memory, not cache. A device
+  // executor's own clock (CUDA events) times the batch when it has one.
   const auto batch = static_cast<int>(std::clamp(0.02 / std::max(first, 1e-9), 1.0, 1e6));
   size_t next = 1 % sets.views.size();
   for (int rep = 0; rep < std::max(req.repetitions, 1); ++rep) {
     const auto start = Clock::now();
+    exec->start_timer();
     for (int i = 0; i < batch; ++i) {
       exec->run(next);
       next = (next + 1) % sets.views.size();
     }
+    const auto device_seconds = exec->stop_timer();
     exec->synchronize();
-    result.samples.push_back(std::chrono::duration<double>(Clock::now() - start).count() / batch);
+    const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+    result.samples.push_back(device_seconds.value_or(wall) / batch);
   }
   result.seconds = median(result.samples);
   result.flops_per_second = result.seconds > 0 ? req.shape.flops() / result.seconds : 0;
@@ -184,9 +193,10 @@ GemmRunResult run_gemm(const GemmVariant& variant, const GemmRunRequest& req) {
 SustainedGemm run_gemm_for(std::chrono::duration<double> duration, const GemmVariant& variant,
                            const GemmRunRequest& req) {
   if (auto why = variant.unavailable(req.dtype); !why.empty()) throw DeviceError(why);
-  check_gemm_fits(req);
-  OperandSets sets = make_sets(req, input_sets(req.shape), fresh_seed(req.seed));
   auto exec = variant.prepare(spec_of(req));
+  check_gemm_fits(req, exec->cache_bytes());
+  OperandSets sets =
+      make_sets(req, input_sets(req.shape, exec->cache_bytes()), fresh_seed(req.seed));
   exec->bind(sets.views);
   SustainedGemm out;
   const auto start = Clock::now();

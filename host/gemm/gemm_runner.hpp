@@ -37,15 +37,16 @@ struct GemmRunResult {
 };
 
 /// Bytes of host memory `run_gemm` allocates for `request` (operand sets, the saved C and the
-/// reference's scratch). Overflow-safe: saturates at UINT64_MAX.
-uint64_t gemm_bytes_needed(const GemmRunRequest& request);
+/// reference's scratch), with enough sets to overflow a cache of `cache_bytes` (0: the CPU's
+/// last-level cache; a GPU executor reports its L2). Overflow-safe: saturates at UINT64_MAX.
+uint64_t gemm_bytes_needed(const GemmRunRequest& request, uint64_t cache_bytes = 0);
 
 /// Memory the kernel reports available (MemAvailable, else free pages), in bytes.
 uint64_t available_memory_bytes();
 
 /// Throws UsageError naming bytes needed and available when the request cannot fit; call it
 /// before anything is allocated.
-void check_gemm_fits(const GemmRunRequest& request);
+void check_gemm_fits(const GemmRunRequest& request, uint64_t cache_bytes = 0);
 
 /// Verifies then times `variant` on `request`. A variant that cannot run the dtype here comes
 /// back as not_supported with the reason, never as an exception.

@@ -7,6 +7,7 @@
 
 #include "cpu/cpu_info.hpp"
 #include "gemm/cpu_gemm.hpp"
+#include "gemm/cuda_gemm.hpp"
 
 namespace hashflop::gemm {
 namespace {
@@ -62,6 +63,16 @@ std::string needs(bool ok, std::string_view what, Dtype dtype) {
   return cpu_dtype_reason(dtype);
 }
 
+// A CUDA entry: the kind decides both the dtype check and the executor.
+template <CudaGemmKind Kind>
+std::string cuda_unavailable(Dtype dtype) {
+  return cuda_gemm_unavailable(Kind, dtype);
+}
+template <CudaGemmKind Kind>
+std::unique_ptr<GemmExecutor> prepare_cuda(const GemmProblemSpec& spec) {
+  return prepare_cuda_gemm(Kind, spec);
+}
+
 constexpr std::array variants{
     GemmVariant{"avx2", "tiled", DeviceKind::cpu, "packed panels, 6x16 AVX2+FMA micro-kernel",
                 [](Dtype d) {
@@ -77,6 +88,24 @@ constexpr std::array variants{
                 prepare_tiled<gk::sgemm_range_avx512, gk::avx512_tile>},
     GemmVariant{"openblas", "vendor", DeviceKind::cpu, "OpenBLAS cblas_sgemm",
                 [](Dtype d) { return cpu_dtype_reason(d); }, prepare_openblas},
+    GemmVariant{"cuda-simt", "tiled", DeviceKind::cuda,
+                "fp32 SIMT, 128x128x8 CTA tile, 64x32 warp tile, 8x8 per thread, cp.async double "
+                "buffer",
+                cuda_unavailable<CudaGemmKind::simt>, prepare_cuda<CudaGemmKind::simt>},
+    GemmVariant{"cuda-mma", "tiled", DeviceKind::cuda,
+                "bf16/fp16 mma.sync m16n8k16 + ldmatrix, 128x128x32 CTA tile, 3-stage cp.async",
+                cuda_unavailable<CudaGemmKind::mma>, prepare_cuda<CudaGemmKind::mma>},
+    GemmVariant{"cublas-sgemm", "vendor", DeviceKind::cuda, "cuBLAS cublasSgemm (fp32)",
+                cuda_unavailable<CudaGemmKind::cublas_sgemm>,
+                prepare_cuda<CudaGemmKind::cublas_sgemm>},
+    GemmVariant{"cublas-tf32", "vendor", DeviceKind::cuda,
+                "cuBLAS cublasGemmEx, fp32 operands, CUBLAS_COMPUTE_32F_FAST_TF32",
+                cuda_unavailable<CudaGemmKind::cublas_tf32>,
+                prepare_cuda<CudaGemmKind::cublas_tf32>},
+    GemmVariant{"cublas-gemmex", "vendor", DeviceKind::cuda,
+                "cuBLAS cublasGemmEx, bf16/fp16 operands, CUBLAS_COMPUTE_32F",
+                cuda_unavailable<CudaGemmKind::cublas_gemmex>,
+                prepare_cuda<CudaGemmKind::cublas_gemmex>},
 };
 
 }  // namespace

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,6 +46,15 @@ class GemmExecutor {
   virtual void fetch_c(size_t /*index*/) {}
   /// Settings worth recording, e.g. the cache blocking, as "key=value" text.
   virtual std::string settings() const { return {}; }
+  /// Bytes of the cache the rotated operand sets must overflow: a GPU executor reports its
+  /// device's L2. 0 (the default): the CPU's last-level cache.
+  virtual uint64_t cache_bytes() const { return 0; }
+  /// Marks the start of a timed batch of run() calls on the device's own clock (a GPU executor
+  /// records a CUDA event). The default does nothing.
+  virtual void start_timer() {}
+  /// Waits for the batch and returns the device-measured seconds since start_timer(), or
+  /// nullopt when the executor has no device clock (the runner then times with the host's).
+  virtual std::optional<double> stop_timer() { return std::nullopt; }
 };
 
 struct GemmVariant {

@@ -99,11 +99,12 @@ TEST(GemmCli, TooLargeForMemoryFailsBeforeAllocating) {
   EXPECT_NE(r.out.find("available"), std::string::npos) << r.out;
 }
 
-TEST(GemmCli, CudaDeviceWithoutCudaIsADeviceError) {
+TEST(GemmCli, CudaDeviceRunsTheGpuVariantsOrSaysWhyNot) {
   const auto r = run("--size 8 --device cuda:0 --json");
-  // Without a usable GPU: exit 1 and the reason; with one: rows saying not implemented yet.
+  // Without a usable GPU: exit 1 and the reason; with one: verified cuda-simt rows.
   if (r.exit_code == 0) {
-    EXPECT_NE(r.out.find("not implemented"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("cuda-simt"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"passed\""), std::string::npos) << r.out;
   } else {
     EXPECT_EQ(r.exit_code, 1) << r.out;
     EXPECT_NE(r.out.find("cuda:0"), std::string::npos) << r.out;
