@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev        # tests only: OpenSSL's SHA-256 is the independent oracle
   libopenblas-dev   # CPU GEMM reference
+  python3-matplotlib  # `hashflop report` pictures (scripts/plot.py); optional at run time
 )
 
 missing=()

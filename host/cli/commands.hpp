@@ -16,6 +16,8 @@ void add_verify_command(CLI::App& app, Outcome& outcome);
 void add_devices_command(CLI::App& app, Outcome& outcome);
 void add_gemm_command(CLI::App& app, Outcome& outcome);
 void add_run_command(CLI::App& app, Outcome& outcome);
+void add_report_command(CLI::App& app, Outcome& outcome);
+void add_compare_command(CLI::App& app, Outcome& outcome);
 
 /// Parses argv and runs the chosen subcommand; returns the process exit code. Never throws.
 int run(int argc, char** argv);

@@ -60,7 +60,11 @@ nlohmann::json spread_json(const energy::Spread& s) {
   return {{"min", s.min}, {"median", s.median}, {"max", s.max}};
 }
 
-nlohmann::json telemetry_json(const std::vector<energy::Sample>& trace) {
+// `windows` are the measured windows' [start, end] in seconds from the first window's start,
+// the same origin as the trace's `t` (the meter polls once at each window's start), so a plot
+// can shade them; they exist even when the meter polls nothing (assumed or no energy).
+nlohmann::json telemetry_json(const std::vector<energy::Sample>& trace,
+                              const nlohmann::json& windows) {
   const auto t = energy::summarize(trace);
   nlohmann::json points = nlohmann::json::array();
   // At most ~200 points: enough to see ramps and throttling without bloating the file.
@@ -81,7 +85,8 @@ nlohmann::json telemetry_json(const std::vector<energy::Sample>& trace) {
           {"mem_mhz", spread_json(t.mem_mhz)},
           {"temp_c", spread_json(t.temp_c)},
           {"clock_event_reasons", t.reasons},
-          {"trace", points}};
+          {"trace", points},
+          {"windows", windows}};
 }
 
 }  // namespace
@@ -180,6 +185,8 @@ results::Run Harness::measure(Workload& workload, const std::string& device_id,
   }
 
   std::vector<energy::Sample> trace;
+  nlohmann::json windows = nlohmann::json::array();
+  std::optional<Clock::time_point> origin;
   std::optional<double> integral = 0.0;
   const std::string why_none = meter_.unavailable_reason();
   for (int rep = 0; rep < options_.repetitions && !stop_; ++rep) {
@@ -188,6 +195,7 @@ results::Run Harness::measure(Workload& workload, const std::string& device_id,
         run.samples.empty() ? std::string()
                             : "  " + format_rate(run.samples.back().rate, run.work_unit));
     const auto mark = meter_.begin();
+    if (!origin) origin = mark.t;
     double work = 0;
     {
       Ticker tick(progress_, meter_, label, options_.duration);
@@ -204,6 +212,8 @@ results::Run Harness::measure(Workload& workload, const std::string& device_id,
                    ? std::optional<double>(*integral + *w.integral_joules)
                    : std::nullopt;
     trace.insert(trace.end(), w.trace.begin(), w.trace.end());
+    const double start = std::chrono::duration<double>(mark.t - *origin).count();
+    windows.push_back({{"start", start}, {"end", start + w.seconds}});
     run.samples.push_back(s);
     progress_.log(
         fmt::format("{}: window {}/{} {} in {:.2f} s{}", name, rep + 1, options_.repetitions,
@@ -227,7 +237,7 @@ results::Run Harness::measure(Workload& workload, const std::string& device_id,
   }
   run.rate = run.seconds > 0 ? run.work / run.seconds : 0;
   run.stats = results::compute_stats(rates);
-  run.telemetry = telemetry_json(trace);
+  run.telemetry = telemetry_json(trace, windows);
   if (all_energy && joules > 0) {
     results::Energy e;
     e.method = meter_.method();

@@ -1,0 +1,67 @@
+// `hashflop report`: what a device is worth mining versus doing AI, from result files and a
+// market file, as Markdown and/or HTML with pictures.
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "common/error.hpp"
+#include "report/report.hpp"
+
+namespace hashflop::cli {
+namespace {
+
+struct ReportArgs {
+  std::vector<std::string> inputs, sets;
+  std::string market, out = "report", format = "both";
+  bool no_plots = false;
+};
+
+void execute(const ReportArgs& a, Outcome& outcome) {
+  report::ReportOptions o;
+  for (const auto& i : a.inputs) o.inputs.emplace_back(i);
+  o.market = a.market;
+  o.sets = a.sets;
+  o.out_dir = a.out;
+  if (a.format != "md" && a.format != "html" && a.format != "both")
+    throw UsageError(fmt::format("--format '{}': expected md, html or both", a.format));
+  o.markdown = a.format != "html";
+  o.html = a.format != "md";
+  o.plots = !a.no_plots;
+  const auto r = report::write_report(o);
+
+  fmt::print("network hashprice (self-check): ${:.2f} per PH/s per day\n",
+             r.hashprice_usd_per_ph_day);
+  for (const auto& v : r.valuations) {
+    const auto usd = [](const std::optional<double>& x) {
+      return x ? fmt::format("${:.4g}/kWh", *x) : std::string("not computed");
+    };
+    fmt::print("{}{}: mining {}, AI {}, AI/mining {}\n", v.label,
+               v.any_assumed() ? " [energy ASSUMED]" : "", usd(v.mining_usd_per_kwh),
+               usd(v.ai_usd_per_kwh),
+               v.value_multiple ? fmt::format("{:.4g}", *v.value_multiple) : "not computed");
+    for (const auto& f : v.flags) fmt::print("  flag: {}\n", f);
+  }
+  if (!r.plot_note.empty()) fmt::print("{}\n", r.plot_note);
+  for (const auto& p : r.written) fmt::print("wrote {}\n", p.string());
+  outcome.exit_code = exit_code::success;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, Outcome& outcome) {
+  auto* cmd = app.add_subcommand(
+      "report",
+      "Write the value report: what the measured device earns per kWh mining Bitcoin versus\n"
+      "renting it out for AI, with market inputs from a dated data file, sensitivity, and\n"
+      "pictures (python3 + matplotlib). Example: hashflop report results/run.json --out report");
+  auto a = std::make_shared<ReportArgs>();
+  cmd->add_option("results", a->inputs, "hashflop/result/v1 files from `hashflop run`")->required();
+  cmd->add_option("--market", a->market,
+                  "Market file (default results/market/2025-11.json); replaces every input");
+  cmd->add_option("--set", a->sets, "Override one market input, key=value (repeatable)");
+  cmd->add_option("--out", a->out, "Directory for the report files")->capture_default_str();
+  cmd->add_option("--format", a->format, "md, html or both")->capture_default_str();
+  cmd->add_flag("--no-plots", a->no_plots, "Do not call scripts/plot.py");
+  cmd->callback([a, &outcome] { execute(*a, outcome); });
+}
+
+}  // namespace hashflop::cli

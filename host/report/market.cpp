@@ -1,0 +1,167 @@
+#include "report/market.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+#include "results/result.hpp"
+
+namespace hashflop::report {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json read_json(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError(fmt::format("cannot read market file {}", path.string()));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try {
+    return json::parse(ss.str());
+  } catch (const json::exception& e) {
+    throw UsageError(fmt::format("{}: not JSON: {}", path.string(), e.what()));
+  }
+}
+
+double positive(const json& j, const std::string& where) {
+  if (!j.is_number()) throw UsageError(fmt::format("{}: not a number", where));
+  const double v = j.get<double>();
+  if (!std::isfinite(v) || v <= 0) throw UsageError(fmt::format("{}: must be > 0", where));
+  return v;
+}
+
+std::optional<double> optional_positive(const json& j, const char* key, const std::string& where) {
+  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+  return positive(j.at(key), where + "." + key);
+}
+
+std::string text(const json& j, const char* key, const std::string& where) {
+  if (!j.contains(key) || !j.at(key).is_string() || j.at(key).get<std::string>().empty())
+    throw UsageError(fmt::format("{}: needs a non-empty string \"{}\"", where, key));
+  return j.at(key).get<std::string>();
+}
+
+std::vector<Asic> parse_asics(const json& list, const std::string& where) {
+  if (!list.is_array() || list.empty())
+    throw UsageError(fmt::format("{}: \"asics\" must be a non-empty array", where));
+  std::vector<Asic> out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string at = fmt::format("{}: asics[{}]", where, i);
+    const json& a = list[i];
+    if (!a.is_object()) throw UsageError(at + ": not an object");
+    Asic asic;
+    asic.model = text(a, "model", at);
+    asic.source = text(a, "source", at);
+    asic.date = text(a, "date", at);
+    if (!a.contains("j_per_th")) throw UsageError(at + ": needs \"j_per_th\"");
+    asic.j_per_th = positive(a.at("j_per_th"), at + ".j_per_th");
+    asic.j_per_th_low = optional_positive(a, "j_per_th_low", at);
+    asic.j_per_th_high = optional_positive(a, "j_per_th_high", at);
+    out.push_back(asic);
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& market_keys() {
+  static const std::vector<std::string> keys = {
+      "block_subsidy_btc", "fees_per_block_btc",      "difficulty", "btc_price_usd", "gpu_hour_usd",
+      "cpu_core_hour_usd", "electricity_usd_per_kwh", "pue"};
+  return keys;
+}
+
+double Market::at(const std::string& key) const {
+  const auto it = values.find(key);
+  if (it == values.end()) throw Error(fmt::format("market {} has no \"{}\"", name, key));
+  return it->second.value;
+}
+
+void Market::apply_override(const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw UsageError(fmt::format("--set '{}': expected key=value", assignment));
+  const std::string key = assignment.substr(0, eq), raw = assignment.substr(eq + 1);
+  const auto it = values.find(key);
+  if (it == values.end()) {
+    std::string known;
+    for (const auto& k : market_keys()) known += (known.empty() ? "" : ", ") + k;
+    throw UsageError(fmt::format("--set: unknown market key '{}' (known: {})", key, known));
+  }
+  double v = 0;
+  size_t used = 0;
+  try {
+    v = std::stod(raw, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != raw.size() || !std::isfinite(v) || v <= 0)
+    throw UsageError(fmt::format("--set {}: '{}' is not a positive number", key, raw));
+  auto& mv = it->second;
+  mv.source = fmt::format("set on the command line (--set {}; the market file had {})", key,
+                          fmt::format("{:g}", mv.value));
+  mv.date = results::utc_now_iso8601().substr(0, 10);
+  mv.value = v;
+  mv.assumption = true;
+  mv.overridden = true;
+  mv.low.reset();
+  mv.high.reset();
+}
+
+Market load_market(const fs::path& path) {
+  const json j = read_json(path);
+  const std::string where = path.string();
+  if (!j.is_object() || j.value("schema", "") != market_schema_id)
+    throw UsageError(fmt::format("{}: not a {} document (\"schema\" missing or different)", where,
+                                 market_schema_id));
+  Market m;
+  m.path = path;
+  m.name = text(j, "name", where);
+  m.description = j.value("description", "");
+  if (!j.contains("values") || !j.at("values").is_object())
+    throw UsageError(where + ": needs an object \"values\"");
+  const json& values = j.at("values");
+  for (const auto& [key, v] : values.items()) {
+    if (std::find(market_keys().begin(), market_keys().end(), key) == market_keys().end())
+      throw UsageError(fmt::format("{}: unknown market key \"{}\"", where, key));
+  }
+  for (const auto& key : market_keys()) {
+    const std::string at = fmt::format("{}: values.{}", where, key);
+    if (!values.contains(key)) throw UsageError(at + ": missing");
+    const json& v = values.at(key);
+    if (!v.is_object() || !v.contains("value")) throw UsageError(at + ": needs \"value\"");
+    MarketValue mv;
+    mv.value = positive(v.at("value"), at + ".value");
+    mv.unit = v.value("unit", "");
+    mv.date = text(v, "date", at);
+    mv.source = text(v, "source", at);
+    mv.assumption = v.value("assumption", false);
+    mv.low = optional_positive(v, "low", at);
+    mv.high = optional_positive(v, "high", at);
+    m.values[key] = mv;
+  }
+  if (j.contains("asics")) {
+    m.asics = parse_asics(j.at("asics"), where);
+  } else {
+    const fs::path file = path.parent_path() / text(j, "asics_file", where);
+    const json a = read_json(file);
+    if (!a.is_object() || !a.contains("asics"))
+      throw UsageError(file.string() + ": needs an array \"asics\"");
+    m.asics = parse_asics(a.at("asics"), file.string());
+  }
+  return m;
+}
+
+fs::path default_market_path() {
+  const fs::path rel = "results/market/2025-11.json";
+  if (fs::exists(rel)) return rel;
+  return fs::path(HASHFLOP_SOURCE_DIR) / rel;
+}
+
+}  // namespace hashflop::report

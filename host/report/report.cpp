@@ -1,0 +1,206 @@
+#include "report/report.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "results/result.hpp"
+
+extern char** environ;
+
+namespace hashflop::report {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json num_or_null(const std::optional<double>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json run_trace(const results::Run& r) {
+  json trace = json::array();
+  for (const auto& p : r.telemetry.value("trace", json::array())) {
+    if (p.value("watts", json()).is_number()) trace.push_back({p.at("t"), p.at("watts")});
+  }
+  json windows = json::array();
+  for (const auto& w : r.telemetry.value("windows", json::array()))
+    windows.push_back({w.at("start"), w.at("end")});
+  std::string name = r.workload + " " + r.variant;
+  if (r.params.contains("dtype")) name += " " + r.params.value("dtype", "");
+  return {{"name", name},
+          {"workload", r.workload},
+          {"trace", trace},
+          {"windows", windows},
+          {"avg_watts", r.energy ? json(r.energy->avg_watts) : json(nullptr)},
+          {"assumed", r.energy && r.energy->assumed}};
+}
+
+// Runs argv with stdout and stderr into `log`; returns the exit status, 127 if it did not start.
+int spawn(const std::vector<std::string>& args, const fs::path& log) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return 127;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return 127;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string last_line(const fs::path& log) {
+  std::ifstream in(log);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  return last;
+}
+
+fs::path plot_script() {
+  if (const char* env = std::getenv("HASHFLOP_PLOT_SCRIPT")) return env;
+  if (fs::exists("scripts/plot.py")) return "scripts/plot.py";
+  return fs::path(HASHFLOP_SOURCE_DIR) / "scripts/plot.py";
+}
+
+}  // namespace
+
+json plot_data(const Market& m, const std::vector<Valuation>& vals,
+               const std::vector<results::Result>& results) {
+  json devices = json::array();
+  for (size_t i = 0; i < vals.size(); ++i) {
+    const auto& v = vals[i];
+    json runs = json::array(), flops = json::array();
+    for (const auto& r : results[i].runs) {
+      if (!r.samples.empty()) runs.push_back(run_trace(r));
+    }
+    for (const auto& g : v.gemm) {
+      flops.push_back({{"name", g.dtype + " " + g.variant},
+                       {"dtype", g.dtype},
+                       {"flops_per_joule", num_or_null(g.flops_per_joule)},
+                       {"assumed", g.energy == EnergyStatus::assumed}});
+    }
+    devices.push_back({{"label", v.label},
+                       {"short_label", v.device_name.empty() ? v.device_id : v.device_name},
+                       {"cpu", v.cpu},
+                       {"assumed", v.any_assumed()},
+                       {"runs", runs},
+                       {"j_per_th", num_or_null(v.j_per_th)},
+                       {"hashes_per_joule", num_or_null(v.hashes_per_joule)},
+                       {"gemm", flops},
+                       {"mining_usd_per_kwh", num_or_null(v.mining_usd_per_kwh)},
+                       {"ai_usd_per_kwh", num_or_null(v.ai_usd_per_kwh)},
+                       {"electricity_usd_per_kwh", num_or_null(v.electricity_usd_per_kwh)}});
+  }
+  json asics = json::array();
+  for (const auto& a : m.asics) asics.push_back({{"model", a.model}, {"j_per_th", a.j_per_th}});
+  return {{"schema", "hashflop/report-data/v1"},
+          {"market", m.name},
+          {"electricity_usd_per_kwh", m.at("electricity_usd_per_kwh")},
+          {"pue", m.at("pue")},
+          {"asics", asics},
+          {"devices", devices}};
+}
+
+std::vector<Plot> run_plot_script(const fs::path& data_file, const fs::path& out_dir,
+                                  std::string& note) {
+  const fs::path script = plot_script();
+  if (!fs::exists(script)) {
+    note = fmt::format("No pictures: the plot script {} is not there.", script.string());
+    return {};
+  }
+  std::vector<std::string> pythons;
+  if (const char* env = std::getenv("HASHFLOP_PYTHON"))
+    pythons = {env};
+  else
+    pythons = {"python3", "/usr/bin/python3"};  // a PATH python (pyenv, venv) may lack matplotlib
+  const fs::path log = out_dir / ".plot.log";
+  std::string why;
+  for (const auto& py : pythons) {
+    const int rc = spawn({py, script.string(), data_file.string(), out_dir.string()}, log);
+    if (rc == 0) {
+      std::vector<Plot> plots;
+      std::ifstream in(log);
+      std::string line;
+      // The script prints one "PLOT name|caption" line per picture it finished.
+      while (std::getline(in, line)) {
+        if (!line.starts_with("PLOT ")) continue;
+        const auto bar = line.find('|');
+        const std::string name = line.substr(5, bar - 5);
+        plots.push_back({name + ".png", name + ".svg", line.substr(bar + 1)});
+      }
+      fs::remove(log);
+      return plots;
+    }
+    const std::string detail = last_line(log);
+    why += fmt::format("{}{}: {}", why.empty() ? "" : "; ", py,
+                       rc == 127 ? "not found"
+                       : rc == 3 ? "matplotlib is not installed for it"
+                                 : fmt::format("exit {}: {}", rc, detail));
+  }
+  std::error_code ec;
+  fs::remove(log, ec);
+  note = fmt::format(
+      "No pictures: {} (install python3-matplotlib; the report's figures do not depend on them).",
+      why);
+  return {};
+}
+
+ReportOutput write_report(const ReportOptions& o) {
+  if (o.inputs.empty()) throw UsageError("report: give at least one results file");
+  Market market = load_market(o.market.empty() ? default_market_path() : o.market);
+  for (const auto& s : o.sets) market.apply_override(s);
+
+  ReportOutput out;
+  std::vector<results::Result> results;
+  for (const auto& path : o.inputs) {
+    try {
+      results.push_back(results::load_result(path));
+    } catch (const Error& e) {
+      throw UsageError(e.what());  // a bad input file is bad input, not a device failure
+    }
+    out.valuations.push_back(value_result(results.back(), path.string(), market));
+  }
+  out.hashprice_usd_per_ph_day = hashprice_usd_per_ph_day(chain_of(market));
+
+  const fs::path data_file = o.out_dir / "report-data.json";
+  results::write_atomically(data_file, plot_data(market, out.valuations, results).dump(1) + "\n");
+  out.written.push_back(data_file);
+  if (o.plots) {
+    out.plots = run_plot_script(data_file, o.out_dir, out.plot_note);
+    for (const auto& p : out.plots) {
+      out.written.push_back(o.out_dir / p.png);
+      out.written.push_back(o.out_dir / p.svg);
+    }
+  } else {
+    out.plot_note = "No pictures: --no-plots was given.";
+  }
+  const Document doc = build_document(market, out.valuations, out.plots, out.plot_note);
+  if (o.markdown) {
+    results::write_atomically(o.out_dir / "report.md", render_markdown(doc));
+    out.written.push_back(o.out_dir / "report.md");
+  }
+  if (o.html) {
+    results::write_atomically(o.out_dir / "report.html", render_html(doc));
+    out.written.push_back(o.out_dir / "report.html");
+  }
+  return out;
+}
+
+}  // namespace hashflop::report

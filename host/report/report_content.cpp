@@ -1,0 +1,223 @@
+// The words and tables of the value report, from the market and the valued result files.
+#include <fmt/format.h>
+
+#include "harness/harness.hpp"
+#include "report/report.hpp"
+
+namespace hashflop::report {
+namespace {
+
+std::string num(double v) {
+  return fmt::format("{:.4g}", v);
+}
+std::string usd(double v) {
+  return v < 0 ? fmt::format("-${:.4g}", -v) : fmt::format("${:.4g}", v);
+}
+std::string opt_usd(const std::optional<double>& v) {
+  return v ? usd(*v) : "not computed";
+}
+std::string mark(bool assumed) {
+  return assumed ? " (ASSUMED energy)" : "";
+}
+
+std::string energy_cell(EnergyStatus s) {
+  return to_string(s);
+}
+
+void add_market(Document& doc, const Market& m) {
+  auto& s = doc.add(fmt::format("Market inputs: {}", m.name));
+  s.paragraph(fmt::format("From {}. {}", m.path.string(), m.description));
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& key : market_keys()) {
+    const auto& v = m.values.at(key);
+    std::string value = fmt::format("{:g}", v.value);
+    if (v.low && v.high) value += fmt::format(" (range {:g} to {:g})", *v.low, *v.high);
+    rows.push_back({key, value, v.unit, v.date, v.source,
+                    v.overridden   ? "override"
+                    : v.assumption ? "assumption"
+                                   : "published"});
+  }
+  s.table({"input", "value", "unit", "date", "source", "kind"}, rows);
+  std::vector<std::vector<std::string>> asics;
+  for (const auto& a : m.asics) {
+    std::string jth = num(a.j_per_th);
+    if (a.j_per_th_low && a.j_per_th_high)
+      jth += fmt::format(" ({:g} to {:g})", *a.j_per_th_low, *a.j_per_th_high);
+    asics.push_back({a.model, jth, a.date, a.source});
+  }
+  s.paragraph("Reference mining ASICs (efficiency at the wall, as published):");
+  s.table({"model", "J/TH", "date", "source"}, asics);
+}
+
+void add_self_check(Document& doc, const Market& m) {
+  auto& s = doc.add("Self-check: network hashprice");
+  const Chain c = chain_of(m);
+  s.paragraph(fmt::format(
+      "hashprice = (subsidy + fees) x BTC price x 86400 s x 1e15 H/PH / (difficulty x 2^32) = "
+      "({:g} + {:g}) BTC x ${:g} x 86400 x 1e15 / ({:g} x 4294967296) = ${:.2f} per PH/s per day.",
+      c.subsidy_btc, c.fees_btc, c.btc_price_usd, c.difficulty, hashprice_usd_per_ph_day(c)));
+  std::vector<std::string> items;
+  for (const auto& a : m.asics) {
+    items.push_back(fmt::format("{} at {:g} J/TH earns {} per kWh of its own energy", a.model,
+                                a.j_per_th, usd(mining_usd_per_kwh(1e12 / a.j_per_th, c))));
+  }
+  s.list(items);
+}
+
+void add_efficiency(Document& doc, const Valuation& v, const Market& m) {
+  auto& s = doc.add("Efficiency", 3);
+  std::vector<std::vector<std::string>> rows;
+  if (v.sha) {
+    const auto& r = *v.sha;
+    rows.push_back({"sha256d", r.variant, "-", harness::format_rate(r.rate, "hash"),
+                    r.energy ? fmt::format("{:.2f}", r.energy->avg_watts) : "-",
+                    v.hashes_per_joule ? fmt::format("{} hashes/J", num(*v.hashes_per_joule)) : "-",
+                    energy_cell(v.sha_energy)});
+  }
+  for (const auto& g : v.gemm) {
+    rows.push_back({"gemm", g.variant + (g.impl.empty() ? "" : " (" + g.impl + ")"), g.dtype,
+                    harness::format_rate(g.flops_per_second, "flop"),
+                    g.avg_watts ? fmt::format("{:.2f}", *g.avg_watts) : "-",
+                    g.flops_per_joule ? fmt::format("{} FLOP/J", num(*g.flops_per_joule)) : "-",
+                    energy_cell(g.energy)});
+  }
+  s.table({"workload", "variant", "dtype", "rate", "avg W", "per joule", "energy"}, rows);
+  for (const auto& t : v.tiled_vs_vendor)
+    s.paragraph(fmt::format("{}: tiled {} / vendor {} FLOP/J = {:.3f}", t.dtype, t.tiled, t.vendor,
+                            t.ratio));
+  if (!v.j_per_th) {
+    s.paragraph("No J/TH: the sha256d energy was not measured.", true);
+    return;
+  }
+  s.paragraph(fmt::format("This device: {} J/TH{} (1e12 / {} hashes/J).", num(*v.j_per_th),
+                          mark(v.sha_energy == EnergyStatus::assumed), num(*v.hashes_per_joule)));
+  std::vector<std::vector<std::string>> asics;
+  for (const auto& a : m.asics) {
+    asics.push_back({a.model, num(a.j_per_th), num(*v.j_per_th),
+                     fmt::format("{} times less efficient", num(*v.j_per_th / a.j_per_th))});
+  }
+  s.table({"ASIC", "ASIC J/TH", "this device J/TH", "this device vs the ASIC"}, asics);
+}
+
+void add_money(Document& doc, const Valuation& v, const Market& m) {
+  auto& s = doc.add("Money per kWh of device energy", 3);
+  const bool sha_assumed = v.sha_energy == EnergyStatus::assumed;
+  const bool ai_assumed = v.best_gemm && v.gemm[*v.best_gemm].energy == EnergyStatus::assumed;
+  const double pue = m.at("pue"), price = m.at("electricity_usd_per_kwh");
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"mining revenue", opt_usd(v.mining_usd_per_kwh) + mark(sha_assumed),
+                  "hashes/J x 3.6e6 x (subsidy + fees) x BTC price / (difficulty x 2^32)"});
+  rows.push_back({"electricity cost", opt_usd(v.electricity_usd_per_kwh),
+                  fmt::format("facility price ${:g}/kWh x PUE {:g}", price, pue)});
+  rows.push_back({"mining margin", opt_usd(v.mining_margin_usd_per_kwh) + mark(sha_assumed),
+                  "mining revenue - electricity cost"});
+  rows.push_back({"break-even electricity price",
+                  opt_usd(v.break_even_usd_per_kwh) + mark(sha_assumed),
+                  "facility $/kWh at which mining margin is zero: mining revenue / PUE"});
+  rows.push_back({"AI revenue", opt_usd(v.ai_usd_per_kwh) + mark(ai_assumed),
+                  fmt::format("{} / the average kW of the best GEMM run", v.hour_basis)});
+  if (v.best_gemm) {
+    const auto& g = v.gemm[*v.best_gemm];
+    rows.push_back({"AI: best GEMM run", fmt::format("{} {} ({})", g.variant, g.dtype, g.impl),
+                    fmt::format("{} at {:.2f} W", harness::format_rate(g.flops_per_second, "flop"),
+                                *g.avg_watts)});
+  }
+  rows.push_back({"AI price per PFLOP", opt_usd(v.usd_per_pflop),
+                  "hour price / (FLOP/s x 3600 / 1e15), at the measured rate"});
+  rows.push_back(
+      {"value multiple, AI / mining",
+       v.value_multiple ? num(*v.value_multiple) + mark(sha_assumed || ai_assumed) : "not computed",
+       "AI revenue per kWh / mining revenue per kWh"});
+  s.table({"figure", "USD per device kWh", "how"}, rows);
+  if (v.cpu) {
+    s.paragraph(fmt::format(
+        "This is a CPU: AI revenue uses a CPU-hour price (cores x core-hour price), not a "
+        "GPU-hour price, so it compares renting these {} cores with mining on them.",
+        v.cores));
+  }
+  if (!v.mining_usd_per_kwh || !v.ai_usd_per_kwh)
+    s.paragraph("Money figures that need missing energy are not computed.", true);
+  if (!v.sensitivity) return;
+  auto& t = doc.add("Sensitivity: mining revenue per device kWh", 3);
+  std::vector<std::vector<std::string>> grid;
+  for (size_t p = 0; p < price_factors.size(); ++p) {
+    std::vector<std::string> row = {fmt::format("BTC x{:g} (${:g})", price_factors[p],
+                                                price_factors[p] * m.at("btc_price_usd"))};
+    for (size_t d = 0; d < difficulty_factors.size(); ++d)
+      row.push_back(usd((*v.sensitivity)[p][d]));
+    grid.push_back(row);
+  }
+  t.table({"BTC price \\ difficulty", "-20%", "0", "+20%"}, grid);
+}
+
+void add_device(Document& doc, const Valuation& v, const Market& m) {
+  auto& s = doc.add("Device: " + v.label);
+  s.paragraph(fmt::format("Results file {}, run started {}.", v.file, v.started));
+  if (!v.flags.empty()) s.list(v.flags, true);
+  add_efficiency(doc, v, m);
+  add_money(doc, v, m);
+}
+
+void add_method(Document& doc, const Market& m) {
+  auto& s = doc.add("Method and assumptions");
+  s.list(
+      {"Every money figure is per kWh of device energy: the joules the energy meter counted for "
+       "the device while it ran the workload (RAPL package energy on a CPU, NVML on a GPU).",
+       fmt::format("PUE is applied to the electricity cost side only: each device kWh costs the "
+                   "facility price x PUE ({:g}), because cooling and power conversion draw PUE "
+                   "kWh at the facility meter per device kWh. Revenues are not scaled by PUE.",
+                   m.at("pue")),
+       "Mining revenue is the expected reward per hash, (block subsidy + average fees per "
+       "block) x BTC price / (difficulty x 2^32), times the hashes the device does per kWh. It "
+       "ignores pool fees, stale shares and hardware cost.",
+       "AI revenue is the hourly rental price of the device divided by its measured average power "
+       "in kW while running the most energy-efficient GEMM: what a kWh earns if the device is "
+       "rented out at that price. GEMM is a stand-in for AI work; real training and inference "
+       "run below peak GEMM efficiency.",
+       "A CPU is priced per core-hour times the cores measured, and says so.",
+       "Energy ASSUMED means a constant wattage was given with --assume-watts instead of a "
+       "measurement: those figures are only as good as that guess. Missing energy means no money "
+       "figure is computed for that workload.",
+       "Market inputs are not fetched live: each carries its date and source above, and "
+       "--market FILE or --set key=value replaces them."});
+}
+
+}  // namespace
+
+Document build_document(const Market& market, const std::vector<Valuation>& valuations,
+                        const std::vector<Plot>& plots, const std::string& plot_note) {
+  Document doc;
+  doc.title = "hashflop value report: mining versus AI per kWh";
+  auto& sum = doc.add("Summary");
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& v : valuations) {
+    const std::string status = v.any_assumed()                       ? "ASSUMED"
+                               : (v.hashes_per_joule && v.best_gemm) ? "measured"
+                                                                     : "missing (partly or all)";
+    rows.push_back({v.label, status, v.hashes_per_joule ? num(*v.hashes_per_joule) : "-",
+                    v.j_per_th ? num(*v.j_per_th) : "-",
+                    v.best_gemm ? num(*v.gemm[*v.best_gemm].flops_per_joule) : "-",
+                    opt_usd(v.mining_usd_per_kwh), opt_usd(v.ai_usd_per_kwh),
+                    v.value_multiple ? num(*v.value_multiple) : "-"});
+  }
+  sum.table({"device", "energy", "hashes/J", "J/TH", "best FLOP/J", "mining $/kWh", "AI $/kWh",
+             "AI / mining"},
+            rows);
+  for (const auto& v : valuations) {
+    if (v.any_assumed())
+      sum.paragraph(v.label + ": energy was ASSUMED (--assume-watts), not measured.", true);
+  }
+  add_self_check(doc, market);
+  for (const auto& v : valuations) add_device(doc, v, market);
+  auto& pics = doc.add("Pictures");
+  if (!plot_note.empty()) pics.paragraph(plot_note, plots.empty());
+  for (const auto& p : plots) {
+    pics.image(p.png, p.caption);
+    pics.paragraph(fmt::format("Vector version: {}", p.svg));
+  }
+  add_market(doc, market);
+  add_method(doc, market);
+  return doc;
+}
+
+}  // namespace hashflop::report

@@ -1,0 +1,170 @@
+#include "report/valuation.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace hashflop::report {
+
+const char* to_string(EnergyStatus s) {
+  switch (s) {
+    case EnergyStatus::measured:
+      return "measured";
+    case EnergyStatus::assumed:
+      return "ASSUMED";
+    case EnergyStatus::missing:
+      return "missing";
+  }
+  return "missing";
+}
+
+bool Valuation::any_assumed() const {
+  if (sha_energy == EnergyStatus::assumed) return true;
+  return std::any_of(gemm.begin(), gemm.end(),
+                     [](const GemmFigure& g) { return g.energy == EnergyStatus::assumed; });
+}
+
+Chain chain_of(const Market& m) {
+  return {m.at("block_subsidy_btc"), m.at("fees_per_block_btc"), m.at("difficulty"),
+          m.at("btc_price_usd")};
+}
+
+namespace {
+
+EnergyStatus status_of(const results::Run& r) {
+  if (!r.energy || !r.per_joule) return EnergyStatus::missing;
+  return r.energy->assumed ? EnergyStatus::assumed : EnergyStatus::measured;
+}
+
+std::string energy_note(const results::Run& r) {
+  if (!r.energy) {
+    return "energy not measured: " + (r.energy_unavailable_reason.empty()
+                                          ? std::string("no reason recorded")
+                                          : r.energy_unavailable_reason);
+  }
+  if (r.energy->assumed)
+    return fmt::format(
+        "energy ASSUMED: a constant {:.2f} W given with --assume-watts, not measured",
+        r.energy->avg_watts);
+  return fmt::format("energy measured ({}), average {:.2f} W", r.energy->method,
+                     r.energy->avg_watts);
+}
+
+// The best measured sha256d run: highest hashes per joule, else highest rate.
+std::optional<results::Run> best_sha(const results::Result& result) {
+  const results::Run* best = nullptr;
+  for (const auto& r : result.runs) {
+    if (r.workload != "sha256d" || r.samples.empty()) continue;
+    const auto key = [](const results::Run& x) {
+      return std::make_pair(x.per_joule.has_value(), x.per_joule.value_or(x.rate));
+    };
+    if (best == nullptr || key(r) > key(*best)) best = &r;
+  }
+  return best ? std::optional<results::Run>(*best) : std::nullopt;
+}
+
+void value_money(Valuation& v, const Market& m) {
+  const double pue = m.at("pue");
+  const double price = m.at("electricity_usd_per_kwh");
+  v.electricity_usd_per_kwh = electricity_usd_per_device_kwh(price, pue);
+  if (v.hashes_per_joule) {
+    const Chain chain = chain_of(m);
+    v.mining_usd_per_kwh = mining_usd_per_kwh(*v.hashes_per_joule, chain);
+    v.mining_margin_usd_per_kwh = *v.mining_usd_per_kwh - *v.electricity_usd_per_kwh;
+    v.break_even_usd_per_kwh = break_even_usd_per_kwh(*v.mining_usd_per_kwh, pue);
+    v.sensitivity = mining_sensitivity(*v.hashes_per_joule, chain);
+  }
+  if (v.best_gemm) {
+    const auto& g = v.gemm[*v.best_gemm];
+    v.ai_usd_per_kwh = ai_usd_per_kwh(v.hour_usd, *g.avg_watts);
+    v.usd_per_pflop = usd_per_pflop(v.hour_usd, g.flops_per_second);
+  }
+  if (v.mining_usd_per_kwh && v.ai_usd_per_kwh && *v.mining_usd_per_kwh > 0)
+    v.value_multiple = *v.ai_usd_per_kwh / *v.mining_usd_per_kwh;
+}
+
+}  // namespace
+
+Valuation value_result(const results::Result& result, const std::string& file, const Market& m) {
+  Valuation v;
+  v.file = file;
+  v.hostname = result.host.value("hostname", "");
+  v.started = result.started;
+  if (!result.devices.empty()) {
+    v.device_id = result.devices[0].value("id", "");
+    v.device_name = result.devices[0].value("name", "");
+  }
+  v.cpu = !v.device_id.starts_with("cuda");
+  v.label = fmt::format("{} ({}) on {}", v.device_name.empty() ? v.device_id : v.device_name,
+                        v.device_id, v.hostname.empty() ? "unknown host" : v.hostname);
+
+  v.sha = best_sha(result);
+  if (v.sha) {
+    v.sha_energy = status_of(*v.sha);
+    v.sha_energy_note = energy_note(*v.sha);
+    if (v.sha_energy != EnergyStatus::missing) {
+      v.hashes_per_joule = v.sha->per_joule;
+      v.j_per_th = joules_per_terahash(*v.hashes_per_joule);
+    } else {
+      v.flags.push_back("sha256d: " + v.sha_energy_note + "; no mining money figure is computed");
+    }
+    if (v.sha_energy == EnergyStatus::assumed)
+      v.flags.push_back("sha256d: " + v.sha_energy_note + "; every figure from it is assumed");
+  } else {
+    v.flags.push_back("no measured sha256d run: no mining figures");
+  }
+
+  unsigned threads = 0;
+  std::string gemm_reason;
+  for (const auto& r : result.runs) {
+    if (r.workload != "gemm" || r.samples.empty()) continue;
+    GemmFigure g{r.params.value("dtype", "?"),
+                 r.variant,
+                 r.params.value("impl", ""),
+                 r.rate,
+                 r.per_joule,
+                 std::nullopt,
+                 status_of(r)};
+    if (r.energy) g.avg_watts = r.energy->avg_watts;
+    if (!r.energy && gemm_reason.empty()) gemm_reason = r.energy_unavailable_reason;
+    if (g.energy != EnergyStatus::missing &&
+        (!v.best_gemm || *g.flops_per_joule > *v.gemm[*v.best_gemm].flops_per_joule))
+      v.best_gemm = v.gemm.size();
+    threads = std::max(threads, r.params.value("threads", 0u));
+    v.gemm.push_back(g);
+  }
+  for (const auto& t : v.gemm) {
+    if (t.impl != "tiled" || !t.flops_per_joule) continue;
+    for (const auto& u : v.gemm) {
+      if (u.impl == "vendor" && u.dtype == t.dtype && u.flops_per_joule)
+        v.tiled_vs_vendor.push_back(
+            {t.dtype, t.variant, u.variant, *t.flops_per_joule / *u.flops_per_joule});
+    }
+  }
+  if (v.gemm.empty()) {
+    v.flags.push_back("no measured GEMM run: no AI figures");
+  } else if (!v.best_gemm) {
+    v.flags.push_back("gemm: energy not measured (" +
+                      (gemm_reason.empty() ? std::string("no reason recorded") : gemm_reason) +
+                      "); no AI money figure is computed");
+  } else if (v.gemm[*v.best_gemm].energy == EnergyStatus::assumed) {
+    v.flags.push_back("gemm: energy ASSUMED (--assume-watts); every AI figure from it is assumed");
+  }
+  if (result.incomplete) v.flags.push_back("the run was incomplete (stopped or short windows)");
+
+  if (v.cpu) {
+    v.cores = threads != 0 ? threads : result.host.value("logical_cores", 1u);
+    const double core_hour = m.at("cpu_core_hour_usd");
+    v.hour_usd = core_hour * v.cores;
+    v.hour_basis = fmt::format(
+        "CPU-hour price (not a GPU-hour): {} cores x ${:g} per core-hour = ${:g} per hour", v.cores,
+        core_hour, v.hour_usd);
+  } else {
+    v.hour_usd = m.at("gpu_hour_usd");
+    v.hour_basis = fmt::format("GPU-hour price: ${:g} per GPU-hour", v.hour_usd);
+  }
+  value_money(v, m);
+  return v;
+}
+
+}  // namespace hashflop::report

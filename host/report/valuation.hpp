@@ -1,0 +1,67 @@
+// One result file read as a device's worth: its efficiency figures, and the money they make
+// under a market, with flags wherever energy was assumed or missing.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "report/economics.hpp"
+#include "report/market.hpp"
+#include "results/result.hpp"
+
+namespace hashflop::report {
+
+/// How the energy behind a figure was obtained.
+enum class EnergyStatus { measured, assumed, missing };
+const char* to_string(EnergyStatus s);
+
+struct GemmFigure {
+  std::string dtype, variant, impl;
+  double flops_per_second = 0;
+  std::optional<double> flops_per_joule, avg_watts;
+  EnergyStatus energy = EnergyStatus::missing;
+};
+
+/// tiled FLOP/J over vendor FLOP/J for one dtype (the hand-written kernel against the library).
+struct TiledVendorRatio {
+  std::string dtype, tiled, vendor;  ///< dtype and the two variants compared
+  double ratio = 0;
+};
+
+struct Valuation {
+  std::string file, label, device_id, device_name, hostname, started;
+  bool cpu = false;
+  unsigned cores = 0;  ///< CPU cores the CPU-hour price is multiplied by
+
+  // Mining
+  std::optional<results::Run> sha;
+  EnergyStatus sha_energy = EnergyStatus::missing;
+  std::string sha_energy_note;  ///< method, or why there is no energy
+  std::optional<double> hashes_per_joule, j_per_th;
+
+  // GEMM
+  std::vector<GemmFigure> gemm;
+  std::optional<size_t> best_gemm;  ///< index into gemm: highest FLOP/J with energy
+  std::vector<TiledVendorRatio> tiled_vs_vendor;
+
+  // Money, per kWh of device energy; absent when the energy behind it is missing.
+  double hour_usd = 0;  ///< GPU-hour, or CPU core-hour x cores
+  std::string hour_basis;
+  std::optional<double> mining_usd_per_kwh, electricity_usd_per_kwh, mining_margin_usd_per_kwh,
+      break_even_usd_per_kwh, ai_usd_per_kwh, usd_per_pflop, value_multiple;
+  std::optional<std::array<std::array<double, 3>, 3>> sensitivity;
+
+  std::vector<std::string> flags;  ///< plain sentences: assumed or missing energy, incomplete runs
+  bool any_assumed() const;
+};
+
+Chain chain_of(const Market& market);
+/// Values `result` (loaded from `file`) under `market`. Never throws for missing energy: the
+/// figures that need it are left empty and a flag says why.
+Valuation value_result(const results::Result& result, const std::string& file,
+                       const Market& market);
+
+}  // namespace hashflop::report

@@ -1,0 +1,101 @@
+// `hashflop report` through the real binary: exit codes and messages for bad input, and a
+// report that still works without python or matplotlib.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path source = HASHFLOP_TEST_SOURCE_DIR;
+const std::string fixtures = (source / "tests/report/fixtures").string();
+
+struct Run {
+  int exit_code;
+  std::string out;  // stdout and stderr together
+};
+
+Run run(const std::string& args, const std::string& env = "") {
+  const std::string cmd = env + " " + HASHFLOP_BINARY + " report " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return {-1, "popen failed"};
+  std::string out;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+}
+
+const std::string out_dir = (fs::temp_directory_path() / "hashflop-report-cli").string();
+const std::string market = " --market " + (source / "results/market/2025-11.json").string();
+
+TEST(ReportCli, FixturesGiveAReportAndTheHashprice) {
+  fs::remove_all(out_dir);
+  const auto r = run(fixtures + "/gpu_like.json " + fixtures + "/cpu_only.json" + market +
+                     " --no-plots --out " + out_dir);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("$40.96 per PH/s per day"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[energy ASSUMED]"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(out_dir + "/report.md"));
+  EXPECT_TRUE(fs::exists(out_dir + "/report.html"));
+  fs::remove_all(out_dir);
+}
+
+TEST(ReportCli, WithoutPythonTheReportSaysWhyAndStillWorks) {
+  fs::remove_all(out_dir);
+  const auto r = run(fixtures + "/gpu_like.json" + market + " --format md --out " + out_dir,
+                     "HASHFLOP_PYTHON=/nonexistent/python3");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("No pictures: /nonexistent/python3: not found"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(out_dir + "/report.md"));
+  EXPECT_FALSE(fs::exists(out_dir + "/report.html"));  // --format md
+  std::ifstream in(out_dir + "/report.md");
+  const std::string md((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(md.find("No pictures"), std::string::npos);
+  fs::remove_all(out_dir);
+}
+
+TEST(ReportCli, SetChangesTheFiguresAndUnknownKeysExit2) {
+  const auto ok = run(fixtures + "/gpu_like.json" + market +
+                      " --set btc_price_usd=193000 --no-plots --out " + out_dir);
+  ASSERT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("$81.91 per PH/s per day"), std::string::npos) << ok.out;  // 2 x 40.957
+  const auto bad =
+      run(fixtures + "/gpu_like.json" + market + " --set btc_prise=1 --out " + out_dir);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.out.find("unknown market key 'btc_prise'"), std::string::npos) << bad.out;
+  fs::remove_all(out_dir);
+}
+
+TEST(ReportCli, BadInputsAreClearErrorsNotCrashes) {
+  const fs::path junk = fs::temp_directory_path() / "hashflop-report-junk.json";
+  std::ofstream(junk) << "{\"schema\": \"something/else\"}";
+  const auto not_result = run(junk.string() + market + " --out " + out_dir);
+  EXPECT_EQ(not_result.exit_code, 2);
+  EXPECT_NE(not_result.out.find("unsupported schema"), std::string::npos) << not_result.out;
+  const auto bad_market = run(fixtures + "/gpu_like.json --market " + junk.string());
+  EXPECT_EQ(bad_market.exit_code, 2);
+  EXPECT_NE(bad_market.out.find("hashflop/market/v1"), std::string::npos) << bad_market.out;
+  const auto missing = run("/nonexistent/r.json" + market + " --out " + out_dir);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.out.find("cannot read"), std::string::npos) << missing.out;
+  const auto format = run(fixtures + "/gpu_like.json" + market + " --format pdf");
+  EXPECT_EQ(format.exit_code, 2);
+  const auto none = run("");
+  EXPECT_EQ(none.exit_code, 2);
+  const auto no_energy =
+      run(fixtures + "/energy_unavailable.json" + market + " --no-plots --out " + out_dir);
+  EXPECT_EQ(no_energy.exit_code, 0) << no_energy.out;
+  EXPECT_NE(no_energy.out.find("no mining money figure is computed"), std::string::npos);
+  fs::remove(junk);
+  fs::remove_all(out_dir);
+}
+
+}  // namespace

@@ -1,0 +1,162 @@
+// The report from fixture result files: a GPU-like run, a CPU-only run with assumed watts, and
+// one without energy. Checks the figures, the flags, well-formed HTML and the pictures.
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "report/report.hpp"
+
+namespace hashflop::report {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path source = HASHFLOP_TEST_SOURCE_DIR;
+const fs::path fixtures = source / "tests/report/fixtures";
+
+Market market() {
+  return load_market(source / "results/market/2025-11.json");
+}
+
+Valuation value(const std::string& name) {
+  const auto path = fixtures / name;
+  return value_result(results::load_result(path), path.string(), market());
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(Report, GpuFixtureIsValuedAsWorkedByHand) {
+  const auto v = value("gpu_like.json");
+  EXPECT_FALSE(v.cpu);
+  EXPECT_FALSE(v.any_assumed());
+  EXPECT_TRUE(v.flags.empty());
+  ASSERT_TRUE(v.hashes_per_joule && v.j_per_th && v.value_multiple);
+  EXPECT_DOUBLE_EQ(*v.hashes_per_joule, 5e7);  // 2e10 H/s at 400 W
+  EXPECT_DOUBLE_EQ(*v.j_per_th, 20000);
+  EXPECT_NEAR(*v.mining_usd_per_kwh, 8.5328e-5, 1e-9);  // see economics_test
+  EXPECT_NEAR(*v.ai_usd_per_kwh, 2.75 / 0.7, 1e-12);    // best FLOP/J: fp16 cuBLAS at 700 W
+  EXPECT_NEAR(*v.value_multiple, 46041, 1);
+  EXPECT_DOUBLE_EQ(*v.electricity_usd_per_kwh, 0.06);
+  ASSERT_EQ(v.tiled_vs_vendor.size(), 1u);  // fp16: (3.5e14 / 500) / (7e14 / 700) = 0.7
+  EXPECT_NEAR(v.tiled_vs_vendor[0].ratio, 0.7, 1e-12);
+}
+
+TEST(Report, CpuFixtureUsesACpuHourPriceAndIsFlaggedAssumed) {
+  const auto v = value("cpu_only.json");
+  EXPECT_TRUE(v.cpu);
+  EXPECT_TRUE(v.any_assumed());
+  EXPECT_EQ(v.cores, 2u);
+  EXPECT_DOUBLE_EQ(v.hour_usd, 0.1);  // 2 cores x $0.05
+  EXPECT_NE(v.hour_basis.find("CPU-hour"), std::string::npos);
+  ASSERT_TRUE(v.ai_usd_per_kwh);
+  EXPECT_NEAR(*v.ai_usd_per_kwh, 10.0, 1e-12);  // $0.1/h / 0.010 kW
+  ASSERT_FALSE(v.flags.empty());
+  EXPECT_NE(v.flags[0].find("ASSUMED"), std::string::npos);
+}
+
+TEST(Report, MissingEnergyComputesNoMoneyAndSaysWhy) {
+  const auto v = value("energy_unavailable.json");
+  EXPECT_FALSE(v.hashes_per_joule);
+  EXPECT_FALSE(v.mining_usd_per_kwh);
+  EXPECT_FALSE(v.ai_usd_per_kwh);
+  EXPECT_FALSE(v.value_multiple);
+  EXPECT_FALSE(v.sensitivity);
+  ASSERT_EQ(v.flags.size(), 2u);
+  EXPECT_NE(v.flags[0].find("no powercap interface"), std::string::npos);
+  const auto md = render_markdown(build_document(market(), {v}, {}, ""));
+  EXPECT_NE(md.find("not computed"), std::string::npos);
+  EXPECT_EQ(md.find("$nan"), std::string::npos);
+}
+
+// Every opened tag is closed in order (void elements aside): enough to catch a broken renderer.
+bool tags_balance(const std::string& html, std::string& why) {
+  static const std::regex tag(R"(<(/?)([a-zA-Z0-9]+)[^>]*>)");
+  std::vector<std::string> open;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), tag); it != std::sregex_iterator();
+       ++it) {
+    const std::string name = (*it)[2];
+    if (name == "meta" || name == "img" || name == "br" || name == "DOCTYPE") continue;
+    if ((*it)[1].length() == 0) {
+      open.push_back(name);
+    } else if (open.empty() || open.back() != name) {
+      why = "unexpected </" + name + ">";
+      return false;
+    } else {
+      open.pop_back();
+    }
+  }
+  why = open.empty() ? "" : "unclosed <" + open.back() + ">";
+  return open.empty();
+}
+
+struct Written {
+  fs::path dir;
+  ReportOutput out;
+};
+
+Written write_all(const std::string& name, bool plots) {
+  ReportOptions o;
+  for (const char* f : {"gpu_like.json", "cpu_only.json", "energy_unavailable.json"})
+    o.inputs.push_back(fixtures / f);
+  o.market = source / "results/market/2025-11.json";
+  o.out_dir = fs::temp_directory_path() / name;
+  o.plots = plots;
+  fs::remove_all(o.out_dir);
+  return {o.out_dir, write_report(o)};
+}
+
+TEST(Report, WritesMarkdownAndBalancedHtmlWithFlagsAndNoTempFiles) {
+  const auto w = write_all("hashflop-report-test", false);
+  const std::string md = slurp(w.dir / "report.md"), html = slurp(w.dir / "report.html");
+  for (const char* needle :
+       {"ASSUMED", "Antminer S21 XP", "$40.96 per PH/s per day", "not computed",
+        "per kWh of device energy", "CPU-hour price", "PUE", "Sensitivity", "--no-plots"}) {
+    EXPECT_NE(md.find(needle), std::string::npos) << needle;
+  }
+  std::string why;
+  EXPECT_TRUE(tags_balance(html, why)) << why;
+  EXPECT_NE(html.find("class=\"warning\""), std::string::npos);
+  for (const auto& e : fs::directory_iterator(w.dir))
+    EXPECT_NE(e.path().filename().string()[0], '.') << "left behind: " << e.path();
+  // Python's own HTML parser, when there is a python3: it must not raise.
+  const std::string cmd =
+      "python3 -c \"import sys, html.parser; html.parser.HTMLParser().feed(open(sys.argv[1])"
+      ".read())\" " +
+      (w.dir / "report.html").string() + " 2>/dev/null";
+  const int rc = std::system(cmd.c_str());
+  if (WIFEXITED(rc) && WEXITSTATUS(rc) != 127) {
+    EXPECT_EQ(WEXITSTATUS(rc), 0);
+  }
+  fs::remove_all(w.dir);
+}
+
+TEST(Report, PicturesAreRealPngsWhenMatplotlibIsThere) {
+  const auto w = write_all("hashflop-report-plots", true);
+  if (w.out.plots.empty()) {
+    fs::remove_all(w.dir);
+    GTEST_SKIP() << "no pictures: " << w.out.plot_note;
+  }
+  ASSERT_EQ(w.out.plots.size(), 4u);  // power, efficiency, value, devices (three inputs)
+  for (const auto& p : w.out.plots) {
+    const std::string png = slurp(w.dir / p.png);
+    EXPECT_GT(png.size(), 5000u) << p.png;
+    EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << p.png;
+    EXPECT_NE(slurp(w.dir / p.svg).find("<svg"), std::string::npos) << p.svg;
+  }
+  const std::string html = slurp(w.dir / "report.html");
+  EXPECT_NE(html.find("<img src=\"power.png\""), std::string::npos);
+  EXPECT_NE(slurp(w.dir / "report.md").find("![Power over time"), std::string::npos);
+  fs::remove_all(w.dir);
+}
+
+}  // namespace
+}  // namespace hashflop::report
