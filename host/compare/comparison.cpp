@@ -1,0 +1,173 @@
+#include "compare/comparison.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "compare/mann_whitney.hpp"
+
+namespace hashflop::compare {
+
+namespace {
+
+// Below this many repetitions a side the test cannot reach p < 0.05 for small effects (with
+// 4 v 4 the smallest two-sided exact p is 0.029), so the verdict leans on luck.
+constexpr std::size_t min_repetitions = 5;
+
+Side side(const std::vector<double>& v) {
+  return {v.size(), median(v), robust_spread_pct(v)};
+}
+
+PairResult missing(const Series& s, Metric metric, bool in_base) {
+  PairResult p;
+  p.label = s.label;
+  p.metric = metric;
+  p.unit = metric == Metric::rate ? s.unit : s.per_joule_unit;
+  p.verdict = Verdict::missing;
+  p.note = in_base ? "only in the base" : "only in the candidate";
+  return p;
+}
+
+}  // namespace
+
+const char* metric_name(Metric metric) {
+  return metric == Metric::rate ? "rate" : "per_joule";
+}
+
+const char* verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::faster:
+      return "faster";
+    case Verdict::slower:
+      return "slower";
+    case Verdict::same:
+      return "same";
+    case Verdict::noisy:
+      return "noisy";
+    case Verdict::missing:
+      return "missing";
+    case Verdict::unavailable:
+      return "unavailable";
+  }
+  return "?";
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t h = v.size() / 2;
+  return v.size() % 2 == 1 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
+
+double robust_spread_pct(const std::vector<double>& v) {
+  const double m = median(v);
+  if (v.size() < 2 || m == 0) return 0;
+  std::vector<double> dev;
+  dev.reserve(v.size());
+  for (double x : v) dev.push_back(std::abs(x - m));
+  return 1.4826 * median(dev) / std::abs(m) * 100;
+}
+
+PairResult judge(const std::vector<double>& base, const std::vector<double>& candidate,
+                 const CompareOptions& options) {
+  PairResult r;
+  r.base = side(base);
+  r.candidate = side(candidate);
+  r.change_pct = r.base->median == 0
+                     ? 0
+                     : (r.candidate->median - r.base->median) / std::abs(r.base->median) * 100;
+  const auto test = mann_whitney(candidate, base);
+  r.p = test.p;
+  r.exact = test.exact;
+  const bool significant = r.p < options.alpha;
+  const double spread = std::max(r.base->spread_pct, r.candidate->spread_pct);
+  if (std::abs(r.change_pct) <= options.threshold_pct) {
+    r.verdict = Verdict::same;
+  } else if (!significant || spread > std::abs(r.change_pct)) {
+    r.verdict = Verdict::noisy;
+  } else {
+    r.verdict = r.change_pct > 0 ? Verdict::faster : Verdict::slower;
+  }
+  r.regression = r.verdict == Verdict::slower;
+  if (base.size() < min_repetitions || candidate.size() < min_repetitions) {
+    r.note = fmt::format(
+        "only {} and {} repetitions: at least {} a side are needed to detect a "
+        "change",
+        base.size(), candidate.size(), min_repetitions);
+  }
+  return r;
+}
+
+Comparison compare(const Dataset& base, const Dataset& candidate, const CompareOptions& options) {
+  if (base.format != candidate.format) {
+    throw UsageError(fmt::format("{} is a {} file but {} is a {} file: compare like with like",
+                                 base.path.string(), format_name(base.format),
+                                 candidate.path.string(), format_name(candidate.format)));
+  }
+  Comparison c;
+  c.options = options;
+  c.base_path = base.path.string();
+  c.candidate_path = candidate.path.string();
+  c.format = base.format;
+  for (const auto& s : base.skipped) c.skipped.push_back("base: " + s);
+  for (const auto& s : candidate.skipped) c.skipped.push_back("candidate: " + s);
+  // Google Benchmark files never carry energy; asking for it alone is a usage error below.
+  const bool per_joule = options.per_joule && base.format == Format::hashflop_result;
+  std::vector<Metric> metrics;
+  if (options.rate) metrics.push_back(Metric::rate);
+  if (per_joule) metrics.push_back(Metric::per_joule);
+  if (metrics.empty()) {
+    throw UsageError("Google Benchmark files carry no energy: use --metric rate");
+  }
+  int common = 0;
+  for (const auto& b : base.series) {
+    const auto it = std::find_if(candidate.series.begin(), candidate.series.end(),
+                                 [&](const Series& s) { return s.key == b.key; });
+    for (const Metric m : metrics) {
+      if (it == candidate.series.end()) {
+        c.pairs.push_back(missing(b, m, true));
+        continue;
+      }
+      if (m == Metric::rate) {
+        c.pairs.push_back(judge(b.rate, it->rate, options));
+      } else if (b.per_joule && it->per_joule) {
+        c.pairs.push_back(judge(*b.per_joule, *it->per_joule, options));
+      } else {
+        PairResult p;
+        p.verdict = Verdict::unavailable;
+        p.note = fmt::format("energy not measured in the {}", !b.per_joule && !it->per_joule
+                                                                  ? "base or the candidate"
+                                                              : !b.per_joule ? "base"
+                                                                             : "candidate");
+        c.pairs.push_back(p);
+      }
+      auto& p = c.pairs.back();
+      p.label = b.label;
+      p.metric = m;
+      p.unit = m == Metric::rate ? b.unit : b.per_joule_unit;
+    }
+    if (it != candidate.series.end()) ++common;
+  }
+  for (const auto& s : candidate.series) {
+    const bool in_base = std::any_of(base.series.begin(), base.series.end(),
+                                     [&](const Series& b) { return b.key == s.key; });
+    if (in_base) continue;
+    for (const Metric m : metrics) c.pairs.push_back(missing(s, m, false));
+  }
+  if (common == 0) {
+    throw UsageError(
+        fmt::format("no benchmark or run is in both {} and {}", c.base_path, c.candidate_path));
+  }
+  // By name: Google Benchmark's random interleaving leaves the files in a random order.
+  std::stable_sort(c.pairs.begin(), c.pairs.end(),
+                   [](const PairResult& l, const PairResult& r) { return l.label < r.label; });
+  for (auto& p : c.pairs) {
+    if (p.verdict == Verdict::missing && !options.allow_missing) p.regression = true;
+    if (p.regression) ++c.regressions;
+  }
+  c.exit_code = c.regressions > 0 ? 1 : 0;
+  return c;
+}
+
+}  // namespace hashflop::compare

@@ -1,0 +1,157 @@
+#include "compare/printers.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace hashflop::compare {
+namespace {
+
+// 3 significant digits with an SI prefix: rates span 1e3 (scalar hashes) to 1e15 (GPU FLOPs).
+std::string si(double v) {
+  static constexpr const char* prefixes[] = {"", "k", "M", "G", "T", "P", "E"};
+  std::size_t i = 0;
+  while (std::abs(v) >= 1000 && i + 1 < std::size(prefixes)) {
+    v /= 1000;
+    ++i;
+  }
+  return fmt::format("{:.4g} {}", v, prefixes[i]);
+}
+
+std::string median_text(const std::optional<Side>& s, const std::string& unit) {
+  if (!s) return "-";
+  return fmt::format("{}{} (n={})", si(s->median), unit, s->n);
+}
+
+bool measured(const PairResult& p) {
+  return p.base && p.candidate;
+}
+
+std::string change_text(const PairResult& p) {
+  return measured(p) ? fmt::format("{:+.1f}%", p.change_pct) : "-";
+}
+
+std::string p_text(const PairResult& p) {
+  if (!measured(p)) return "-";
+  return p.p < 1e-4 ? std::string("<0.0001") : fmt::format("{:.4f}", p.p);
+}
+
+std::string spread_text(const PairResult& p) {
+  if (!measured(p)) return "-";
+  return fmt::format("{:.1f}%", std::max(p.base->spread_pct, p.candidate->spread_pct));
+}
+
+std::string label(const PairResult& p, bool with_metric) {
+  return with_metric ? fmt::format("{} [{}]", p.label, metric_name(p.metric)) : p.label;
+}
+
+bool several_metrics(const Comparison& c) {
+  return std::any_of(c.pairs.begin(), c.pairs.end(),
+                     [](const PairResult& p) { return p.metric == Metric::per_joule; });
+}
+
+std::string summary(const Comparison& c) {
+  int counts[6] = {};
+  for (const auto& p : c.pairs) ++counts[static_cast<int>(p.verdict)];
+  std::string parts;
+  for (int v = 0; v < 6; ++v) {
+    if (counts[v] == 0) continue;
+    if (!parts.empty()) parts += ", ";
+    parts += fmt::format("{} {}", counts[v], verdict_name(static_cast<Verdict>(v)));
+  }
+  return fmt::format("{} regression{} in {} pair{} ({})", c.regressions,
+                     c.regressions == 1 ? "" : "s", c.pairs.size(), c.pairs.size() == 1 ? "" : "s",
+                     parts);
+}
+
+}  // namespace
+
+std::string format_text(const Comparison& c) {
+  const bool metric = several_metrics(c);
+  std::size_t width = 9;
+  for (const auto& p : c.pairs) width = std::max(width, label(p, metric).size());
+  std::string out = fmt::format("base       {} ({})\ncandidate  {}\n", c.base_path,
+                                format_name(c.format), c.candidate_path);
+  out += fmt::format("threshold  {}%   alpha {}   Mann-Whitney U, two-sided, on repetitions\n\n",
+                     c.options.threshold_pct, c.options.alpha);
+  out += fmt::format("{:<11} {:>8} {:>8} {:>7}  {:<26} {:<26} {}\n", "verdict", "change", "p",
+                     "spread", "base median", "candidate median", "benchmark");
+  for (const auto& p : c.pairs) {
+    out += fmt::format("{:<11} {:>8} {:>8} {:>7}  {:<26} {:<26} {}{}\n",
+                       std::string(verdict_name(p.verdict)) + (p.regression ? " !" : ""),
+                       change_text(p), p_text(p), spread_text(p), median_text(p.base, p.unit),
+                       median_text(p.candidate, p.unit), label(p, metric),
+                       p.note.empty() ? "" : "  (" + p.note + ")");
+  }
+  for (const auto& s : c.skipped) out += fmt::format("skipped    {}\n", s);
+  out += fmt::format("\n{}\n", summary(c));
+  return out;
+}
+
+std::string format_markdown(const Comparison& c) {
+  const bool metric = several_metrics(c);
+  std::string out = fmt::format(
+      "### hashflop compare: {}\n\n"
+      "Base `{}`, candidate `{}`. A regression is slower by more than {}% with Mann-Whitney "
+      "p < {}.\n\n",
+      c.regressions == 0 ? "no regression" : fmt::format("**{} regression(s)**", c.regressions),
+      c.base_path, c.candidate_path, c.options.threshold_pct, c.options.alpha);
+  out += "| benchmark | verdict | change | p | spread | base | candidate |\n";
+  out += "|---|---|--:|--:|--:|--:|--:|\n";
+  for (const auto& p : c.pairs) {
+    std::string verdict = verdict_name(p.verdict);
+    if (p.regression) verdict = "**" + verdict + "**";
+    std::string name = label(p, metric);
+    std::replace(name.begin(), name.end(), '|', '/');  // a '|' would split the cell
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", name, verdict, change_text(p),
+                       p_text(p), spread_text(p), median_text(p.base, p.unit),
+                       median_text(p.candidate, p.unit));
+  }
+  std::vector<std::string> notes;
+  for (const auto& p : c.pairs) {
+    if (!p.note.empty()) notes.push_back(fmt::format("`{}`: {}", label(p, metric), p.note));
+  }
+  for (const auto& s : c.skipped) notes.push_back("skipped " + s);
+  if (!notes.empty()) {
+    out += "\n";
+    for (const auto& n : notes) out += "- " + n + "\n";
+  }
+  out += fmt::format("\n{}\n", summary(c));
+  return out;
+}
+
+std::string format_json(const Comparison& c) {
+  using nlohmann::json;
+  auto side = [](const std::optional<Side>& s) {
+    if (!s) return json(nullptr);
+    return json{{"n", s->n}, {"median", s->median}, {"spread_pct", s->spread_pct}};
+  };
+  json pairs = json::array();
+  for (const auto& p : c.pairs) {
+    const bool m = measured(p);
+    pairs.push_back({{"name", p.label},
+                     {"metric", metric_name(p.metric)},
+                     {"unit", p.unit},
+                     {"verdict", verdict_name(p.verdict)},
+                     {"regression", p.regression},
+                     {"base", side(p.base)},
+                     {"candidate", side(p.candidate)},
+                     {"change_pct", m ? json(p.change_pct) : json(nullptr)},
+                     {"p_value", m ? json(p.p) : json(nullptr)},
+                     {"exact", m ? json(p.exact) : json(nullptr)},
+                     {"note", p.note}});
+  }
+  const json j = {{"base", c.base_path},
+                  {"candidate", c.candidate_path},
+                  {"format", format_name(c.format)},
+                  {"threshold_pct", c.options.threshold_pct},
+                  {"alpha", c.options.alpha},
+                  {"pairs", pairs},
+                  {"skipped", c.skipped},
+                  {"regressions", c.regressions},
+                  {"exit_code", c.exit_code}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace hashflop::compare

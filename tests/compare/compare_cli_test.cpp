@@ -1,0 +1,259 @@
+// `hashflop compare` on synthetic files in both formats, run as a subprocess: the verdicts and
+// exit codes are its interface to CI.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "results/result.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Proc {
+  int exit_code;
+  std::string out;
+};
+
+Proc run(const std::string& args) {
+  const std::string cmd = std::string(HASHFLOP_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return {-1, "popen failed"};
+  std::string out;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+}
+
+// A benchmark's repetitions: `scale` times a nominal rate, spread by +-noise (a fixed,
+// symmetric pattern with median 0, so the median change is exactly the scale).
+struct Bench {
+  std::string name;
+  double scale = 1, noise = 0.01;
+};
+
+std::vector<double> samples(double nominal, const Bench& b, int reps) {
+  static constexpr double pattern[] = {0.0, 0.9, -0.8, 0.45, -0.5, 1.0, -1.0, 0.2, -0.15};
+  std::vector<double> v;
+  for (int i = 0; i < reps; ++i) v.push_back(nominal * b.scale * (1 + b.noise * pattern[i % 9]));
+  return v;
+}
+
+class CompareCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("hashflop_compare_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& text) {
+    const auto path = dir_ / name;
+    std::ofstream(path) << text;
+    return path.string();
+  }
+
+  // Google Benchmark JSON as --benchmark_repetitions writes it: the repetitions, then the
+  // aggregates (which the reader must ignore; their values here are deliberately wrong).
+  std::string gbench(const std::string& name, const std::vector<Bench>& benches, int reps = 9) {
+    json list = json::array();
+    for (const auto& b : benches) {
+      for (double rate : samples(1e7, b, reps)) {
+        list.push_back({{"name", b.name},
+                        {"run_name", b.name},
+                        {"run_type", "iteration"},
+                        {"repetitions", reps},
+                        {"iterations", 10},
+                        {"real_time", 1e3 / rate},
+                        {"cpu_time", 1e3 / rate},
+                        {"time_unit", "ms"},
+                        {"items_per_second", rate}});
+      }
+      list.push_back({{"name", b.name + "_mean"},
+                      {"run_name", b.name},
+                      {"run_type", "aggregate"},
+                      {"aggregate_name", "mean"},
+                      {"real_time", 1.0},
+                      {"time_unit", "ms"},
+                      {"items_per_second", 1.0}});
+    }
+    json j = {{"context", {{"date", "2024-05-01T12:00:00+00:00"}}}, {"benchmarks", list}};
+    return write(name, j.dump(1));
+  }
+
+  // A hashflop/result/v1 file with one run per bench, written by the real serializer;
+  // `energy` adds per-joule samples.
+  std::string result(const std::string& name, const std::vector<Bench>& benches, bool energy = true,
+                     int reps = 9) {
+    namespace res = hashflop::results;
+    res::Result r;
+    r.devices = json::array({{{"id", "cpu"}, {"name", "Test CPU"}}});
+    for (const auto& b : benches) {
+      res::Run run;
+      run.workload = "sha256d";
+      run.variant = b.name;
+      run.device = "cpu";
+      run.work_unit = "hash";
+      run.params = {{"threads", 2}, {"settings", "chosen at run time"}};
+      for (double rate : samples(2e7, b, reps)) {
+        res::Sample s{rate, 1.0, rate, std::nullopt, std::nullopt, std::nullopt};
+        if (energy) s = {rate, 1.0, rate, 40.0, 40.0, rate / 40};
+        run.samples.push_back(s);
+      }
+      r.runs.push_back(run);
+    }
+    return write(name, res::to_json(r).dump(1));
+  }
+
+  // Verdicts of a --format json comparison, in order.
+  static std::vector<std::string> verdicts(const Proc& r) {
+    std::vector<std::string> v;
+    const auto j = json::parse(r.out);  // named: a temporary would die before the loop body
+    for (const auto& p : j["pairs"]) v.push_back(p["verdict"]);
+    return v;
+  }
+
+  fs::path dir_;
+};
+
+const std::vector<Bench> kBase = {{"a"}, {"b"}};
+
+TEST_F(CompareCli, IdenticalFilesAreTheSame) {
+  for (bool gb : {true, false}) {
+    const auto f = gb ? gbench("g.json", kBase) : result("r.json", kBase);
+    const auto r = run("compare --format json " + f + " " + f);
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    for (const auto& v : verdicts(r)) EXPECT_EQ(v, "same") << r.out;
+    EXPECT_EQ(verdicts(r).size(), gb ? 2u : 4u) << "result files compare rate and per_joule";
+  }
+}
+
+TEST_F(CompareCli, TenPercentSlowerWithLowNoiseIsARegression) {
+  const std::vector<Bench> slow = {{"a", 0.9}, {"b"}};
+  for (bool gb : {true, false}) {
+    const auto base = gb ? gbench("g0.json", kBase) : result("r0.json", kBase);
+    const auto cand = gb ? gbench("g1.json", slow) : result("r1.json", slow);
+    const auto r = run("compare --metric rate --format json " + base + " " + cand);
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_EQ(verdicts(r), (std::vector<std::string>{"slower", "same"})) << r.out;
+    const auto text = run("compare --metric rate " + base + " " + cand);
+    EXPECT_EQ(text.exit_code, 1);
+    EXPECT_NE(text.out.find("1 regression in"), std::string::npos) << text.out;
+  }
+}
+
+TEST_F(CompareCli, TenPercentSlowerWithHighNoiseIsNoisy) {
+  const std::vector<Bench> noisy = {{"a", 0.9, 0.3}, {"b"}};
+  for (bool gb : {true, false}) {
+    const auto base = gb ? gbench("g0.json", kBase) : result("r0.json", kBase);
+    const auto cand = gb ? gbench("g1.json", noisy) : result("r1.json", noisy);
+    const auto r = run("compare --metric rate --format json " + base + " " + cand);
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(verdicts(r), (std::vector<std::string>{"noisy", "same"})) << r.out;
+  }
+}
+
+TEST_F(CompareCli, TenPercentFasterIsFaster) {
+  const std::vector<Bench> fast = {{"a", 1.1}, {"b", 1.1}};
+  for (bool gb : {true, false}) {
+    const auto base = gb ? gbench("g0.json", kBase) : result("r0.json", kBase);
+    const auto cand = gb ? gbench("g1.json", fast) : result("r1.json", fast);
+    const auto r = run("compare --format json " + base + " " + cand);
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    for (const auto& v : verdicts(r)) EXPECT_EQ(v, "faster") << r.out;
+  }
+}
+
+TEST_F(CompareCli, MissingBenchmarkFailsUnlessAllowed) {
+  const std::vector<Bench> fewer = {{"a"}};
+  for (bool gb : {true, false}) {
+    const auto base = gb ? gbench("g0.json", kBase) : result("r0.json", kBase);
+    const auto cand = gb ? gbench("g1.json", fewer) : result("r1.json", fewer);
+    auto r = run("compare --metric rate --format json " + base + " " + cand);
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_EQ(verdicts(r), (std::vector<std::string>{"same", "missing"})) << r.out;
+    r = run("compare --metric rate --allow-missing " + base + " " + cand);
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+  }
+}
+
+TEST_F(CompareCli, PerJouleWithoutEnergyIsUnavailableNotAnError) {
+  const auto base = result("r0.json", kBase, false);
+  const auto cand = result("r1.json", kBase, true);
+  const auto r = run("compare --metric per_joule --format json " + base + " " + cand);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(verdicts(r), (std::vector<std::string>{"unavailable", "unavailable"})) << r.out;
+}
+
+TEST_F(CompareCli, MarkdownIsATable) {
+  const auto base = gbench("g0.json", kBase);
+  const auto cand = gbench("g1.json", {{"a", 0.9}, {"b"}});
+  const auto r = run("compare --format md " + base + " " + cand);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("| benchmark | verdict |"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| `a` | **slower** | -10.0% |"), std::string::npos) << r.out;
+}
+
+TEST_F(CompareCli, FewRepetitionsWarn) {
+  const auto base = gbench("g0.json", kBase, 3);
+  const auto r = run("compare " + base + " " + base);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("only 3 and 3 repetitions"), std::string::npos) << r.out;
+}
+
+TEST_F(CompareCli, SkippedBenchmarksAreListedNotPaired) {
+  // A GPU benchmark without a device: Google Benchmark writes it with error_occurred.
+  auto j = json::parse(std::ifstream(gbench("g.json", kBase)));
+  j["benchmarks"].push_back({{"name", "gemm/cuda/x"},
+                             {"run_name", "gemm/cuda/x"},
+                             {"run_type", "iteration"},
+                             {"error_occurred", true},
+                             {"error_message", "no CUDA device: none"}});
+  const auto f = write("skip.json", j.dump());
+  const auto r = run("compare " + f + " " + f);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("skipped    base: gemm/cuda/x: no CUDA device: none"), std::string::npos)
+      << r.out;
+}
+
+void expect_bad_input(const std::string& args, const std::string& fragment) {
+  const auto r = run(args);
+  EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
+  EXPECT_NE(r.out.find(fragment), std::string::npos) << args << "\n" << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << "one-line error:\n" << r.out;
+}
+
+TEST_F(CompareCli, BadInputExitsTwoWithOneLine) {
+  const auto good = gbench("g.json", kBase);
+  expect_bad_input("compare " + write("empty.json", "") + " " + good, "empty file");
+  expect_bad_input("compare " + good + " " + write("text.json", "not json at all"), "not JSON");
+  expect_bad_input(
+      "compare " + write("schema.json", R"({"schema": "hashflop/result/v9"})") + " " + good,
+      "unknown schema");
+  expect_bad_input("compare " + write("other.json", R"({"hello": 1})") + " " + good,
+                   "unknown format");
+  expect_bad_input("compare " + good + " " + (dir_ / "absent.json").string(), "cannot read");
+  expect_bad_input("compare " + good + " " + gbench("other.json", {{"x"}}),
+                   "no benchmark or run is in both");
+  expect_bad_input("compare " + good + " " + result("r.json", kBase), "compare like with like");
+  expect_bad_input("compare --metric per_joule " + good + " " + good, "carry no energy");
+  expect_bad_input("compare --alpha 2 " + good + " " + good, "--alpha");
+}
+
+}  // namespace
