@@ -10,6 +10,7 @@ packages=(
   libssl-dev        # tests only: OpenSSL's SHA-256 is the independent oracle
   libopenblas-dev   # CPU GEMM reference
   python3-matplotlib  # `hashflop report` pictures (scripts/plot.py); optional at run time
+  libopenmpi-dev openmpi-bin  # the MPI fleet mode (`mpirun ... hashflop run`); optional
 )
 
 missing=()

@@ -10,24 +10,17 @@
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
+#include "cli/run_setup.hpp"
 #include "common/error.hpp"
 #include "energy/nvml_meter.hpp"
 #include "energy/rapl_meter.hpp"
+#include "fleet/fleet.hpp"
 #include "gemm/gemm_variants.hpp"
 #include "harness/harness.hpp"
 #include "results/result.hpp"
 
 namespace hashflop::cli {
 namespace {
-
-struct RunOptions {
-  std::string device = "auto", workloads = "sha256d,gemm", out;
-  std::optional<double> duration, cooldown, assume_watts;
-  std::optional<int> repetitions;
-  std::optional<int64_t> gemm_size;
-  unsigned threads = 0;
-  bool quick = false, json = false;
-};
 
 std::string property(const DeviceInfo& info, std::string_view key) {
   for (const auto& [k, v] : info.properties) {
@@ -36,7 +29,8 @@ std::string property(const DeviceInfo& info, std::string_view key) {
   return {};
 }
 
-// The energy source for the device, or a "none" meter saying why there is none.
+}  // namespace
+
 std::unique_ptr<energy::EnergyMeter> open_meter(const DeviceInfo& info, bool cuda,
                                                 harness::Progress& progress) {
   std::variant<std::unique_ptr<energy::EnergyMeter>, std::string> opened;
@@ -119,7 +113,19 @@ void print_table(std::FILE* to, const results::Result& r, const nlohmann::json& 
   }
 }
 
-void execute(const RunOptions& o, Outcome& outcome) {
+harness::HarnessOptions harness_options(const RunOptions& o) {
+  auto opts = o.quick ? harness::HarnessOptions::quick() : harness::HarnessOptions{};
+  if (o.duration) opts.duration = *o.duration;
+  if (o.repetitions) opts.repetitions = *o.repetitions;
+  if (o.cooldown) opts.cooldown = *o.cooldown;
+  opts.idle_seconds = std::min(opts.idle_seconds, std::max(opts.duration, 1.0));
+  opts.warmup_window = std::min(opts.warmup_window, std::max(opts.duration / 2, 0.1));
+  return opts;
+}
+
+std::vector<std::unique_ptr<harness::Workload>> make_workloads(const RunOptions& o,
+                                                               Backend& backend, int cuda_index,
+                                                               std::vector<std::string>& warnings) {
   bool want_sha = false, want_gemm = false;
   for (const auto& w : CLI::detail::split(o.workloads, ',')) {
     if (w == "sha256d")
@@ -129,13 +135,37 @@ void execute(const RunOptions& o, Outcome& outcome) {
     else
       throw UsageError(fmt::format("unknown workload '{}' (known: sha256d, gemm)", w));
   }
-  auto opts = o.quick ? harness::HarnessOptions::quick() : harness::HarnessOptions{};
-  if (o.duration) opts.duration = *o.duration;
-  if (o.repetitions) opts.repetitions = *o.repetitions;
-  if (o.cooldown) opts.cooldown = *o.cooldown;
-  opts.idle_seconds = std::min(opts.idle_seconds, std::max(opts.duration, 1.0));
-  opts.warmup_window = std::min(opts.warmup_window, std::max(opts.duration / 2, 0.1));
+  const DeviceInfo& info = backend.info();
+  const bool cuda = info.id.starts_with("cuda");
+  std::vector<std::unique_ptr<harness::Workload>> work;
+  if (want_sha)
+    work.push_back(cuda ? harness::make_cuda_sha256d(backend, cuda_index)
+                        : harness::make_cpu_sha256d(backend, o.threads));
+  if (want_gemm) {
+    const int64_t size = o.gemm_size.value_or(cuda ? 8192 : 2048);
+    const auto kind = cuda ? gemm::DeviceKind::cuda : gemm::DeviceKind::cpu;
+    for (const auto& v : gemm::gemm_variants()) {
+      if (v.device != kind) continue;
+      for (const auto d :
+           {gemm::Dtype::fp32, gemm::Dtype::tf32, gemm::Dtype::bf16, gemm::Dtype::fp16}) {
+        if (v.unavailable(d).empty())
+          work.push_back(harness::make_gemm(v, d, size, o.threads, info.id));
+      }
+    }
+    if (work.size() == (want_sha ? 1u : 0u))
+      warnings.push_back("no GEMM variant runs on " + info.id);
+  }
+  return work;
+}
 
+namespace {
+
+void execute(const RunOptions& o, Outcome& outcome) {
+  if (fleet::fleet_requested(o.device)) {
+    outcome.exit_code = fleet::run_fleet(o);
+    return;
+  }
+  const auto opts = harness_options(o);
   const auto spec = DeviceSpec::parse(o.device);
   auto backend = open_backend(spec);
   const DeviceInfo& info = backend->info();
@@ -165,24 +195,7 @@ void execute(const RunOptions& o, Outcome& outcome) {
       {"warmup_window_s", opts.warmup_window}, {"warmup_max_windows", opts.warmup_max_windows},
       {"energy_method", meter->method()},      {"energy_source", meter->source()}};
 
-  std::vector<std::unique_ptr<harness::Workload>> work;
-  if (want_sha)
-    work.push_back(cuda ? harness::make_cuda_sha256d(*backend, spec.index)
-                        : harness::make_cpu_sha256d(*backend, o.threads));
-  if (want_gemm) {
-    const int64_t size = o.gemm_size.value_or(cuda ? 8192 : 2048);
-    const auto kind = cuda ? gemm::DeviceKind::cuda : gemm::DeviceKind::cpu;
-    for (const auto& v : gemm::gemm_variants()) {
-      if (v.device != kind) continue;
-      for (const auto d :
-           {gemm::Dtype::fp32, gemm::Dtype::tf32, gemm::Dtype::bf16, gemm::Dtype::fp16}) {
-        if (v.unavailable(d).empty())
-          work.push_back(harness::make_gemm(v, d, size, o.threads, info.id));
-      }
-    }
-    if (work.size() == (want_sha ? 1u : 0u))
-      result.warnings.push_back("no GEMM variant runs on " + info.id);
-  }
+  auto work = make_workloads(o, *backend, spec.index, result.warnings);
 
   harness::Harness h(*meter, opts, progress, stop);
   const auto idle = h.measure_idle();
@@ -220,8 +233,14 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
       "device's energy counter (RAPL on the CPU, NVML on a GPU). Ctrl-C stops and writes what\n"
       "was measured (marked incomplete); a second Ctrl-C aborts. Example: hashflop run --quick");
   auto o = std::make_shared<RunOptions>();
-  cmd->add_option("--device", o->device, "auto (first GPU, else CPU), cpu, or cuda:N")
+  cmd->add_option("--device", o->device,
+                  "auto (first GPU, else CPU), cpu, cuda:N, all (every GPU at once, one fleet "
+                  "file), or under mpirun cuda:local (the GPU of the rank's local rank)")
       ->capture_default_str();
+  cmd->add_option("--rank-timeout", o->rank_timeout,
+                  "Fleet runs: seconds after which a silent rank counts as hung and the root "
+                  "writes what it has (default: from duration, repetitions and workloads)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--workloads", o->workloads, "Comma-separated: sha256d, gemm")
       ->capture_default_str();
   cmd->add_option("--duration", o->duration, "Seconds per measured window (default 10; --quick 1)")
@@ -236,7 +255,8 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
   cmd->add_option("--assume-watts", o->assume_watts,
                   "Use this constant power instead of a measurement; every output marks it assumed")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--threads", o->threads, "CPU threads; default: all cores")
+  cmd->add_option("--threads", o->threads,
+                  "CPU threads; default: all cores (under mpirun: cores / ranks on the node)")
       ->check(CLI::Range(1u, 4096u));
   cmd->add_option("--gemm-size", o->gemm_size,
                   "GEMM M = N = K (default 2048 on the CPU, 8192 on a GPU)")

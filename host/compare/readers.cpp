@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "compare/dataset.hpp"
+#include "compare/fleet_series.hpp"
 #include "results/result.hpp"
 
 namespace hashflop::compare {
@@ -82,7 +83,8 @@ void read_result(const json& j, Dataset& d) {
   for (const auto& run : r.runs) {
     auto params = run.params;
     params.erase("settings");  // an outcome of the run (tuning), not part of what was asked
-    const auto dev = device_name(r, run.device);
+    // Fleet files: devices of one model differ by rank, so pair by the rank-qualified id.
+    const auto dev = r.fleet.is_null() ? device_name(r, run.device) : run.device;
     const auto key = fmt::format("{}|{}|{}|{}", run.workload, run.variant, params.dump(), dev);
     if (run.samples.empty()) {
       d.skipped.push_back(fmt::format("{}/{}: no samples (verification {})", run.workload,
@@ -109,6 +111,7 @@ void read_result(const json& j, Dataset& d) {
       s.per_joule = std::vector<double>{*run.per_joule};  // the run's total, one sample
     }
   }
+  add_fleet_series(r, d);
 }
 
 }  // namespace

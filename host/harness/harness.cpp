@@ -194,6 +194,8 @@ results::Run Harness::measure(Workload& workload, const std::string& device_id,
         "{}: {}/{}{}", name, rep + 1, options_.repetitions,
         run.samples.empty() ? std::string()
                             : "  " + format_rate(run.samples.back().rate, run.work_unit));
+    if (options_.before_window) options_.before_window();
+    if (stop_) break;
     const auto mark = meter_.begin();
     if (!origin) origin = mark.t;
     double work = 0;

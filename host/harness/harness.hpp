@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,9 @@ struct HarnessOptions {
   double warmup_window = 1;
   int warmup_max_windows = 8;      ///< bounded: gives up on stability after this many
   double warmup_tolerance = 0.03;  ///< consecutive warm-up rates within this are stable
+  /// Called just before each measured window starts: the fleet modes line their devices' windows
+  /// up here (a barrier). Empty: nothing.
+  std::function<void()> before_window;
 
   /// The defaults scaled for --quick: ~1 s windows, 3 repetitions, short warm-up and idle.
   static HarnessOptions quick();

@@ -213,7 +213,7 @@ json headline(const Result& result) {
 json to_json(const Result& result) {
   json runs = json::array();
   for (const auto& r : result.runs) runs.push_back(run_json(r));
-  return {
+  json j = {
       {"schema", schema_id},
       {"tool",
        {{"name", "hashflop"}, {"version", result.tool_version}, {"git_commit", result.git_commit}}},
@@ -226,6 +226,9 @@ json to_json(const Result& result) {
       {"incomplete", result.incomplete},
       {"warnings", result.warnings},
       {"headline", headline(result)}};
+  if (!result.fleet.is_null()) j["fleet"] = result.fleet;
+  if (!result.ranks.is_null()) j["ranks"] = result.ranks;
+  return j;
 }
 
 Result from_json(const json& j) {
@@ -246,6 +249,8 @@ Result from_json(const json& j) {
     for (const auto& run : j.at("runs")) r.runs.push_back(run_from(run));
     r.incomplete = j.at("incomplete").get<bool>();
     r.warnings = j.value("warnings", std::vector<std::string>{});
+    r.fleet = j.value("fleet", json(nullptr));
+    r.ranks = j.value("ranks", json(nullptr));
     return r;
   } catch (const json::exception& e) {
     throw Error(fmt::format("malformed {} document: {}", schema_id, e.what()));

@@ -68,6 +68,9 @@ struct Result {
   std::vector<Run> runs;
   bool incomplete = false;
   std::vector<std::string> warnings;
+  /// Fleet files only (docs/results-schema.md, "Fleet"): totals per workload and variant over
+  /// every device, and every rank's status. Null in a one-device file, and then not written.
+  nlohmann::json fleet = nullptr, ranks = nullptr;
 };
 
 /// The headline: best hashes per joule against best FLOPs per joule, and their ratio; falls

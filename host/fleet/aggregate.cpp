@@ -1,0 +1,145 @@
+#include "fleet/aggregate.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace hashflop::fleet {
+namespace {
+
+using nlohmann::json;
+
+json spread(std::vector<double> v) {
+  if (v.empty()) return nullptr;
+  const auto s = results::compute_stats(v);
+  return {{"median", s.median}, {"min", s.min}, {"max", s.max}};
+}
+
+json identity_params(json params) {
+  for (const char* k : {"settings", "threads", "geometry"}) params.erase(k);
+  return params;
+}
+
+// Devices measured by one meter (ranks on one CPU package read the same RAPL counter): the
+// key under which their energy counts once.
+std::string meter_key(const json& devices, const std::string& id) {
+  for (const auto& d : devices) {
+    if (d.value("id", "") != id) continue;
+    const std::string source = d.value("energy_source", "");
+    if (source.empty()) break;
+    return d.value("host", "") + "|" + source;
+  }
+  return "device|" + id;
+}
+
+json group_entry(const std::vector<const results::Run*>& group, const json& devices) {
+  const results::Run& first = *group.front();
+  json ids = json::array(), not_measured = json::array(), outliers = json::array();
+  std::vector<const results::Run*> measured;
+  for (const auto* r : group) {
+    if (r->samples.empty()) {
+      not_measured.push_back(r->device);
+    } else {
+      measured.push_back(r);
+      ids.push_back(r->device);
+    }
+  }
+  double work = 0, rate = 0;
+  bool energy = !measured.empty(), incomplete = false;
+  std::vector<double> rates, per_joule;
+  std::map<std::string, std::vector<const results::Run*>> by_meter;
+  size_t windows = SIZE_MAX;
+  for (const auto* r : measured) {
+    work += r->work;
+    rate += r->rate;
+    rates.push_back(r->rate);
+    incomplete = incomplete || r->incomplete;
+    windows = std::min(windows, r->samples.size());
+    if (r->per_joule && r->energy)
+      per_joule.push_back(*r->per_joule);
+    else
+      energy = false;
+    by_meter[meter_key(devices, r->device)].push_back(r);
+  }
+  // The windows started together (a barrier before each), so window i's fleet rate is the sum
+  // of every device's window i: these are the fleet's repetitions for `compare`.
+  json window_rates = json::array();
+  for (size_t i = 0; !measured.empty() && i < windows; ++i) {
+    double sum = 0;
+    for (const auto* r : measured) sum += r->samples[i].rate;
+    window_rates.push_back(sum);
+  }
+  json total_watts = nullptr, total_joules = nullptr, fleet_per_joule = nullptr;
+  size_t shared = 0;
+  if (energy) {
+    // A shared meter saw every device on it at once: count its energy once (the mean of what
+    // each device read), not once per device.
+    double watts = 0, joules = 0;
+    for (const auto& [key, runs] : by_meter) {
+      double w = 0, j = 0;
+      for (const auto* r : runs) {
+        w += r->energy->avg_watts;
+        j += r->energy->joules;
+      }
+      watts += w / static_cast<double>(runs.size());
+      joules += j / static_cast<double>(runs.size());
+      if (runs.size() > 1) shared += runs.size();
+    }
+    total_watts = watts;
+    total_joules = joules;
+    fleet_per_joule = joules > 0 ? json(work / joules) : json(nullptr);
+  }
+  // Outliers by work per joule when every device measured energy, else by rate.
+  const bool by_energy = energy && !per_joule.empty();
+  const auto& basis = by_energy ? per_joule : rates;
+  if (!basis.empty()) {
+    const double median = results::compute_stats(basis).median;
+    for (size_t i = 0; i < measured.size(); ++i) {
+      if (median > 0 && basis[i] < (1 - outlier_fraction) * median) {
+        outliers.push_back({{"device", measured[i]->device},
+                            {"value", basis[i]},
+                            {"below_median_pct", (median - basis[i]) / median * 100}});
+      }
+    }
+  }
+  return {{"workload", first.workload},
+          {"variant", first.variant},
+          {"params", identity_params(first.params)},
+          {"work_unit", first.work_unit},
+          {"device_count", measured.size()},
+          {"devices", ids},
+          {"not_measured", not_measured},
+          {"total_work", work},
+          {"total_rate", rate},
+          {"total_watts", total_watts},
+          {"total_joules", total_joules},
+          {"per_joule", fleet_per_joule},
+          {"shared_meter_devices", shared},
+          {"per_device_rate", spread(rates)},
+          {"per_device_per_joule", energy ? spread(per_joule) : json(nullptr)},
+          {"outlier_basis", by_energy ? "per_joule" : "rate"},
+          {"outliers", outliers},
+          {"window_total_rates", window_rates},
+          {"incomplete", incomplete}};
+}
+
+}  // namespace
+
+std::string group_key(const results::Run& run) {
+  return run.workload + "|" + run.variant + "|" + identity_params(run.params).dump();
+}
+
+json summarize(const std::vector<results::Run>& runs, const json& devices) {
+  // Groups in order of first appearance, so the fleet table follows the per-device order.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const results::Run*>> groups;
+  for (const auto& r : runs) {
+    const auto key = group_key(r);
+    if (!groups.count(key)) order.push_back(key);
+    groups[key].push_back(&r);
+  }
+  json out = json::array();
+  for (const auto& key : order) out.push_back(group_entry(groups[key], devices));
+  return out;
+}
+
+}  // namespace hashflop::fleet

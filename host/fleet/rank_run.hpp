@@ -1,0 +1,34 @@
+// One rank of a fleet: opens its device, agrees on the plan with the others, measures every
+// workload with a barrier before each window, and packs what it got (or its error) for the
+// root. A failed rank keeps calling the barriers, so the others never wait on it.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cli/run_setup.hpp"
+#include "fleet/comm.hpp"
+#include "harness/progress.hpp"
+
+namespace hashflop::fleet {
+
+struct RankJob {
+  const cli::RunOptions& options;
+  std::string device;  ///< as asked: auto, cpu, cuda:local, cuda:N
+  Clock::time_point start;
+  harness::Progress& progress;
+};
+
+struct RankOutcome {
+  std::string payload;  ///< a hashflop/result/v1 document of this device plus a `rank` record
+  /// The run's timeout in seconds from `start` the ranks agreed on; nullopt when they never
+  /// agreed (a rank hung before measuring).
+  std::optional<double> timeout_s;
+};
+
+/// Start-up (device opening) is bounded by --rank-timeout or this many seconds.
+inline constexpr double startup_timeout_s = 300;
+
+RankOutcome measure_rank(const RankJob& job, Comm& comm);
+
+}  // namespace hashflop::fleet
