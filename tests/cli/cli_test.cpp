@@ -6,7 +6,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "support/shell.hpp"
 
 #include "mine/known_headers.hpp"
 
@@ -19,14 +21,9 @@ struct Run {
 
 Run run(const std::string& args) {
   const std::string cmd = std::string(HASHFLOP_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  std::string out;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+  const auto shell_result = hashflop::test::run_shell(cmd);
+  const std::string& out = shell_result.out;
+  return {shell_result.exit_code, out};
 }
 
 std::string genesis() {

@@ -8,7 +8,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "support/shell.hpp"
 
 #include "../energy/fake_powercap.hpp"
 #include "results/result.hpp"
@@ -26,17 +28,12 @@ struct Run {
 Run run(const std::string& env, const std::string& args) {
   const fs::path err = fs::temp_directory_path() / "hashflop-run-cli-stderr.txt";
   const std::string cmd = env + " " + HASHFLOP_BINARY + " " + args + " 2>" + err.string();
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed", ""};
-  std::string out;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
+  const auto shell_result = hashflop::test::run_shell(cmd);
+  const std::string& out = shell_result.out;
   std::ifstream in(err);
   const std::string err_text((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out, err_text};
+  return {shell_result.exit_code, out, err_text};
 }
 
 const std::string quick =

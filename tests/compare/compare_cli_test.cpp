@@ -13,7 +13,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "support/shell.hpp"
 
 #include "results/result.hpp"
 
@@ -29,14 +31,9 @@ struct Proc {
 
 Proc run(const std::string& args) {
   const std::string cmd = std::string(HASHFLOP_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  std::string out;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+  const auto shell_result = hashflop::test::run_shell(cmd);
+  const std::string& out = shell_result.out;
+  return {shell_result.exit_code, out};
 }
 
 // A benchmark's repetitions: `scale` times a nominal rate, spread by +-noise (a fixed,

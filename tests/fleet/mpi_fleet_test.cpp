@@ -11,7 +11,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "support/shell.hpp"
 
 #include "backend/backend.hpp"
 #include "fleet/fleet.hpp"
@@ -30,15 +32,10 @@ struct Outcome {
 
 Outcome shell(const std::string& cmd) {
   const auto t0 = std::chrono::steady_clock::now();
-  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed", 0};
-  std::string out;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
-  const int status = pclose(pipe);
+  const auto shell_result = hashflop::test::run_shell((cmd + " 2>&1"));
+  const std::string& out = shell_result.out;
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out, s};
+  return {shell_result.exit_code, out, s};
 }
 
 // Loopback only, root allowed (CI runs as root), no RAPL so energy is honestly absent.

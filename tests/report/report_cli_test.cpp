@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/shell.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -23,14 +25,9 @@ struct Run {
 
 Run run(const std::string& args, const std::string& env = "") {
   const std::string cmd = env + " " + HASHFLOP_BINARY + " report " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  std::string out;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+  const auto shell_result = hashflop::test::run_shell(cmd);
+  const std::string& out = shell_result.out;
+  return {shell_result.exit_code, out};
 }
 
 const std::string out_dir = (fs::temp_directory_path() / "hashflop-report-cli").string();
