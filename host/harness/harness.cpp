@@ -1,10 +1,10 @@
 #include "harness/harness.hpp"
 
 #include <cmath>
-#include <condition_variable>
-#include <thread>
 
 #include <fmt/format.h>
+
+#include "common/periodic_thread.hpp"
 
 namespace hashflop::harness {
 namespace {
@@ -26,33 +26,18 @@ constexpr const char* prefixes[] = {"", "k", "M", "G", "T", "P", "E", nullptr};
 class Ticker {
  public:
   Ticker(Progress& progress, energy::EnergyMeter& meter, std::string label, double seconds)
-      : thread_([this, &progress, &meter, label = std::move(label), seconds] {
-          const auto start = Clock::now();
-          std::unique_lock lock(mutex_);
-          while (!done_) {
-            const double left =
-                seconds - std::chrono::duration<double>(Clock::now() - start).count();
-            const auto w = meter.latest_watts();
-            progress.status(fmt::format("{}  {}  {:.1f} s left", label,
-                                        w ? fmt::format("{:.1f} W", *w) : std::string("-- W"),
-                                        std::max(left, 0.0)));
-            wake_.wait_for(lock, std::chrono::milliseconds(250));
-          }
+      : thread_(std::chrono::milliseconds(250), [&progress, &meter, label = std::move(label),
+                                                 seconds, start = Clock::now()] {
+          const double left = seconds - std::chrono::duration<double>(Clock::now() - start).count();
+          const auto w = meter.latest_watts();
+          progress.status(fmt::format("{}  {}  {:.1f} s left", label,
+                                      w ? fmt::format("{:.1f} W", *w) : std::string("-- W"),
+                                      std::max(left, 0.0)));
+          return true;
         }) {}
-  ~Ticker() {
-    {
-      std::lock_guard lock(mutex_);
-      done_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
 
  private:
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool done_ = false;
-  std::thread thread_;
+  PeriodicThread thread_;
 };
 
 nlohmann::json spread_json(const energy::Spread& s) {

@@ -1,15 +1,13 @@
 // sha256d as a measured workload: real nonce search over a real header, never repeating a
 // nonce within the process (the CPU rolls BIP 320 version bits when a header's 2^32 run out).
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "backend/cuda/version_rolling.hpp"
 #include "bitcoin/target.hpp"
 #include "common/error.hpp"
+#include "common/periodic_thread.hpp"
 #include "cpu/cpu_info.hpp"
 #include "harness/workload.hpp"
 #include "mine/cpu_search.hpp"
@@ -54,28 +52,14 @@ class Watchdog {
  public:
   Watchdog(std::chrono::duration<double> d, const std::atomic<bool>& stop,
            std::atomic<bool>& cancel)
-      : thread_([this, d, &stop, &cancel] {
-          const auto deadline = std::chrono::steady_clock::now() + d;
-          std::unique_lock lock(mutex_);
-          while (!done_ && !stop && std::chrono::steady_clock::now() < deadline) {
-            wake_.wait_for(lock, std::chrono::milliseconds(5));
-          }
-          cancel = true;
-        }) {}
-  ~Watchdog() {
-    {
-      std::lock_guard lock(mutex_);
-      done_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
+      : thread_(std::chrono::milliseconds(5),
+                [&stop, &cancel, deadline = std::chrono::steady_clock::now() + d] {
+                  if (stop || std::chrono::steady_clock::now() >= deadline) cancel = true;
+                  return !cancel;
+                }) {}
 
  private:
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool done_ = false;
-  std::thread thread_;
+  PeriodicThread thread_;
 };
 
 class CpuSha256d final : public Workload {
