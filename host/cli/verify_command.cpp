@@ -27,7 +27,7 @@ void add_verify_command(CLI::App& app, Outcome& outcome) {
     if (!as_json) fmt::print("verify on {} ({})\n", backend->info().id, backend->info().name);
     const auto results = run_self_test(*backend, [&](const CheckResult& r) {
       if (!as_json) {
-        fmt::print("{}  {:<36} {}\n", r.passed ? "PASS" : "FAIL", r.name, r.detail);
+        fmt::print("{}  {:<40} {}\n", r.passed ? "PASS" : "FAIL", r.name, r.detail);
         std::fflush(stdout);
       }
     });

@@ -22,6 +22,10 @@ constexpr std::array variants{
     Sha256dVariant{"shani", "x86 SHA extensions, 3 nonces interleaved", 3,
                    [](const CpuFeatures& f) { return f.sha && f.avx2; }, "SHA-NI and AVX2",
                    search_shani},
+    Sha256dVariant{"shani-avx512",
+                   "SHA-NI rounds, message schedule in AVX-512VL vectors, 8 nonces interleaved", 8,
+                   [](const CpuFeatures& f) { return f.sha && f.avx512f && f.avx512vl; },
+                   "SHA-NI, AVX-512F and AVX-512VL", search_shani_avx512},
 };
 
 }  // namespace
