@@ -75,14 +75,14 @@ std::string default_path(const results::Result& r, const std::string& device) {
 }
 
 void print_table(std::FILE* to, const results::Result& r, const nlohmann::json& head) {
-  fmt::print(to, "{:<8} {:<11} {:<5} {:>14} {:>9} {:>10} {:>15} {:>9}  {}\n", "workload", "variant",
+  fmt::print(to, "{:<8} {:<13} {:<5} {:>14} {:>9} {:>10} {:>15} {:>9}  {}\n", "workload", "variant",
              "dtype", "rate", "avg W", "joules", "work/J", "J/TH", "verification");
   for (const auto& run : r.runs) {
     const std::string dtype = run.params.value("dtype", "");
     const bool e = run.energy.has_value();
     const std::string mark = e && run.energy->assumed ? "*" : "";
     fmt::print(
-        to, "{:<8} {:<11} {:<5} {:>14} {:>9} {:>10} {:>15} {:>9}  {}\n", run.workload, run.variant,
+        to, "{:<8} {:<13} {:<5} {:>14} {:>9} {:>10} {:>15} {:>9}  {}\n", run.workload, run.variant,
         dtype, harness::format_rate(run.rate, run.work_unit),
         e ? fmt::format("{:.2f}{}", run.energy->avg_watts, mark) : "-",
         e ? fmt::format("{:.2f}{}", run.energy->joules, mark) : "-",

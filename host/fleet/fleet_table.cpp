@@ -20,18 +20,18 @@ std::string spread_cell(const json& s, const std::string& unit, bool per_joule) 
 }  // namespace
 
 void print_fleet(std::FILE* to, const results::Result& r) {
-  fmt::print(to, "{:<28} {:<8} {:<11} {:<5} {:>14} {:>9} {:>14}  {}\n", "device", "workload",
+  fmt::print(to, "{:<28} {:<8} {:<13} {:<5} {:>14} {:>9} {:>14}  {}\n", "device", "workload",
              "variant", "dtype", "rate", "avg W", "work/J", "verification");
   for (const auto& run : r.runs) {
     const bool e = run.energy.has_value();
-    fmt::print(to, "{:<28} {:<8} {:<11} {:<5} {:>14} {:>9} {:>14}  {}\n", run.device, run.workload,
+    fmt::print(to, "{:<28} {:<8} {:<13} {:<5} {:>14} {:>9} {:>14}  {}\n", run.device, run.workload,
                run.variant, run.params.value("dtype", ""),
                harness::format_rate(run.rate, run.work_unit),
                e ? fmt::format("{:.2f}", run.energy->avg_watts) : "-",
                run.per_joule ? harness::format_per_joule(*run.per_joule, run.work_unit) : "-",
                run.verification_status + (run.incomplete ? " (incomplete)" : ""));
   }
-  fmt::print(to, "\nfleet:\n{:<8} {:<11} {:<5} {:>7} {:>14} {:>9} {:>14}  {}\n", "workload",
+  fmt::print(to, "\nfleet:\n{:<8} {:<13} {:<5} {:>7} {:>14} {:>9} {:>14}  {}\n", "workload",
              "variant", "dtype", "devices", "total rate", "total W", "fleet work/J",
              "per device: median [min .. max]; outliers");
   for (const auto& f : r.fleet.is_array() ? r.fleet : json::array()) {
@@ -43,7 +43,7 @@ void print_fleet(std::FILE* to, const results::Result& r) {
                               o["below_median_pct"].get<double>());
     }
     fmt::print(
-        to, "{:<8} {:<11} {:<5} {:>7} {:>14} {:>9} {:>14}  {} {}{}{}\n",
+        to, "{:<8} {:<13} {:<5} {:>7} {:>14} {:>9} {:>14}  {} {}{}{}\n",
         f["workload"].get<std::string>(), f["variant"].get<std::string>(),
         f["params"].value("dtype", ""), f["device_count"].get<int>(),
         harness::format_rate(f["total_rate"], unit),
