@@ -209,56 +209,38 @@ struct Hash2Schedule {
   }
 };
 
-/// Hash-1 rounds of a batch: 31 sha256rnds2 per nonce from the state after round 1, K + W from
-/// the job's constants (rows 2..8) or the batch's table.
-struct Hash1Rounds {
+/// One hash's rounds for a batch, 31 sha256rnds2 per nonce. Hash 1 starts from the state after
+/// round 1 (table rows 1..31; rows 2..8 are the job's constants) and leaves its states for the
+/// hash-2 schedule; hash 2 starts from the IV (rows 0..30; rows 4..7 constant) and keeps digest
+/// word 7, IV7 + F after round 61.
+template <int Hash>
+struct Rounds {
   Pipeline& pl;
   const PairTable& in;
   ShaState s[kBatch];
 
   template <int S>
   HF_INLINE void step() {
-    constexpr int p = S + 1;
-    if constexpr (p == 1) {
-      HF_UNROLL for (int n = 0; n < kBatch; ++n) s[n] = pl.after2;
+    constexpr int p = Hash == 1 ? S + 1 : S;
+    constexpr bool constant_row = Hash == 1 ? p >= 2 && p <= 8 : p >= 4 && p <= 7;
+    if constexpr (S == 0) {
+      HF_UNROLL for (int n = 0; n < kBatch; ++n) s[n] = Hash == 1 ? pl.after2 : pl.initial;
     }
     HF_UNROLL for (int n = 0; n < kBatch; ++n) {
-      if constexpr (p >= 2 && p <= 8) {
-        two_rounds(s[n], load_pair(pl.hash1_const[p]));
+      if constexpr (constant_row) {
+        two_rounds(s[n], load_pair(Hash == 1 ? pl.hash1_const[p] : pl.hash2_const[p]));
       } else {
         two_rounds(s[n], load_pair(in.row[p][slot_of(n)]));
       }
     }
-    if constexpr (p == 31) {
+    if constexpr (S == kSteps - 1 && Hash == 1) {
       HF_UNROLL for (int n = 0; n < kBatch; ++n) {
         auto* d = reinterpret_cast<__m128i*>(pl.digest[n]);
         _mm_store_si128(d, s[n].abef);
         _mm_store_si128(d + 1, s[n].cdgh);
       }
     }
-  }
-};
-
-/// Hash-2 rounds of a batch, rounds 0..61; digest word 7 is then IV7 + F.
-struct Hash2Rounds {
-  Pipeline& pl;
-  const PairTable& in;
-  ShaState s[kBatch];
-
-  template <int S>
-  HF_INLINE void step() {
-    constexpr int p = S;
-    if constexpr (p == 0) {
-      HF_UNROLL for (int n = 0; n < kBatch; ++n) s[n] = pl.initial;
-    }
-    HF_UNROLL for (int n = 0; n < kBatch; ++n) {
-      if constexpr (p >= 4 && p <= 7) {
-        two_rounds(s[n], load_pair(pl.hash2_const[p]));
-      } else {
-        two_rounds(s[n], load_pair(in.row[p][slot_of(n)]));
-      }
-    }
-    if constexpr (p == 30) {
+    if constexpr (S == kSteps - 1 && Hash == 2) {
       HF_UNROLL for (int n = 0; n < kBatch; ++n) {
         pl.h7[n] = static_cast<uint32_t>(_mm_cvtsi128_si32(s[n].abef)) + sha256::initial_state(7);
       }
@@ -298,14 +280,14 @@ HF_INLINE V nonce_words(uint32_t first) {
 /// Phase A of iteration b: hash-1 rounds of batch b, hash-1 schedule of batch b + 1.
 __attribute__((noinline)) void phase_a(const sha256d::Job& job, Pipeline& pl, uint64_t b,
                                        uint32_t next_first) {
-  Hash1Rounds rounds{pl, pl.hash1[b & 1], {}};
+  Rounds<1> rounds{pl, pl.hash1[b & 1], {}};
   Hash1Schedule schedule(job, pl.hash1[(b + 1) & 1], pl.k, nonce_words(next_first));
   interleave<kHash1Tasks>(rounds, schedule);
 }
 
 /// Phase B of iteration b: hash-2 rounds of batch b - 1, hash-2 schedule of batch b.
 __attribute__((noinline)) void phase_b(const sha256d::Job& job, Pipeline& pl, uint64_t b) {
-  Hash2Rounds rounds{pl, pl.hash2[(b + 1) & 1], {}};
+  Rounds<2> rounds{pl, pl.hash2[(b + 1) & 1], {}};
   Hash2Schedule schedule(job, pl.digest, pl.hash2[b & 1], pl.k);
   interleave<kHash2Tasks>(rounds, schedule);
 }
