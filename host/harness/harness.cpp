@@ -208,6 +208,17 @@ results::Run Harness::measure(Workload& workload, const std::string& device_id,
                     s.avg_watts ? fmt::format(", {:.2f} W", *s.avg_watts) : std::string()));
   }
   run.incomplete = stop_ || static_cast<int>(run.samples.size()) < options_.repetitions;
+  if (!run.samples.empty() && !stop_) {
+    // The check before the windows ran on its own data; this one looks at what was measured.
+    if (const auto after = workload.verify_measured()) {
+      run.verification_detail += "; measured windows: " + after->detail;
+      if (after->status == "failed") {
+        run.verification_status = "failed";
+        progress_.log(
+            fmt::format("{}: the last measured result is wrong: {}", name, after->detail));
+      }
+    }
+  }
 
   std::vector<double> rates, per_joule;
   double joules = 0;

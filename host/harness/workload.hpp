@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,10 @@ class Workload {
   /// Works until `duration` has passed or `stop` is set; returns the exact work done (hashes
   /// tested, or products x 2MNK). Throws Error when the work went wrong (e.g. a kernel mismatch).
   virtual double run(std::chrono::duration<double> duration, const std::atomic<bool>& stop) = 0;
+  /// Checks a result of the measured windows themselves, after the last one (outside every
+  /// window, so its time and energy are not charged). nullopt: nothing to check here, e.g.
+  /// sha256d, which re-checks every candidate inside run().
+  virtual std::optional<Verdict> verify_measured() { return std::nullopt; }
 };
 
 /// Nonce search on the CPU with `threads` (0: all) and the fastest variant.

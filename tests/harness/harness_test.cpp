@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "gemm/gemm_variants.hpp"
 #include "harness/harness.hpp"
+#include "harness/workload.hpp"
 #include "results/result.hpp"
 
 namespace {
@@ -46,18 +48,27 @@ class SteadyWorkload final : public harness::Workload {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     return 1e6 * std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
+  std::optional<harness::Verdict> verify_measured() override { return after; }
+  std::optional<harness::Verdict> after;  ///< what the check after the windows reports
 };
 
-TEST(Harness, AssumedWattsGiveWorkPerJouleEqualToRateOverWatts) {
-  auto meter = energy::make_assumed_meter(25.0, "test");
-  harness::Progress progress(false, true);
-  std::atomic<bool> stop{false};
+/// Three 0.1 s windows after at most two short warm-up windows: a test-sized run.
+harness::HarnessOptions short_windows() {
   harness::HarnessOptions o;
   o.duration = 0.1;
   o.repetitions = 3;
   o.warmup_window = 0.05;
   o.warmup_max_windows = 2;
-  harness::Harness h(*meter, o, progress, stop);
+  o.idle_seconds = 0;
+  o.cooldown = 0;
+  return o;
+}
+
+TEST(Harness, AssumedWattsGiveWorkPerJouleEqualToRateOverWatts) {
+  auto meter = energy::make_assumed_meter(25.0, "test");
+  harness::Progress progress(false, true);
+  std::atomic<bool> stop{false};
+  harness::Harness h(*meter, short_windows(), progress, stop);
   SteadyWorkload w;
   const auto run = h.measure(w, "cpu", std::nullopt);
   ASSERT_EQ(run.samples.size(), 3u);
@@ -84,6 +95,43 @@ TEST(Harness, StopRequestEndsTheRunIncomplete) {
   EXPECT_FALSE(run.energy);
   EXPECT_FALSE(run.per_joule);
   EXPECT_EQ(run.energy_unavailable_reason, "no meter in this test");
+}
+
+TEST(Harness, AWrongResultAfterTheWindowsFailsTheRunButKeepsItsNumbers) {
+  auto meter = energy::make_none_meter("no meter in this test");
+  harness::Progress progress(false, true);
+  std::atomic<bool> stop{false};
+  harness::Harness h(*meter, short_windows(), progress, stop);
+  SteadyWorkload w;
+  w.after = harness::Verdict{"failed", "synthetic mismatch"};
+  const auto run = h.measure(w, "cpu", std::nullopt);
+  EXPECT_EQ(run.samples.size(), 3u);
+  EXPECT_EQ(run.verification_status, "failed");
+  EXPECT_NE(run.verification_detail.find("synthetic; measured windows: synthetic mismatch"),
+            std::string::npos)
+      << run.verification_detail;
+
+  SteadyWorkload fine;
+  fine.after = harness::Verdict{"passed", "synthetic match"};
+  EXPECT_EQ(h.measure(fine, "cpu", std::nullopt).verification_status, "passed");
+}
+
+TEST(Harness, GemmChecksTheLastMeasuredProductAgainstFp64) {
+  auto meter = energy::make_none_meter("no meter in this test");
+  harness::Progress progress(false, true);
+  std::atomic<bool> stop{false};
+  harness::Harness h(*meter, short_windows(), progress, stop);
+  for (const auto& v : gemm::gemm_variants()) {
+    if (v.device != gemm::DeviceKind::cpu || !v.unavailable(gemm::Dtype::fp32).empty()) continue;
+    // 100 is a multiple of no tile size, so the product's edges are in the check.
+    auto w = harness::make_gemm(v, gemm::Dtype::fp32, 100, 1, "cpu");
+    const auto run = h.measure(*w, "cpu", std::nullopt);
+    ASSERT_FALSE(run.samples.empty()) << v.name;
+    EXPECT_EQ(run.verification_status, "passed") << v.name << ": " << run.verification_detail;
+    EXPECT_NE(run.verification_detail.find("; measured windows: last product (set "),
+              std::string::npos)
+        << v.name << ": " << run.verification_detail;
+  }
 }
 
 TEST(Harness, FormatsRatesWithPrefixes) {
