@@ -65,9 +65,11 @@ void print_row(const GemmRunResult& r) {
     fmt::print("{:<13} {:<7} {:<5} not_supported: {}\n", r.variant, r.impl, r.dtype, r.reason);
     return;
   }
-  fmt::print("{:<13} {:<7} {:<5} {:>9.3f} ms {:>8.4f} TFLOP/s  rel_error {:.2e} (tol {:.1e}) {}\n",
-             r.variant, r.impl, r.dtype, r.seconds * 1e3, r.flops_per_second / 1e12, r.rel_error,
-             r.tolerance, verification_name(r.verification));
+  fmt::print(
+      "{:<13} {:<7} {:<5} {:>9.3f} ms {:>8.4f} TFLOP/s  rel_error {:.2e} (tol {:.1e}) {}{}\n",
+      r.variant, r.impl, r.dtype, r.seconds * 1e3, r.flops_per_second / 1e12, r.rel_error,
+      r.tolerance, verification_name(r.verification),
+      r.reason.empty() ? std::string() : ": " + r.reason);
 }
 
 }  // namespace

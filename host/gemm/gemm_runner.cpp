@@ -187,6 +187,20 @@ GemmRunResult run_gemm(const GemmVariant& variant, const GemmRunRequest& req) {
   }
   result.seconds = median(result.samples);
   result.flops_per_second = result.seconds > 0 ? req.shape.flops() / result.seconds : 0;
+
+  // The warm-up's check ran on set 0; check a timed product too. With beta == 0 the last set's
+  // C is A B whatever ran on it before; with beta != 0 it folds in every earlier product.
+  if (req.beta == 0.0f && result.verification == Verification::passed) {
+    const size_t last = (next + sets.views.size() - 1) % sets.views.size();
+    exec->fetch_c(last);
+    const auto t = verify_gemm(req.shape, req.dtype, req.alpha, req.beta, sets.a[last],
+                               sets.b[last], {}, sets.c[last], seed ^ 0x7173);
+    if (t.verdict != Verification::passed) {
+      result.verification = t.verdict;
+      result.rel_error = t.rel_error;
+      result.reason = fmt::format("the last timed product (set {}) failed: {}", last, t.method);
+    }
+  }
   return result;
 }
 
