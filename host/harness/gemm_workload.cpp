@@ -17,6 +17,13 @@ namespace {
 
 using namespace hashflop::gemm;
 
+/// A GEMM check in the harness's words: `incorrect` is a failed run.
+Verdict verdict_of(Verification v, std::string detail) {
+  if (v == Verification::passed) return {"passed", std::move(detail)};
+  if (v == Verification::incorrect) return {"failed", std::move(detail)};
+  return {std::string(verification_name(v)), std::move(detail)};
+}
+
 class GemmWorkload final : public Workload {
  public:
   GemmWorkload(const GemmVariant& variant, Dtype dtype, int64_t size, unsigned threads,
@@ -49,14 +56,7 @@ class GemmWorkload final : public Workload {
     std::string detail = fmt::format("{}: rel_error {:.3e} (tolerance {:.1e})", r.verify_method,
                                      r.rel_error, r.tolerance);
     if (!r.reason.empty()) detail += " " + r.reason;
-    switch (r.verification) {
-      case Verification::passed:
-        return {"passed", detail};
-      case Verification::incorrect:
-        return {"failed", detail};
-      default:
-        return {std::string(verification_name(r.verification)), detail};
-    }
+    return verdict_of(r.verification, detail);
   }
 
   double run(std::chrono::duration<double> duration, const std::atomic<bool>& stop) override {
@@ -87,14 +87,7 @@ class GemmWorkload final : public Workload {
     const std::string detail =
         fmt::format("last product (set {}), {}: rel_error {:.3e} (tolerance {:.1e})", last_,
                     v.method, v.rel_error, v.tolerance);
-    switch (v.verdict) {
-      case Verification::passed:
-        return Verdict{"passed", detail};
-      case Verification::incorrect:
-        return Verdict{"failed", detail};
-      default:
-        return Verdict{std::string(verification_name(v.verdict)), detail};
-    }
+    return verdict_of(v.verdict, detail);
   }
 
  private:

@@ -83,7 +83,7 @@ constexpr uint64_t pair(uint32_t even, uint32_t odd) {
 /// One call's state: the job in SHA-NI form, and the tables, double-buffered because each phase
 /// reads one batch's table while it writes the next one's.
 struct Pipeline {
-  ShaState after2, midstate, initial;
+  ShaState after2, initial;
   const V* k;
   uint64_t hash1_const[kPairs];  // rows 2..8: rounds 4..17 see padding and W16, W17 only
   uint64_t hash2_const[kPairs];  // rows 4..7: rounds 8..15 see padding only
@@ -295,7 +295,6 @@ __attribute__((noinline)) void phase_b(const sha256d::Job& job, Pipeline& pl, ui
 void start(const sha256d::Job& job, Pipeline& pl, uint32_t first) {
   std::memset(&pl, 0, sizeof pl);
   pl.after2 = state_after_round2(job);
-  pl.midstate = to_sha_state(job.midstate);
   pl.initial = initial_sha_state();
   pl.k = kRoundConstantVectors.data();
   auto k = [](int i) { return round_constant(i); };
