@@ -8,8 +8,7 @@
 #include <fmt/format.h>
 
 #include "cpu/cpu_info.hpp"
-#include "gemm/gemm_reference.hpp"
-#include "gemm/gemm_variants.hpp"
+#include "gemm/gemm_runner.hpp"
 
 namespace hashflop::gemm {
 namespace {
@@ -20,35 +19,24 @@ void bench_gemm(benchmark::State& state, const GemmVariant* variant, int64_t siz
     state.SkipWithError(why.c_str());
     return;
   }
-  const GemmShape shape{size, size, size};
-  const auto elems = static_cast<size_t>(size * size);
-  const uint64_t l3 = std::max<uint64_t>(cpu::cpu_info().caches.l3, 32u << 20);
-  const auto sets = static_cast<size_t>(std::max<uint64_t>(2, l3 * 3 / 2 / (12 * elems) + 1));
-  std::vector<std::vector<float>> storage;
-  std::vector<HostOperands> views;
-  storage.reserve(3 * sets);  // the references below must survive later emplace_backs
-  for (size_t s = 0; s < sets; ++s) {
-    auto& a = storage.emplace_back(elems);
-    auto& b = storage.emplace_back(elems);
-    auto& c = storage.emplace_back(elems, 0.0f);
-    fill_random(a, 2 * s + 1);
-    fill_random(b, 2 * s + 2);
-    views.push_back({a.data(), b.data(), c.data()});
-  }
-  auto exec = variant->prepare({shape, Dtype::fp32, 1.0f, 0.0f, threads});
-  exec->bind(views);
-  exec->run(0);  // warm-up: threads, page faults, OpenBLAS's buffers
-  exec->synchronize();
+  GemmRunRequest req;
+  req.shape = {size, size, size};
+  req.threads = threads;
+  req.seed = 1;
+  PreparedGemm gemm(*variant, req);
+  auto& exec = gemm.executor();
+  gemm.run_once(0);  // warm-up: threads, page faults, OpenBLAS's buffers
   size_t next = 1;
   for (auto _ : state) {
-    exec->run(next);
-    exec->synchronize();
-    next = (next + 1) % sets;
+    exec.run(next);
+    exec.synchronize();
+    next = (next + 1) % gemm.sets();
   }
+  const GemmShape& shape = req.shape;
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) *
                           static_cast<int64_t>(shape.flops()));
   state.counters["threads"] = threads;
-  state.SetLabel(exec->settings());
+  state.SetLabel(exec.settings());
 }
 
 const bool registered = [] {

@@ -1,15 +1,16 @@
 // CUDA sha256d: kernel-only throughput per launch geometry, timed with cudaEvents, and the
 // whole pipeline (two streams, copies, host verification) as `hashflop mine` runs it.
-// items_per_second = nonces per second. Names: sha256d/<variant>/<kernel|pipeline>/<geometry>.
+// items_per_second = nonces per second. Names: sha256d/cuda/<kernel>/kernel/<geometry>, and
+// sha256d/cuda/pipeline/<geometry> for the whole search path.
 #include <benchmark/benchmark.h>
 
 #include <fmt/format.h>
 
 #include "backend/backend.hpp"
-#include "backend/cuda/autotune.hpp"
-#include "backend/cuda/cuda_raii.hpp"
-#include "backend/cuda/cuda_search.hpp"
 #include "bitcoin/target.hpp"
+#include "cuda/cuda_raii.hpp"
+#include "mine/cuda_autotune.hpp"
+#include "mine/cuda_search.hpp"
 #include "mine/known_headers.hpp"
 #include "sha256d_search.cuh"
 
@@ -33,13 +34,13 @@ MineRequest genesis_request() {
 }
 
 // One full launch per iteration; the time is the GPU's, between two events around the launch.
-void bench_kernel(benchmark::State& state, KernelVariant variant, unsigned threads_per_block,
+void bench_kernel(benchmark::State& state, const Sha256dKernel* kernel, unsigned threads_per_block,
                   unsigned nonces_per_thread) {
   if (skip_without_device(state)) return;
   try {
     const auto req = genesis_request();
     const auto job = sha256d::make_job(req.header.bytes().data(), req.target.top_word());
-    const auto g = plan_geometry(kDevice, variant, threads_per_block, nonces_per_thread);
+    const auto g = plan_geometry(kDevice, *kernel, threads_per_block, nonces_per_thread);
     const auto n =
         static_cast<uint32_t>(std::min<uint64_t>(g.nonces_per_launch(), uint64_t{1} << 31));
     DeviceScope scope(kDevice);
@@ -53,7 +54,7 @@ void bench_kernel(benchmark::State& state, KernelVariant variant, unsigned threa
     for (auto _ : state) {
       HF_CUDA_CHECK(cudaMemsetAsync(header, 0, sizeof(SearchOutput), stream.get()));
       start.record(stream.get());
-      HF_CUDA_CHECK(launch_sha256d_search(g.variant, job, first, n, g.threads_per_block,
+      HF_CUDA_CHECK(launch_sha256d_search(*g.kernel, job, first, n, g.threads_per_block,
                                           g.nonces_per_thread, header, capacity, stream.get()));
       stop.record(stream.get());
       stop.synchronize();
@@ -78,7 +79,7 @@ void bench_pipeline(benchmark::State& state) {
   try {
     auto req = genesis_request();
     req.count = uint64_t{1} << 30;
-    const auto g = plan_geometry(kDevice, KernelVariant::shf, 0, 0);
+    const auto g = plan_geometry(kDevice, sha256d_kernels().front(), 0, 0);
     uint64_t nonces = 0;
     for (auto _ : state) {
       const auto r = search_range(kDevice, req, g);
@@ -95,13 +96,13 @@ void bench_pipeline(benchmark::State& state) {
 
 const bool registered = [] {
   // 0 = the occupancy API's block size.
-  for (const auto variant : all_kernel_variants) {
+  for (const auto& kernel : sha256d_kernels()) {
     for (unsigned tpb : {0u, 128u, 256u, 512u}) {
       for (unsigned npt : {16u, 64u, 256u}) {
         const auto name =
-            fmt::format("sha256d/{}/kernel/tpb:{}/npt:{}", variant_name(variant),
+            fmt::format("sha256d/cuda/{}/kernel/tpb:{}/npt:{}", kernel.name,
                         tpb == 0 ? std::string("occupancy") : std::to_string(tpb), npt);
-        benchmark::RegisterBenchmark(name.c_str(), bench_kernel, variant, tpb, npt)
+        benchmark::RegisterBenchmark(name.c_str(), bench_kernel, &kernel, tpb, npt)
             ->UseManualTime()
             ->Unit(benchmark::kMillisecond);
       }

@@ -1,4 +1,6 @@
-// A compute device: the CPU, or one CUDA GPU. The CLI and the harness talk only to this.
+// A compute device: the CPU, or one CUDA GPU. It owns what runs on it: its nonce search, the
+// workloads it hands out (already bound to it) and its energy meter. The session and the CLI
+// talk to devices only through this.
 #pragma once
 
 #include <memory>
@@ -7,7 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "common/device_ref.hpp"
+#include "energy/energy_meter.hpp"
 #include "mine/mine_types.hpp"
+#include "workload/workload.hpp"
 
 namespace hashflop {
 
@@ -19,7 +26,6 @@ struct DeviceSpec {
 
   /// Throws UsageError for anything but auto, cpu, cuda or cuda:N.
   static DeviceSpec parse(std::string_view text);
-  std::string str() const;
 };
 
 struct DeviceInfo {
@@ -27,16 +33,28 @@ struct DeviceInfo {
   std::string name;  ///< model name
   /// Ordered facts for `hashflop devices` and results files (cores, clocks, versions...).
   std::vector<std::pair<std::string, std::string>> properties;
+
+  /// The value of property `key`, or an empty string.
+  std::string property(std::string_view key) const;
 };
 
 class Backend {
  public:
   virtual ~Backend() = default;
   virtual const DeviceInfo& info() const = 0;
+  virtual DeviceRef ref() const = 0;
   /// Searches request's range; candidates are re-verified on the host before they are reported.
   virtual MineResult mine(const MineRequest& request) = 0;
   /// The sha256d variants this device can run, fastest last.
   virtual std::vector<std::string> mine_variants() const = 0;
+  /// The workloads `plan` asks for, as this device runs them, each bound to it.
+  virtual std::vector<std::unique_ptr<workload::Workload>> workloads(
+      const workload::WorkloadPlan& plan) = 0;
+  /// The device's energy meter: `assume_watts` when given, else its own source, else a meter
+  /// that measures nothing and says why.
+  virtual std::unique_ptr<energy::EnergyMeter> open_meter(std::optional<double> assume_watts) = 0;
+  /// The device's entry in a results file's `devices`.
+  virtual nlohmann::json describe() const;
 };
 
 std::unique_ptr<Backend> make_cpu_backend();

@@ -4,6 +4,7 @@
 #include "backend/backend.hpp"
 #include "cpu/cpu_info.hpp"
 #include "cpu/sha256d_variants.hpp"
+#include "energy/open_meter.hpp"
 #include "mine/cpu_search.hpp"
 
 namespace hashflop {
@@ -23,12 +24,10 @@ class CpuBackend final : public Backend {
   }
 
   const DeviceInfo& info() const override { return info_; }
+  DeviceRef ref() const override { return {DeviceKind::cpu, 0}; }
 
   MineResult mine(const MineRequest& request) override {
-    const auto& features = cpu::cpu_info().features;
-    const auto& variant = request.variant.empty() ? cpu::best_sha256d_variant(features)
-                                                  : cpu::sha256d_variant(request.variant, features);
-    return cpu::search_range(request, variant);
+    return cpu::search_range(request, variant_for(request.variant));
   }
 
   std::vector<std::string> mine_variants() const override {
@@ -39,7 +38,29 @@ class CpuBackend final : public Backend {
     return names;
   }
 
+  std::vector<std::unique_ptr<workload::Workload>> workloads(
+      const workload::WorkloadPlan& plan) override {
+    std::vector<std::unique_ptr<workload::Workload>> out;
+    if (plan.sha256d) out.push_back(workload::make_cpu_sha256d(variant_for(""), plan.threads));
+    if (plan.gemm) {
+      for (auto& w :
+           workload::make_gemm_workloads(ref(), plan.gemm_size_on(DeviceKind::cpu), plan.threads))
+        out.push_back(std::move(w));
+    }
+    return out;
+  }
+
+  std::unique_ptr<energy::EnergyMeter> open_meter(std::optional<double> assume_watts) override {
+    return energy::open_for({DeviceKind::cpu, {}}, assume_watts);
+  }
+
  private:
+  static const cpu::Sha256dVariant& variant_for(const std::string& name) {
+    const auto& features = cpu::cpu_info().features;
+    return name.empty() ? cpu::best_sha256d_variant(features)
+                        : cpu::sha256d_variant(name, features);
+  }
+
   DeviceInfo info_;
 };
 

@@ -18,16 +18,18 @@ DeviceSpec DeviceSpec::parse(std::string_view text) {
   throw UsageError(fmt::format("unknown device '{}' (use auto, cpu or cuda:N)", text));
 }
 
-std::string DeviceSpec::str() const {
-  switch (kind) {
-    case Kind::automatic:
-      return "auto";
-    case Kind::cpu:
-      return "cpu";
-    case Kind::cuda:
-      return fmt::format("cuda:{}", index);
+std::string DeviceInfo::property(std::string_view key) const {
+  for (const auto& [k, v] : properties) {
+    if (k == key) return v;
   }
-  return "?";
+  return {};
+}
+
+nlohmann::json Backend::describe() const {
+  const DeviceInfo& d = info();
+  nlohmann::json props = nlohmann::json::object();
+  for (const auto& [k, v] : d.properties) props[k] = v;
+  return {{"id", d.id}, {"name", d.name}, {"properties", props}};
 }
 
 std::unique_ptr<Backend> open_backend(const DeviceSpec& spec) {

@@ -9,7 +9,6 @@
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
-#include "gemm/cuda_gemm.hpp"
 #include "gemm/gemm_runner.hpp"
 
 namespace hashflop::cli {
@@ -53,7 +52,7 @@ nlohmann::json to_json(const GemmRunResult& r) {
                       {"input_sets", r.input_sets},
                       {"rel_error", r.rel_error},
                       {"tolerance", r.tolerance},
-                      {"verification", verification_name(r.verification)},
+                      {"verification", to_string(r.verification)},
                       {"verify_method", r.verify_method},
                       {"settings", r.settings}};
   if (!r.reason.empty()) j["reason"] = r.reason;
@@ -61,15 +60,14 @@ nlohmann::json to_json(const GemmRunResult& r) {
 }
 
 void print_row(const GemmRunResult& r) {
-  if (r.verification == Verification::not_supported) {
+  if (r.verification == Verdict::not_supported) {
     fmt::print("{:<13} {:<7} {:<5} not_supported: {}\n", r.variant, r.impl, r.dtype, r.reason);
     return;
   }
   fmt::print(
       "{:<13} {:<7} {:<5} {:>9.3f} ms {:>8.4f} TFLOP/s  rel_error {:.2e} (tol {:.1e}) {}{}\n",
       r.variant, r.impl, r.dtype, r.seconds * 1e3, r.flops_per_second / 1e12, r.rel_error,
-      r.tolerance, verification_name(r.verification),
-      r.reason.empty() ? std::string() : ": " + r.reason);
+      r.tolerance, to_string(r.verification), r.reason.empty() ? std::string() : ": " + r.reason);
 }
 
 }  // namespace
@@ -113,25 +111,21 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
     req.beta = o->beta;
 
     // The device: cuda:N must open (DeviceError otherwise, exit 1); auto takes the first usable
-    // GPU, else the CPU. The CUDA variants run on the calling thread's current device.
-    const auto spec = DeviceSpec::parse(o->device);
-    const std::string device_id = open_backend(spec)->info().id;
-    const DeviceKind kind = device_id == "cpu" ? DeviceKind::cpu : DeviceKind::cuda;
-    if (kind == DeviceKind::cuda) {
-      select_cuda_gemm_device(spec.kind == DeviceSpec::Kind::cuda ? spec.index : 0);
-    }
+    // GPU, else the CPU. Every variant runs on exactly that device.
+    const auto backend = open_backend(DeviceSpec::parse(o->device));
+    req.device = backend->ref();
+    const std::string device_id = backend->info().id;
     // Too large for memory is a usage error, raised before any allocation.
     check_gemm_fits(req);
 
     std::vector<GemmRunResult> rows;
     for (const auto& v : gemm_variants()) {
-      if (v.device != kind || (o->impl != "all" && v.impl != o->impl)) continue;
+      if (v.device != req.device.kind || (o->impl != "all" && v.impl != o->impl)) continue;
       rows.push_back(run_gemm(v, req));
-      rows.back().device = device_id;
     }
 
     bool any_incorrect = false;
-    for (const auto& r : rows) any_incorrect |= r.verification == Verification::incorrect;
+    for (const auto& r : rows) any_incorrect |= is_failure(r.verification);
     if (o->json) {
       nlohmann::json runs = nlohmann::json::array();
       for (const auto& r : rows) runs.push_back(to_json(r));

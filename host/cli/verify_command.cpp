@@ -27,19 +27,22 @@ void add_verify_command(CLI::App& app, Outcome& outcome) {
     if (!as_json) fmt::print("verify on {} ({})\n", backend->info().id, backend->info().name);
     const auto results = run_self_test(*backend, [&](const CheckResult& r) {
       if (!as_json) {
-        fmt::print("{}  {:<40} {}\n", r.passed ? "PASS" : "FAIL", r.name, r.detail);
+        fmt::print("{}  {:<40} {}\n", r.passed() ? "PASS" : "FAIL", r.name, r.detail);
         std::fflush(stdout);
       }
     });
     int failed = 0;
-    for (const auto& r : results) failed += r.passed ? 0 : 1;
+    for (const auto& r : results) failed += r.passed() ? 0 : 1;
     if (as_json) {
       nlohmann::json out{{"device", backend->info().id},
                          {"device_name", backend->info().name},
                          {"passed", failed == 0},
                          {"checks", nlohmann::json::array()}};
       for (const auto& r : results) {
-        out["checks"].push_back({{"name", r.name}, {"passed", r.passed}, {"detail", r.detail}});
+        out["checks"].push_back({{"name", r.name},
+                                 {"passed", r.passed()},
+                                 {"verdict", to_string(r.verdict)},
+                                 {"detail", r.detail}});
       }
       fmt::print("{}\n", out.dump(2));
     } else {

@@ -28,6 +28,8 @@ namespace exit_code {
 inline constexpr int success = 0;
 inline constexpr int failure = 1;  ///< runtime or device failure, or a failed check
 inline constexpr int usage = 2;    ///< bad input or usage
+/// Stopped by Ctrl-C (SIGINT), single device or fleet; what was measured is kept and written.
+inline constexpr int interrupted = 130;
 }  // namespace exit_code
 
 }  // namespace hashflop

@@ -25,7 +25,7 @@ PairResult missing(const Series& s, Metric metric, bool in_base) {
   p.label = s.label;
   p.metric = metric;
   p.unit = metric == Metric::rate ? s.unit : s.per_joule_unit;
-  p.verdict = Verdict::missing;
+  p.verdict = Change::missing;
   p.note = in_base ? "only in the base" : "only in the candidate";
   return p;
 }
@@ -36,28 +36,22 @@ const char* metric_name(Metric metric) {
   return metric == Metric::rate ? "rate" : "per_joule";
 }
 
-const char* verdict_name(Verdict verdict) {
+const char* change_name(Change verdict) {
   switch (verdict) {
-    case Verdict::faster:
+    case Change::faster:
       return "faster";
-    case Verdict::slower:
+    case Change::slower:
       return "slower";
-    case Verdict::same:
+    case Change::same:
       return "same";
-    case Verdict::noisy:
+    case Change::noisy:
       return "noisy";
-    case Verdict::missing:
+    case Change::missing:
       return "missing";
-    case Verdict::unavailable:
+    case Change::unavailable:
       return "unavailable";
   }
   return "?";
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t h = v.size() / 2;
-  return v.size() % 2 == 1 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
 double robust_spread_pct(const std::vector<double>& v) {
@@ -83,13 +77,13 @@ PairResult judge(const std::vector<double>& base, const std::vector<double>& can
   const bool significant = r.p < options.alpha;
   const double spread = std::max(r.base->spread_pct, r.candidate->spread_pct);
   if (std::abs(r.change_pct) <= options.threshold_pct) {
-    r.verdict = Verdict::same;
+    r.verdict = Change::same;
   } else if (!significant || spread > std::abs(r.change_pct)) {
-    r.verdict = Verdict::noisy;
+    r.verdict = Change::noisy;
   } else {
-    r.verdict = r.change_pct > 0 ? Verdict::faster : Verdict::slower;
+    r.verdict = r.change_pct > 0 ? Change::faster : Change::slower;
   }
-  r.regression = r.verdict == Verdict::slower;
+  r.regression = r.verdict == Change::slower;
   if (base.size() < min_repetitions || candidate.size() < min_repetitions) {
     r.note = fmt::format(
         "only {} and {} repetitions: at least {} a side are needed to detect a "
@@ -135,7 +129,7 @@ Comparison compare(const Dataset& base, const Dataset& candidate, const CompareO
         c.pairs.push_back(judge(*b.per_joule, *it->per_joule, options));
       } else {
         PairResult p;
-        p.verdict = Verdict::unavailable;
+        p.verdict = Change::unavailable;
         p.note = fmt::format("energy not measured in the {}", !b.per_joule && !it->per_joule
                                                                   ? "base or the candidate"
                                                               : !b.per_joule ? "base"
@@ -163,7 +157,7 @@ Comparison compare(const Dataset& base, const Dataset& candidate, const CompareO
   std::stable_sort(c.pairs.begin(), c.pairs.end(),
                    [](const PairResult& l, const PairResult& r) { return l.label < r.label; });
   for (auto& p : c.pairs) {
-    if (p.verdict == Verdict::missing && !options.allow_missing) p.regression = true;
+    if (p.verdict == Change::missing && !options.allow_missing) p.regression = true;
     if (p.regression) ++c.regressions;
   }
   c.exit_code = c.regressions > 0 ? 1 : 0;

@@ -5,15 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "common/median.hpp"
 #include "compare/dataset.hpp"
 
 namespace hashflop::compare {
 
 enum class Metric { rate, per_joule };
-enum class Verdict { faster, slower, same, noisy, missing, unavailable };
+enum class Change { faster, slower, same, noisy, missing, unavailable };
 
 const char* metric_name(Metric metric);
-const char* verdict_name(Verdict verdict);
+const char* change_name(Change verdict);
 
 struct CompareOptions {
   double threshold_pct = 5;  ///< a change within +-threshold is `same`
@@ -37,7 +38,7 @@ struct PairResult {
   double change_pct = 0;                ///< of the medians, candidate against base
   double p = 1;
   bool exact = true;
-  Verdict verdict = Verdict::same;
+  Change verdict = Change::same;
   bool regression = false;
   std::string note;  ///< why missing or unavailable, or a warning (few repetitions)
 };
@@ -52,8 +53,6 @@ struct Comparison {
   int exit_code = 0;  ///< 1 when any pair is a regression
 };
 
-/// Median of `v` (not empty).
-double median(std::vector<double> v);
 /// 1.4826 MAD / median in percent: a standard deviation estimate that one outlier cannot move.
 double robust_spread_pct(const std::vector<double>& v);
 

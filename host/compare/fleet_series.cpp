@@ -5,29 +5,24 @@
 namespace hashflop::compare {
 
 void add_fleet_series(const results::Result& r, Dataset& d) {
-  if (!r.fleet.is_array()) return;
-  for (const auto& f : r.fleet) {
-    const std::string unit = f.value("work_unit", "");
-    const auto params = f.value("params", nlohmann::json::object());
-    const auto key = fmt::format("fleet|{}|{}|{}", f.value("workload", ""), f.value("variant", ""),
-                                 params.dump());
-    if (f["window_total_rates"].empty()) {
-      d.skipped.push_back(
-          fmt::format("fleet {}/{}: no windows", f.value("workload", ""), f.value("variant", "")));
+  if (!r.fleet) return;
+  for (const auto& f : r.fleet->entries) {
+    const auto key = fmt::format("fleet|{}|{}|{}", f.workload, f.variant, f.params.dump());
+    if (f.window_total_rates.empty()) {
+      d.skipped.push_back(fmt::format("fleet {}/{}: no windows", f.workload, f.variant));
       continue;
     }
     auto& s = d.series.emplace_back();
     s.key = key;
     // The device count is in the label, not the key: a fleet that lost a device still pairs,
     // and the change shows as a slower total.
-    s.label = fmt::format(
-        "fleet {}/{}{} ({} devices)", f.value("workload", ""), f.value("variant", ""),
-        params.contains("dtype") ? fmt::format("/{}", params["dtype"].get<std::string>()) : "",
-        f.value("device_count", 0));
-    s.unit = unit + "/s";
-    s.per_joule_unit = unit + "/J";
-    for (const auto& v : f["window_total_rates"]) s.rate.push_back(v.get<double>());
-    if (!f["per_joule"].is_null()) s.per_joule = std::vector<double>{f["per_joule"].get<double>()};
+    const std::string dtype = f.params.value("dtype", "");
+    s.label = fmt::format("fleet {}/{}{} ({} devices)", f.workload, f.variant,
+                          dtype.empty() ? "" : "/" + dtype, f.device_count);
+    s.unit = f.work_unit + "/s";
+    s.per_joule_unit = f.work_unit + "/J";
+    s.rate = f.window_total_rates;
+    if (f.per_joule) s.per_joule = std::vector<double>{*f.per_joule};
   }
 }
 

@@ -58,7 +58,7 @@ std::string summary(const Comparison& c) {
   for (int v = 0; v < 6; ++v) {
     if (counts[v] == 0) continue;
     if (!parts.empty()) parts += ", ";
-    parts += fmt::format("{} {}", counts[v], verdict_name(static_cast<Verdict>(v)));
+    parts += fmt::format("{} {}", counts[v], change_name(static_cast<Change>(v)));
   }
   return fmt::format("{} regression{} in {} pair{} ({})", c.regressions,
                      c.regressions == 1 ? "" : "s", c.pairs.size(), c.pairs.size() == 1 ? "" : "s",
@@ -79,7 +79,7 @@ std::string format_text(const Comparison& c) {
                      "spread", "base median", "candidate median", "benchmark");
   for (const auto& p : c.pairs) {
     out += fmt::format("{:<11} {:>8} {:>8} {:>7}  {:<26} {:<26} {}{}\n",
-                       std::string(verdict_name(p.verdict)) + (p.regression ? " !" : ""),
+                       std::string(change_name(p.verdict)) + (p.regression ? " !" : ""),
                        change_text(p), p_text(p), spread_text(p), median_text(p.base, p.unit),
                        median_text(p.candidate, p.unit), label(p, metric),
                        p.note.empty() ? "" : "  (" + p.note + ")");
@@ -100,7 +100,7 @@ std::string format_markdown(const Comparison& c) {
   out += "| benchmark | verdict | change | p | spread | base | candidate |\n";
   out += "|---|---|--:|--:|--:|--:|--:|\n";
   for (const auto& p : c.pairs) {
-    std::string verdict = verdict_name(p.verdict);
+    std::string verdict = change_name(p.verdict);
     if (p.regression) verdict = "**" + verdict + "**";
     std::string name = label(p, metric);
     std::replace(name.begin(), name.end(), '|', '/');  // a '|' would split the cell
@@ -133,7 +133,7 @@ std::string format_json(const Comparison& c) {
     pairs.push_back({{"name", p.label},
                      {"metric", metric_name(p.metric)},
                      {"unit", p.unit},
-                     {"verdict", verdict_name(p.verdict)},
+                     {"verdict", change_name(p.verdict)},
                      {"regression", p.regression},
                      {"base", side(p.base)},
                      {"candidate", side(p.candidate)},

@@ -84,11 +84,11 @@ void read_result(const json& j, Dataset& d) {
     auto params = run.params;
     params.erase("settings");  // an outcome of the run (tuning), not part of what was asked
     // Fleet files: devices of one model differ by rank, so pair by the rank-qualified id.
-    const auto dev = r.fleet.is_null() ? device_name(r, run.device) : run.device;
+    const auto dev = r.fleet ? run.device : device_name(r, run.device);
     const auto key = fmt::format("{}|{}|{}|{}", run.workload, run.variant, params.dump(), dev);
     if (run.samples.empty()) {
       d.skipped.push_back(fmt::format("{}/{}: no samples (verification {})", run.workload,
-                                      run.variant, run.verification_status));
+                                      run.variant, to_string(run.verification)));
       continue;
     }
     auto& s = series_for(d, key);

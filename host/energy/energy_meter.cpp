@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/median.hpp"
 
 namespace hashflop::energy {
 namespace {
@@ -17,16 +18,14 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
 Spread spread_of(std::vector<double> v) {
   std::erase_if(v, [](double x) { return std::isnan(x); });
   if (v.empty()) return {};
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  const double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  return {v.front(), median, v.back()};
+  const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+  return {*lo, median(v), *hi};
 }
 
 class NoneMeter final : public EnergyMeter {
  public:
   explicit NoneMeter(std::string reason) : reason_(std::move(reason)) {}
-  std::string method() const override { return "none"; }
+  EnergyMethod method() const override { return EnergyMethod::none; }
   std::string unavailable_reason() const override { return reason_; }
   std::string source() const override { return "none"; }
   Mark begin() override { return {Clock::now(), 0, 0, 0}; }
@@ -43,7 +42,7 @@ class NoneMeter final : public EnergyMeter {
 class AssumedMeter final : public EnergyMeter {
  public:
   AssumedMeter(double watts, std::string why) : watts_(watts), why_(std::move(why)) {}
-  std::string method() const override { return "assumed"; }
+  EnergyMethod method() const override { return EnergyMethod::assumed; }
   std::string source() const override {
     return fmt::format("assumed constant {} W (given with --assume-watts; {})", watts_, why_);
   }
@@ -63,6 +62,22 @@ class AssumedMeter final : public EnergyMeter {
 
 }  // namespace
 
+std::string_view to_string(EnergyMethod method) {
+  switch (method) {
+    case EnergyMethod::rapl:
+      return "rapl";
+    case EnergyMethod::nvml_energy_counter:
+      return "nvml-energy-counter";
+    case EnergyMethod::nvml_power_integral:
+      return "nvml-power-integral";
+    case EnergyMethod::assumed:
+      return "assumed";
+    case EnergyMethod::none:
+      return "none";
+  }
+  return "none";
+}
+
 void PolledMeter::poll_locked() {
   Reading r;
   try {
@@ -72,7 +87,10 @@ void PolledMeter::poll_locked() {
     return;
   }
   Sample s = r.sample;
-  s.t = seconds_between(t0_, Clock::now());
+  // The reading's own time: window edges use it, so a window's joules and seconds span the
+  // same two readings whatever happens between reading and returning.
+  last_read_ = Clock::now();
+  s.t = seconds_between(t0_, last_read_);
   const Sample* prev = samples_.empty() ? nullptr : &samples_.back();
   if (r.power_watts) {
     s.watts = *r.power_watts;
@@ -120,7 +138,7 @@ Mark PolledMeter::begin() {
   std::lock_guard lock(mutex_);
   poll_locked();
   error_.clear();
-  return {Clock::now(), counter_, integral_, samples_.size() - 1};
+  return {last_read_, counter_, integral_, samples_.size() - 1};
 }
 
 WindowEnergy PolledMeter::end(const Mark& mark) {
@@ -128,7 +146,7 @@ WindowEnergy PolledMeter::end(const Mark& mark) {
   poll_locked();
   if (!error_.empty()) throw DeviceError(error_);
   WindowEnergy w;
-  w.seconds = seconds_between(mark.t, Clock::now());
+  w.seconds = seconds_between(mark.t, last_read_);
   const bool has_counter = last_counter_.has_value();
   const bool has_power =
       std::any_of(samples_.begin() + static_cast<std::ptrdiff_t>(mark.sample), samples_.end(),

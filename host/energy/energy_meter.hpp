@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -54,13 +55,28 @@ struct Mark {
   size_t sample = 0;
 };
 
+/// How a meter gets its joules. Results files spell it with to_string().
+enum class EnergyMethod {
+  rapl,                 ///< CPU package energy counters (powercap)
+  nvml_energy_counter,  ///< the GPU's total-energy counter
+  nvml_power_integral,  ///< the GPU's polled power, integrated: no counter on this device
+  assumed,              ///< a constant power the user gave (--assume-watts), not a measurement
+  none,                 ///< no joules at all
+};
+std::string_view to_string(EnergyMethod method);
+
 class EnergyMeter {
  public:
   virtual ~EnergyMeter() = default;
-  /// "rapl", "nvml-energy-counter", "nvml-power-integral", "assumed" or "none".
-  virtual std::string method() const = 0;
+  virtual EnergyMethod method() const = 0;
   /// Non-empty when this meter gives no joules, saying why.
   virtual std::string unavailable_reason() const { return {}; }
+  /// Whether end() gives joules at all (measured or assumed).
+  bool gives_joules() const { return method() != EnergyMethod::none; }
+  /// Whether the joules are a user's assumption rather than a reading of the device.
+  bool assumed() const { return method() == EnergyMethod::assumed; }
+  /// Whether end() also integrates polled power beside a counter, to cross-check it.
+  bool cross_checks_counter() const { return method() == EnergyMethod::nvml_energy_counter; }
   /// What is measured, e.g. "RAPL package-0 + package-1", for logs and results.
   virtual std::string source() const = 0;
   virtual Mark begin() = 0;
@@ -101,6 +117,7 @@ class PolledMeter : public EnergyMeter {
   std::thread thread_;
   bool stopping_ = false;
   Clock::time_point t0_ = Clock::now();
+  Clock::time_point last_read_ = t0_;  // when read() last returned
   std::vector<Sample> samples_;
   double counter_ = 0, integral_ = 0;
   std::optional<double> last_counter_;

@@ -117,8 +117,8 @@ class NvmlMeter final : public PolledMeter {
   }
   ~NvmlMeter() override { stop_polling(); }
 
-  std::string method() const override {
-    return counter_ ? "nvml-energy-counter" : "nvml-power-integral";
+  EnergyMethod method() const override {
+    return counter_ ? EnergyMethod::nvml_energy_counter : EnergyMethod::nvml_power_integral;
   }
   std::string source() const override {
     return counter_ ? fmt::format("NVML total energy counter, GPU {}", bus_id_)

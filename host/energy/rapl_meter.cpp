@@ -52,7 +52,7 @@ class RaplMeter final : public PolledMeter {
   }
   ~RaplMeter() override { stop_polling(); }
 
-  std::string method() const override { return "rapl"; }
+  EnergyMethod method() const override { return EnergyMethod::rapl; }
   std::string source() const override {
     std::string names;
     for (const auto& d : domains_) names += (names.empty() ? "" : " + ") + d.name;
@@ -84,7 +84,10 @@ class RaplMeter final : public PolledMeter {
 
 FileReader system_file_reader() {
   return [](const fs::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = -1;
+    do {
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);  // Ctrl-C's handler does not restart calls
     if (fd < 0) {
       const int e = errno;
       throw FileReadError(fmt::format("cannot open {}: {}", path.string(), std::strerror(e)), e);
@@ -93,6 +96,7 @@ FileReader system_file_reader() {
     char buf[256];
     for (;;) {
       const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         const int e = errno;
         ::close(fd);

@@ -3,15 +3,17 @@
 #include <algorithm>
 #include <map>
 
+#include "common/median.hpp"
+
 namespace hashflop::fleet {
 namespace {
 
 using nlohmann::json;
 
-json spread(std::vector<double> v) {
-  if (v.empty()) return nullptr;
+std::optional<results::Spread> spread(const std::vector<double>& v) {
+  if (v.empty()) return std::nullopt;
   const auto s = results::compute_stats(v);
-  return {{"median", s.median}, {"min", s.min}, {"max", s.max}};
+  return results::Spread{s.median, s.min, s.max};
 }
 
 json identity_params(json params) {
@@ -31,16 +33,21 @@ std::string meter_key(const json& devices, const std::string& id) {
   return "device|" + id;
 }
 
-json group_entry(const std::vector<const results::Run*>& group, const json& devices) {
+results::FleetEntry group_entry(const std::vector<const results::Run*>& group,
+                                const json& devices) {
   const results::Run& first = *group.front();
-  json ids = json::array(), not_measured = json::array(), outliers = json::array();
+  results::FleetEntry e;
+  e.workload = first.workload;
+  e.variant = first.variant;
+  e.params = identity_params(first.params);
+  e.work_unit = first.work_unit;
   std::vector<const results::Run*> measured;
   for (const auto* r : group) {
     if (r->samples.empty()) {
-      not_measured.push_back(r->device);
+      e.not_measured.push_back(r->device);
     } else {
       measured.push_back(r);
-      ids.push_back(r->device);
+      e.devices.push_back(r->device);
     }
   }
   double work = 0, rate = 0;
@@ -62,14 +69,11 @@ json group_entry(const std::vector<const results::Run*>& group, const json& devi
   }
   // The windows started together (a barrier before each), so window i's fleet rate is the sum
   // of every device's window i: these are the fleet's repetitions for `compare`.
-  json window_rates = json::array();
   for (size_t i = 0; !measured.empty() && i < windows; ++i) {
     double sum = 0;
     for (const auto* r : measured) sum += r->samples[i].rate;
-    window_rates.push_back(sum);
+    e.window_total_rates.push_back(sum);
   }
-  json total_watts = nullptr, total_joules = nullptr, fleet_per_joule = nullptr;
-  size_t shared = 0;
   if (energy) {
     // A shared meter saw every device on it at once: count its energy once (the mean of what
     // each device read), not once per device.
@@ -82,44 +86,31 @@ json group_entry(const std::vector<const results::Run*>& group, const json& devi
       }
       watts += w / static_cast<double>(runs.size());
       joules += j / static_cast<double>(runs.size());
-      if (runs.size() > 1) shared += runs.size();
+      if (runs.size() > 1) e.shared_meter_devices += static_cast<int>(runs.size());
     }
-    total_watts = watts;
-    total_joules = joules;
-    fleet_per_joule = joules > 0 ? json(work / joules) : json(nullptr);
+    e.total_watts = watts;
+    e.total_joules = joules;
+    if (joules > 0) e.per_joule = work / joules;
   }
   // Outliers by work per joule when every device measured energy, else by rate.
   const bool by_energy = energy && !per_joule.empty();
   const auto& basis = by_energy ? per_joule : rates;
   if (!basis.empty()) {
-    const double median = results::compute_stats(basis).median;
+    const double mid = median(basis);
     for (size_t i = 0; i < measured.size(); ++i) {
-      if (median > 0 && basis[i] < (1 - outlier_fraction) * median) {
-        outliers.push_back({{"device", measured[i]->device},
-                            {"value", basis[i]},
-                            {"below_median_pct", (median - basis[i]) / median * 100}});
+      if (mid > 0 && basis[i] < (1 - outlier_fraction) * mid) {
+        e.outliers.push_back({measured[i]->device, basis[i], (mid - basis[i]) / mid * 100});
       }
     }
   }
-  return {{"workload", first.workload},
-          {"variant", first.variant},
-          {"params", identity_params(first.params)},
-          {"work_unit", first.work_unit},
-          {"device_count", measured.size()},
-          {"devices", ids},
-          {"not_measured", not_measured},
-          {"total_work", work},
-          {"total_rate", rate},
-          {"total_watts", total_watts},
-          {"total_joules", total_joules},
-          {"per_joule", fleet_per_joule},
-          {"shared_meter_devices", shared},
-          {"per_device_rate", spread(rates)},
-          {"per_device_per_joule", energy ? spread(per_joule) : json(nullptr)},
-          {"outlier_basis", by_energy ? "per_joule" : "rate"},
-          {"outliers", outliers},
-          {"window_total_rates", window_rates},
-          {"incomplete", incomplete}};
+  e.device_count = static_cast<int>(measured.size());
+  e.total_work = work;
+  e.total_rate = rate;
+  e.per_device_rate = spread(rates);
+  if (energy) e.per_device_per_joule = spread(per_joule);
+  e.outliers_by_per_joule = by_energy;
+  e.incomplete = incomplete;
+  return e;
 }
 
 }  // namespace
@@ -128,7 +119,8 @@ std::string group_key(const results::Run& run) {
   return run.workload + "|" + run.variant + "|" + identity_params(run.params).dump();
 }
 
-json summarize(const std::vector<results::Run>& runs, const json& devices) {
+std::vector<results::FleetEntry> summarize(const std::vector<results::Run>& runs,
+                                           const json& devices) {
   // Groups in order of first appearance, so the fleet table follows the per-device order.
   std::vector<std::string> order;
   std::map<std::string, std::vector<const results::Run*>> groups;
@@ -137,7 +129,7 @@ json summarize(const std::vector<results::Run>& runs, const json& devices) {
     if (!groups.count(key)) order.push_back(key);
     groups[key].push_back(&r);
   }
-  json out = json::array();
+  std::vector<results::FleetEntry> out;
   for (const auto& key : order) out.push_back(group_entry(groups[key], devices));
   return out;
 }

@@ -19,8 +19,9 @@ inline constexpr double outlier_fraction = 0.10;
 /// without what each device tunes for itself (threads, geometry, settings).
 std::string group_key(const results::Run& run);
 
-/// The `fleet` array (docs/results-schema.md, "Fleet") for `runs` of the devices in `devices`
+/// The fleet entries (docs/results-schema.md, "Fleet") for `runs` of the devices in `devices`
 /// (each with `id`, and `host` and `energy_source` to find devices sharing one energy meter).
-nlohmann::json summarize(const std::vector<results::Run>& runs, const nlohmann::json& devices);
+std::vector<results::FleetEntry> summarize(const std::vector<results::Run>& runs,
+                                           const nlohmann::json& devices);
 
 }  // namespace hashflop::fleet

@@ -1,5 +1,5 @@
 // The fleet launchers of `hashflop run` and the root's assembly of one results file from every
-// rank's payload: runs and devices side by side, a `ranks` list, and the `fleet` totals.
+// rank's payload: runs and devices side by side, the ranks, and the fleet totals.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -9,9 +9,10 @@
 
 #include "backend/backend.hpp"
 #include "common/error.hpp"
+#include "common/interrupt.hpp"
+#include "common/periodic_thread.hpp"
 #include "fleet/aggregate.hpp"
 #include "fleet/fleet.hpp"
-#include "fleet/fleet_table.hpp"
 #include "fleet/rank_run.hpp"
 
 namespace hashflop::fleet {
@@ -28,81 +29,81 @@ Clock::time_point after(Clock::time_point t, double seconds) {
 }
 
 struct Assembled {
-  results::Result result;
-  bool any_timeout = false, any_failed = false;
+  FleetOutcome outcome;
+  bool any_timeout = false;
 };
 
 Assembled assemble(const std::vector<std::optional<std::string>>& payloads,
                    const std::string& launcher, const std::string& started) {
   Assembled a;
-  auto& r = a.result;
-  r.tool_version = HASHFLOP_VERSION;
-  r.git_commit = results::git_commit();
+  auto& r = a.outcome.result;
+  r = results::begin_result();
   r.started = started;
-  r.host = results::host_facts();
-  r.ranks = json::array();
+  results::Fleet fleet;
+  bool any_failed = false;
   for (size_t i = 0; i < payloads.size(); ++i) {
-    json rank;
+    results::RankRecord rank;
+    rank.rank = static_cast<int>(i);
     if (!payloads[i]) {
-      rank = {{"rank", i},
-              {"status", "timeout"},
-              {"error", "no result from this rank within --rank-timeout"},
-              {"incomplete", true}};
+      rank.status = results::RankStatus::timeout;
+      rank.error = "no result from this rank within --rank-timeout";
+      rank.incomplete = true;
       a.any_timeout = true;
       r.incomplete = true;
-      r.ranks.push_back(rank);
+      fleet.ranks.push_back(rank);
       continue;
     }
     try {
       const auto j = json::parse(*payloads[i]);
       auto part = results::from_json(j);
-      rank = j.at("rank");
+      rank = results::rank_from_json(j.at("rank"));
       if (r.harness.empty() && !part.harness.empty()) r.harness = part.harness;
       for (auto& d : part.devices) r.devices.push_back(d);
       for (auto& run : part.runs) r.runs.push_back(std::move(run));
       for (const auto& w : part.warnings) r.warnings.push_back(fmt::format("rank {}: {}", i, w));
       r.incomplete = r.incomplete || part.incomplete;
     } catch (const std::exception& e) {
-      rank = {{"rank", i},
-              {"status", "failed"},
-              {"error", fmt::format("unreadable result: {}", e.what())}};
+      rank.status = results::RankStatus::failed;
+      rank.error = fmt::format("unreadable result: {}", e.what());
+      r.incomplete = true;
     }
-    if (rank.value("status", "") != "ok") a.any_failed = true;
-    r.ranks.push_back(rank);
+    any_failed = any_failed || rank.status != results::RankStatus::ok;
+    fleet.ranks.push_back(rank);
   }
   r.harness["launcher"] = launcher;
   r.harness["ranks"] = payloads.size();
-  r.fleet = summarize(r.runs, r.devices);
+  fleet.entries = summarize(r.runs, r.devices);
+  r.fleet = std::move(fleet);
   r.finished = results::utc_now_iso8601();
+  const bool verification_failed = std::any_of(
+      r.runs.begin(), r.runs.end(), [](const auto& run) { return is_failure(run.verification); });
+  a.outcome.interrupted = InterruptGuard::stop_requested();
+  a.outcome.failed = a.any_timeout || any_failed || verification_failed || r.incomplete;
   return a;
 }
 
-// Writes and prints on the root; returns the exit code.
-int finish(const cli::RunOptions& o, const Assembled& a) {
-  const auto j = results::to_json(a.result);
-  const std::string path = o.out.empty() ? cli::default_path(a.result, "fleet") : o.out;
-  results::write_atomically(path, j.dump(2) + "\n");
-  print_fleet(o.json ? stderr : stdout, a.result);
-  fmt::print(stderr, "results written to {}{}\n", path, a.result.incomplete ? " (incomplete)" : "");
-  if (o.json) fmt::print("{}\n", j.dump(2));
-  std::fflush(stdout);
-  std::fflush(stderr);
-  const bool verification_failed =
-      std::any_of(a.result.runs.begin(), a.result.runs.end(),
-                  [](const auto& r) { return r.verification_status == "failed"; });
-  return a.any_timeout || a.any_failed || verification_failed || a.result.incomplete
-             ? exit_code::failure
-             : exit_code::success;
-}
+// Passes Ctrl-C on to the measurement's stop flag; the flag is also set by a rank that gives
+// up on a hung peer, which is not an interrupt.
+class InterruptRelay {
+ public:
+  explicit InterruptRelay(std::atomic<bool>& stop)
+      : thread_(std::chrono::milliseconds(20), [&stop] {
+          if (InterruptGuard::stop_requested()) stop = true;
+          return true;
+        }) {}
 
-int run_mpi(const cli::RunOptions& o) {
+ private:
+  PeriodicThread thread_;
+};
+
+int run_mpi(const FleetOptions& o, const Publish& publish, std::atomic<bool>& stop) {
   auto comm = open_mpi_comm(nullptr, nullptr);
   const auto start = Clock::now();
   const std::string started = results::utc_now_iso8601();
   const bool root = comm->place().rank == 0;
   // Only the root narrates; the others speak up when they fail (measure_rank logs that).
-  harness::Progress progress(root && harness::Progress::stderr_is_tty(), !root);
-  const RankJob job{o, o.device, start, progress};
+  Progress progress(root && Progress::stderr_is_tty(), !root);
+  const RankJob job{o, o.device, start, progress, stop};
   const auto mine = measure_rank(job, *comm);
   progress.clear();
   const auto deadline =
@@ -115,13 +116,13 @@ int run_mpi(const cli::RunOptions& o) {
   }
   if (!root) return exit_code::success;  // its status travels in the root's file
   const auto a = assemble(*got, "mpi", started);
-  const int code = finish(o, a);
+  const int code = publish(a.outcome);
   // A hung rank would never reach MPI_Finalize: end the job rather than wait on it.
   if (a.any_timeout) comm->abort(code);
   return code;
 }
 
-int run_threads(const cli::RunOptions& o) {
+int run_threads(const FleetOptions& o, const Publish& publish, std::atomic<bool>& stop) {
   if (const auto why = cuda_unavailable_reason())
     throw DeviceError(fmt::format("--device all measures every GPU, and there is none: {}", *why));
   const int n = cuda_device_count();
@@ -130,13 +131,13 @@ int run_threads(const cli::RunOptions& o) {
   char host[256] = {};
   ::gethostname(host, sizeof(host) - 1);
   ThreadGroup group(n, host);
-  harness::Progress progress(harness::Progress::stderr_is_tty());
-  harness::Progress quiet(false, true);
+  Progress progress(Progress::stderr_is_tty());
+  Progress quiet(false, true);
   std::vector<std::thread> threads;
   for (int i = 0; i < n; ++i) {
     threads.emplace_back([&, i] {
       auto comm = group.rank(i);
-      const RankJob job{o, fmt::format("cuda:{}", i), start, i == 0 ? progress : quiet};
+      const RankJob job{o, fmt::format("cuda:{}", i), start, i == 0 ? progress : quiet, stop};
       comm->gather(measure_rank(job, *comm).payload, Clock::now());
     });
   }
@@ -146,7 +147,7 @@ int run_threads(const cli::RunOptions& o) {
   });
   progress.clear();
   const auto a = assemble(payloads, "threads", started);
-  const int code = finish(o, a);
+  const int code = publish(a.outcome);
   if (a.any_timeout) std::_Exit(code);  // a hung device thread cannot be joined
   for (auto& t : threads) t.join();
   return code;
@@ -165,10 +166,12 @@ bool fleet_requested(const std::string& device) {
   return device == "all" || (mpi_built() && mpi_launched());
 }
 
-int run_fleet(const cli::RunOptions& o) {
-  harness::InterruptGuard interrupt;
-  if (mpi_built() && mpi_launched()) return run_mpi(o);
-  return run_threads(o);
+int run_fleet(const FleetOptions& o, const Publish& publish) {
+  InterruptGuard interrupt;
+  std::atomic<bool> stop{false};
+  InterruptRelay relay(stop);
+  if (mpi_built() && mpi_launched()) return run_mpi(o, publish, stop);
+  return run_threads(o, publish, stop);
 }
 
 }  // namespace hashflop::fleet

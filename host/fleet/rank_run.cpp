@@ -33,6 +33,10 @@ double estimate_seconds(const harness::HarnessOptions& o, size_t workloads) {
   return 1.5 * (o.idle_seconds + static_cast<double>(workloads) * per) + 60;
 }
 
+Clock::time_point after(Clock::time_point t, double seconds) {
+  return t + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
 // Counts the barriers so a rank whose workload ended early (failed verification, an error)
 // can make up the ones it skipped and stay in step with the others.
 class WindowSync {
@@ -74,122 +78,91 @@ class WindowSync {
 
 RankOutcome measure_rank(const RankJob& job, Comm& comm) {
   const auto& p = comm.place();
-  auto o = job.options;
-  auto opts = cli::harness_options(o);
-  auto& stop = harness::InterruptGuard::stop_requested();
+  auto options = job.options.session;
+  WindowSync* sync_ptr = nullptr;  // set once the ranks agree on the plan
+  options.harness.before_window = [&sync_ptr] {
+    if (sync_ptr != nullptr) sync_ptr->window();
+  };
 
-  results::Result part;
-  part.tool_version = HASHFLOP_VERSION;
-  part.git_commit = results::git_commit();
-  part.started = results::utc_now_iso8601();
-  part.host = results::host_facts();
-  json rank = {{"rank", p.rank},
-               {"host", p.host},
-               {"local_rank", p.local_rank},
-               {"local_size", p.local_size},
-               {"device_requested", job.device},
-               {"device", nullptr},
-               {"status", "ok"},
-               {"error", ""}};
+  results::RankRecord rank;
+  rank.rank = p.rank;
+  rank.host = p.host;
+  rank.local_rank = p.local_rank;
+  rank.local_size = p.local_size;
+  rank.device_requested = job.device;
 
   std::unique_ptr<Backend> backend;
-  std::unique_ptr<energy::EnergyMeter> meter;
-  std::vector<std::unique_ptr<harness::Workload>> work;
-  std::string id;
+  std::optional<harness::Session> session;
+  std::vector<std::string> warnings;
+  size_t windows = 0;
   try {
     const auto spec = resolve(job.device, p);
-    json dev_extra = json::object();
+    json extra;
     if (spec.kind == DeviceSpec::Kind::cpu) {
-      const auto a = bind_cpu_rank(p.local_rank, p.local_size, o.threads);
-      o.threads = a.threads;
-      dev_extra = {{"affinity", a.cpus},
-                   {"affinity_list", cpu_list(a.cpus)},
-                   {"affinity_source", a.source},
-                   {"threads", a.threads}};
-      if (!a.error.empty()) part.warnings.push_back("affinity: " + a.error);
+      const auto a = bind_cpu_rank(p.local_rank, p.local_size, options.plan.threads);
+      options.plan.threads = a.threads;
+      extra = {{"affinity", a.cpus},
+               {"affinity_list", cpu_list(a.cpus)},
+               {"affinity_source", a.source},
+               {"threads", a.threads}};
+      if (!a.error.empty()) warnings.push_back("affinity: " + a.error);
     } else {
-      dev_extra = {{"affinity", current_cpus()}, {"affinity_list", cpu_list(current_cpus())}};
+      extra = {{"affinity", current_cpus()}, {"affinity_list", cpu_list(current_cpus())}};
     }
     backend = open_backend(spec);
-    const auto& info = backend->info();
-    const bool cuda = info.id.starts_with("cuda");
-    id = fmt::format("rank{}@{}/{}", p.rank, p.host, info.id);
-    meter = o.assume_watts ? energy::make_assumed_meter(*o.assume_watts, "not measured")
-                           : cli::open_meter(info, cuda, job.progress);
-    auto dev = cli::device_json(info, cuda);
-    dev.update(dev_extra);
-    dev["id"] = id;
-    dev["local_id"] = info.id;
-    dev["rank"] = p.rank;
-    dev["host"] = p.host;
-    dev["energy_source"] = meter->source();
-    work = cli::make_workloads(o, *backend, spec.index, part.warnings);
-    part.devices.push_back(dev);
-    rank["device"] = id;
-    job.progress.log(
-        fmt::format("rank {}: {} ({}); energy: {}", p.rank, id, info.name, meter->source()));
+    const std::string id = fmt::format("rank{}@{}/{}", p.rank, p.host, backend->info().id);
+    extra["rank"] = p.rank;
+    extra["host"] = p.host;
+    session.emplace(*backend, options, job.progress, job.stop);
+    session->label(id, extra);
+    windows = session->prepare();
+    rank.device = id;
   } catch (const std::exception& e) {
-    rank["status"] = "failed";
-    rank["error"] = e.what();
-    work.clear();
+    rank.status = results::RankStatus::failed;
+    rank.error = e.what();
+    session.reset();
+    windows = 0;
     job.progress.log(fmt::format("rank {}: failed: {}", p.rank, e.what()));
   }
 
   // The plan: how many windows every rank calls a barrier for, and when to give up on a rank.
-  const double own_timeout = o.rank_timeout.value_or(estimate_seconds(opts, work.size()));
+  const auto& h = options.harness;
+  const double own_timeout = job.options.rank_timeout.value_or(
+      estimate_seconds(h, static_cast<size_t>(windows / std::max(h.repetitions, 1))));
   const auto startup_deadline =
-      job.start + std::chrono::duration_cast<Clock::duration>(
-                      std::chrono::duration<double>(o.rank_timeout.value_or(startup_timeout_s)));
-  const auto agreed = comm.max_all(
-      {static_cast<double>(work.size()) * opts.repetitions, own_timeout}, startup_deadline);
+      after(job.start, job.options.rank_timeout.value_or(startup_timeout_s));
+  const auto agreed = comm.max_all({static_cast<double>(windows), own_timeout}, startup_deadline);
   RankOutcome out;
+  bool started = true;
   if (!agreed) {
-    part.incomplete = true;
-    rank["note"] = "gave up waiting for the other ranks to start";
-    work.clear();
+    rank.note = "gave up waiting for the other ranks to start";
+    started = false;
   } else {
     out.timeout_s = (*agreed)[1];
   }
   const long total_windows = agreed ? static_cast<long>((*agreed)[0]) : 0;
-  const auto deadline = job.start + std::chrono::duration_cast<Clock::duration>(
-                                        std::chrono::duration<double>(out.timeout_s.value_or(0)));
-  WindowSync sync(comm, deadline, stop);
-  opts.before_window = [&sync] { sync.window(); };
+  WindowSync sync(comm, after(job.start, out.timeout_s.value_or(0)), job.stop);
+  sync_ptr = &sync;
 
-  if (!work.empty()) {
-    harness::Harness h(*meter, opts, job.progress, stop);
-    const auto idle = h.measure_idle();
-    for (size_t i = 0; i < work.size() && !stop; ++i) {
-      try {
-        if (i > 0) h.cooldown();
-        part.runs.push_back(h.measure(*work[i], id, idle));
-      } catch (const std::exception& e) {
-        rank["status"] = "failed";
-        rank["error"] = fmt::format("{} {}: {}", work[i]->workload(), work[i]->variant(), e.what());
-        job.progress.log(
-            fmt::format("rank {}: failed: {}", p.rank, rank["error"].get<std::string>()));
-        break;
-      }
-      sync.pad_to(static_cast<long>(i + 1) * opts.repetitions);
+  results::Result part = results::begin_result();
+  if (session && started) {
+    part =
+        session->measure([&](size_t i) { sync.pad_to(static_cast<long>(i + 1) * h.repetitions); });
+    if (!session->errors().empty()) {
+      rank.status = results::RankStatus::failed;
+      rank.error = session->errors().front();
+      job.progress.log(fmt::format("rank {}: failed: {}", p.rank, rank.error));
     }
   }
   sync.pad_to(total_windows);
-  if (sync.timed_out()) rank["note"] = "stopped waiting for a rank that did not reach a window";
-  part.incomplete =
-      part.incomplete || stop || rank["status"] != "ok" || part.runs.size() < work.size() ||
-      std::any_of(part.runs.begin(), part.runs.end(), [](const auto& r) { return r.incomplete; });
-  rank["incomplete"] = part.incomplete;
-  part.finished = results::utc_now_iso8601();
-  part.harness = {{"duration_s", opts.duration},
-                  {"repetitions", opts.repetitions},
-                  {"cooldown_s", opts.cooldown},
-                  {"idle_s", opts.idle_seconds},
-                  {"warmup_window_s", opts.warmup_window},
-                  {"warmup_max_windows", opts.warmup_max_windows},
-                  {"energy_method", meter ? meter->method() : "none"},
-                  {"energy_source", meter ? meter->source() : "none"}};
+  if (sync.timed_out()) rank.note = "stopped waiting for a rank that did not reach a window";
+  part.warnings.insert(part.warnings.end(), warnings.begin(), warnings.end());
+  part.incomplete = part.incomplete || !started || job.stop ||
+                    rank.status != results::RankStatus::ok || (!session && windows == 0);
+  if (part.harness.empty()) part.harness = {{"energy_method", "none"}, {"energy_source", "none"}};
+  rank.incomplete = part.incomplete;
   auto j = results::to_json(part);
-  j["rank"] = rank;
+  j["rank"] = results::to_json(rank);
   out.payload = j.dump();
   return out;
 }

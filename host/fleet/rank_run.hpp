@@ -1,22 +1,25 @@
-// One rank of a fleet: opens its device, agrees on the plan with the others, measures every
-// workload with a barrier before each window, and packs what it got (or its error) for the
+// One rank of a fleet: opens its device, agrees on the plan with the others, runs its device's
+// Session with a barrier before each window, and packs what it got (or its error) for the
 // root. A failed rank keeps calling the barriers, so the others never wait on it.
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string>
 
-#include "cli/run_setup.hpp"
+#include "common/progress.hpp"
 #include "fleet/comm.hpp"
-#include "harness/progress.hpp"
+#include "fleet/fleet.hpp"
 
 namespace hashflop::fleet {
 
 struct RankJob {
-  const cli::RunOptions& options;
+  const FleetOptions& options;
   std::string device;  ///< as asked: auto, cpu, cuda:local, cuda:N
   Clock::time_point start;
-  harness::Progress& progress;
+  Progress& progress;
+  /// The flag the measurement polls: set on Ctrl-C, and by a rank that gives up on a hung one.
+  std::atomic<bool>& stop;
 };
 
 struct RankOutcome {

@@ -1,52 +1,70 @@
-#include "gemm/cuda_gemm_cublas.hpp"
-
-#include <utility>
-
+// The cuBLAS executor. cuBLAS is column-major: row-major C = A B is column-major C^T = B^T A^T,
+// so B goes first and m, n swap; every leading dimension stays the row length.
 #include <fmt/format.h>
 
-namespace hashflop::cuda {
+#include "cuda/cublas_check.hpp"
+#include "gemm/cuda_gemm_executor.hpp"
+#include "gemm/cuda_gemm_families.hpp"
+
+namespace hashflop::gemm {
 namespace {
 
-// Same shape as CudaError's message: the call, the status, then only the file name.
-std::string describe(cublasStatus_t status, const std::string& call, const std::string& file,
-                     int line) {
-  const auto slash = file.find_last_of('/');
-  const auto name = slash == std::string::npos ? file : file.substr(slash + 1);
-  return fmt::format("{} failed: {} (cublasStatus_t {}) at {}:{}", call,
-                     cublasGetStatusString(status), static_cast<int>(status), name, line);
-}
+class CublasExecutor final : public CudaGemmExecutor {
+ public:
+  CublasExecutor(const GemmProblemSpec& spec, const CublasRoutine& routine)
+      : CudaGemmExecutor(spec, spec.dtype == Dtype::bf16 || spec.dtype == Dtype::fp16
+                                   ? OperandLayout::half
+                                   : OperandLayout::fp32),
+        routine_(routine),
+        handle_(std::make_unique<cuda::CublasHandle>()) {
+    HF_CUBLAS_CHECK(cublasSetStream(handle_->get(), stream()));
+  }
+
+  // The handle belongs to the device it was created on: release it there.
+  ~CublasExecutor() override {
+    try {
+      cuda::DeviceScope scope(device());
+      handle_.reset();
+    } catch (...) {
+      handle_.reset();
+    }
+  }
+
+  std::string settings() const override {
+    int version = 0;
+    HF_CUBLAS_CHECK(cublasGetVersion(handle_->get(), &version));
+    return fmt::format("cublas={} compute={}", version, routine_.compute_name);
+  }
+
+ private:
+  void launch(const DeviceOperands& ops) override {
+    const auto& s = spec();
+    const float alpha = s.alpha, beta = s.beta;
+    if (routine_.sgemm) {
+      HF_CUBLAS_CHECK(cublasSgemm(handle_->get(), CUBLAS_OP_N, CUBLAS_OP_N, n(), m(), k(), &alpha,
+                                  static_cast<const float*>(ops.b), static_cast<int>(ops.ldb),
+                                  static_cast<const float*>(ops.a), static_cast<int>(ops.lda),
+                                  &beta, ops.c, static_cast<int>(ops.ldc)));
+      return;
+    }
+    const cudaDataType_t t = s.dtype == Dtype::bf16   ? CUDA_R_16BF
+                             : s.dtype == Dtype::fp16 ? CUDA_R_16F
+                                                      : CUDA_R_32F;
+    HF_CUBLAS_CHECK(cublasGemmEx(handle_->get(), CUBLAS_OP_N, CUBLAS_OP_N, n(), m(), k(), &alpha,
+                                 ops.b, t, static_cast<int>(ops.ldb), ops.a, t,
+                                 static_cast<int>(ops.lda), &beta, ops.c, CUDA_R_32F,
+                                 static_cast<int>(ops.ldc), routine_.compute, CUBLAS_GEMM_DEFAULT));
+  }
+
+  const CublasRoutine& routine_;
+  std::unique_ptr<cuda::CublasHandle> handle_;
+};
 
 }  // namespace
 
-CublasError::CublasError(cublasStatus_t status, std::string call, std::string file, int line)
-    : DeviceError(describe(status, call, file, line)),
-      status_(status),
-      call_(std::move(call)),
-      file_(std::move(file)),
-      line_(line) {}
-
-void check_cublas(cublasStatus_t status, const char* call, const char* file, int line) {
-  if (status != CUBLAS_STATUS_SUCCESS) throw CublasError(status, call, file, line);
+std::unique_ptr<GemmExecutor> prepare_cublas(const GemmProblemSpec& spec,
+                                             const CublasRoutine& routine) {
+  return make_cuda_executor<CublasExecutor>(spec, routine);
 }
 
-CublasHandle::CublasHandle() {
-  HF_CUBLAS_CHECK(cublasCreate(&handle_));
-}
-
-CublasHandle::CublasHandle(CublasHandle&& other) noexcept
-    : handle_(std::exchange(other.handle_, nullptr)) {}
-
-CublasHandle& CublasHandle::operator=(CublasHandle&& other) noexcept {
-  if (this != &other) {
-    if (handle_ != nullptr) (void)cublasDestroy(handle_);
-    handle_ = std::exchange(other.handle_, nullptr);
-  }
-  return *this;
-}
-
-// Never throws: a failed destroy during unwinding must not terminate the program.
-CublasHandle::~CublasHandle() {
-  if (handle_ != nullptr) (void)cublasDestroy(handle_);
-}
-
-}  // namespace hashflop::cuda
+}  // namespace hashflop::gemm

@@ -125,7 +125,7 @@ VerifyResult verify_gemm(const GemmShape& s, Dtype dtype, float alpha, float bet
   const bool ok = result.non_finite == 0 && std::isfinite(result.rel_error) &&
                   result.rel_error <= result.tolerance;
   if (result.non_finite != 0) result.rel_error = std::numeric_limits<double>::infinity();
-  result.verdict = ok ? Verification::passed : Verification::incorrect;
+  result.verdict = ok ? Verdict::passed : Verdict::incorrect;
   return result;
 }
 

@@ -15,7 +15,7 @@ void fill_random(std::span<float> out, uint64_t seed);
 
 /// What was compared and how it came out.
 struct VerifyResult {
-  Verification verdict = Verification::not_verified;
+  Verdict verdict = Verdict::not_verified;
   double rel_error = 0;    ///< ||C - C_ref||_F / ||C_ref||_F over the compared elements
   double tolerance = 0;    ///< the bound rel_error had to meet
   int64_t compared = 0;    ///< elements compared with the reference

@@ -1,13 +1,14 @@
 // Runs a GEMM variant the way every number hashflop reports is produced: fresh random inputs,
 // a NaN-poisoned C, one verified warm-up, then timed repetitions that rotate through enough
-// operand sets to overflow the last-level cache.
+// operand sets to overflow the device's last-level cache.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "gemm/gemm_reference.hpp"
 #include "gemm/gemm_types.hpp"
 #include "gemm/gemm_variants.hpp"
 
@@ -20,6 +21,7 @@ struct GemmRunRequest {
   unsigned threads = 0;  ///< 0: all logical cores
   int repetitions = 5;
   uint64_t seed = 0;  ///< 0: a fresh seed from std::random_device
+  DeviceRef device;   ///< where the variant runs (a CUDA variant: which GPU)
 };
 
 struct GemmRunResult {
@@ -29,16 +31,25 @@ struct GemmRunResult {
   double seconds = 0;  ///< median seconds per product over the repetitions
   double flops_per_second = 0;
   std::vector<double> samples;  ///< seconds per product, one per repetition
+  int batch = 0;                ///< products timed between two clock readings
   int input_sets = 0;
   double rel_error = 0, tolerance = 0;
-  Verification verification = Verification::not_verified;
+  Verdict verification = Verdict::not_verified;
   std::string verify_method;
   std::string reason;  ///< why not_supported (or what went wrong)
 };
 
-/// Bytes of host memory `run_gemm` allocates for `request` (operand sets, the saved C and the
-/// reference's scratch), with enough sets to overflow a cache of `cache_bytes` (0: the CPU's
-/// last-level cache; a GPU executor reports its L2). Overflow-safe: saturates at UINT64_MAX.
+/// The most operand sets ever rotated: for tiny shapes, enough sets to overflow a cache would
+/// be thousands of allocations for products that are launch-bound anyway.
+inline constexpr int max_input_sets = 64;
+
+/// Operand sets that together overflow a cache of `cache_bytes` (0: the CPU's last-level
+/// cache) by half again, with A and B counted at the dtype's element size as the device holds
+/// them; at least 2, at most max_input_sets.
+int input_sets(const GemmShape& shape, Dtype dtype, uint64_t cache_bytes);
+
+/// Bytes of host memory the sets, the saved C and the reference's scratch take for `request`
+/// with enough sets for a cache of `cache_bytes`. Overflow-safe: saturates at UINT64_MAX.
 uint64_t gemm_bytes_needed(const GemmRunRequest& request, uint64_t cache_bytes = 0);
 
 /// Memory the kernel reports available (MemAvailable, else free pages), in bytes.
@@ -48,18 +59,42 @@ uint64_t available_memory_bytes();
 /// before anything is allocated.
 void check_gemm_fits(const GemmRunRequest& request, uint64_t cache_bytes = 0);
 
+/// A variant prepared for one problem, its operand sets made (uniform random, C poisoned with
+/// NaN when beta is 0) and bound. `hashflop gemm` and the measured GEMM workload both run
+/// products through this, so they share the inputs' rules.
+class PreparedGemm {
+ public:
+  /// Throws UsageError when the sets cannot fit in memory (before allocating them), and
+  /// DeviceError when the variant cannot be prepared on the device.
+  PreparedGemm(const GemmVariant& variant, const GemmRunRequest& request);
+  PreparedGemm(const PreparedGemm&) = delete;  // the executor holds pointers into the sets
+  PreparedGemm& operator=(const PreparedGemm&) = delete;
+
+  GemmExecutor& executor() { return *exec_; }
+  const GemmExecutor& executor() const { return *exec_; }
+  size_t sets() const { return views_.size(); }
+  /// Runs set `index` once and waits for it.
+  void run_once(size_t index);
+  /// Fetches set `index`'s C and checks it against fp64. With beta != 0 only set 0's first
+  /// product can be checked (a later one folds in every earlier product).
+  VerifyResult check(size_t index, uint64_t salt);
+
+ private:
+  GemmRunRequest req_;
+  uint64_t seed_;
+  std::unique_ptr<GemmExecutor> exec_;
+  std::vector<std::vector<float>> a_, b_, c_;
+  std::vector<float> c_before_;  // set 0's C before its first product, when beta != 0
+  std::vector<HostOperands> views_;
+};
+
 /// Verifies then times `variant` on `request`. A variant that cannot run the dtype here comes
 /// back as not_supported with the reason, never as an exception.
 GemmRunResult run_gemm(const GemmVariant& variant, const GemmRunRequest& request);
 
-/// Sustained load for an energy measurement: runs products back to back, rotating the operand
-/// sets, until `duration` has passed (at least one product).
-struct SustainedGemm {
-  uint64_t products = 0;
-  double flops = 0;    ///< exactly products * 2 m n k
-  double seconds = 0;  ///< monotonic time from first launch to last completion
-};
-SustainedGemm run_gemm_for(std::chrono::duration<double> duration, const GemmVariant& variant,
-                           const GemmRunRequest& request);
+/// Products to time between two clock readings so that the batch lasts at least
+/// `min_batch_seconds`, from the time of one *warm* product (the first, cold one includes
+/// module loading and library set-up, and would make the batch too small); at least 1.
+int batch_size(double warm_product_seconds, double min_batch_seconds = 0.02);
 
 }  // namespace hashflop::gemm

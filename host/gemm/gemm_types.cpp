@@ -31,18 +31,8 @@ std::string_view dtype_name(Dtype dtype) {
   return "?";
 }
 
-std::string_view verification_name(Verification v) {
-  switch (v) {
-    case Verification::passed:
-      return "passed";
-    case Verification::incorrect:
-      return "incorrect";
-    case Verification::not_verified:
-      return "not_verified";
-    case Verification::not_supported:
-      return "not_supported";
-  }
-  return "?";
+int element_bytes(Dtype dtype) {
+  return dtype == Dtype::bf16 || dtype == Dtype::fp16 ? 2 : 4;
 }
 
 std::string GemmShape::str() const {

@@ -5,6 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include "common/device_ref.hpp"
+#include "common/verdict.hpp"
+
 namespace hashflop::gemm {
 
 /// Element type of A and B as the variant computes with them; C and accumulation are fp32.
@@ -13,13 +16,16 @@ enum class Dtype { fp32, tf32, bf16, fp16 };
 /// Throws UsageError for anything but fp32, tf32, bf16 or fp16.
 Dtype parse_dtype(std::string_view text);
 std::string_view dtype_name(Dtype dtype);
+/// The dtype's bit in a variant's set of dtypes (GemmVariant::dtypes).
+constexpr unsigned dtype_bit(Dtype dtype) {
+  return 1u << static_cast<unsigned>(dtype);
+}
+/// Every dtype, in display order.
+inline constexpr Dtype all_dtypes[] = {Dtype::fp32, Dtype::tf32, Dtype::bf16, Dtype::fp16};
 
-/// Outcome of checking one product against the fp64 reference.
-enum class Verification { passed, incorrect, not_verified, not_supported };
-std::string_view verification_name(Verification v);
-
-/// Where a variant runs: the CPU, or a CUDA GPU (variants to come).
-enum class DeviceKind { cpu, cuda };
+/// Bytes of one A or B element as the device holds it: 2 for bf16/fp16, 4 for fp32/tf32 (tf32
+/// is fp32 storage with reduced-precision multiplies). C is always fp32.
+int element_bytes(Dtype dtype);
 
 /// C (m x n) = alpha * A (m x k) * B (k x n) + beta * C, all row-major and dense.
 struct GemmShape {

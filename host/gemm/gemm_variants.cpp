@@ -7,19 +7,11 @@
 
 #include "cpu/cpu_info.hpp"
 #include "gemm/cpu_gemm.hpp"
-#include "gemm/cuda_gemm.hpp"
 
 namespace hashflop::gemm {
 namespace {
 
 namespace gk = gemm_kernels;
-
-// The CPU kernels compute in fp32 only: there is no tf32 on x86, and the AVX-512 BF16/FP16
-// dot-product instructions would be separate kernels. Say so rather than drop the row.
-std::string cpu_dtype_reason(Dtype dtype) {
-  if (dtype == Dtype::fp32) return {};
-  return fmt::format("{} GEMM is not implemented on the CPU (fp32 only)", dtype_name(dtype));
-}
 
 gk::SgemmProblem sgemm_problem(const GemmProblemSpec& spec, const HostOperands& ops) {
   const GemmShape& s = spec.shape;
@@ -58,76 +50,65 @@ std::unique_ptr<GemmExecutor> prepare_openblas(const GemmProblemSpec& spec) {
   return std::make_unique<CpuExecutor>(spec, sgemm_openblas, openblas_description());
 }
 
-std::string needs(bool ok, std::string_view what, Dtype dtype) {
-  if (!ok) return fmt::format("this CPU lacks {}", what);
-  return cpu_dtype_reason(dtype);
-}
+// The CPU kernels compute in fp32 only: there is no tf32 on x86, and the AVX-512 BF16/FP16
+// dot-product instructions would be separate kernels with their own registry lines.
+constexpr unsigned cpu_dtypes = dtype_bit(Dtype::fp32);
 
-// A CUDA entry: the kind decides both the dtype check and the executor.
-template <CudaGemmKind Kind>
-std::string cuda_unavailable(Dtype dtype) {
-  return cuda_gemm_unavailable(Kind, dtype);
-}
-template <CudaGemmKind Kind>
-std::unique_ptr<GemmExecutor> prepare_cuda(const GemmProblemSpec& spec) {
-  return prepare_cuda_gemm(Kind, spec);
-}
-
-constexpr std::array variants{
+constexpr std::array cpu_variants{
     GemmVariant{"avx2", "tiled", DeviceKind::cpu, "packed panels, 6x16 AVX2+FMA micro-kernel",
-                [](Dtype d) {
+                cpu_dtypes,
+                [] {
                   const auto& f = cpu::cpu_info().features;
-                  return needs(f.avx2 && f.fma, "AVX2 and FMA", d);
+                  return f.avx2 && f.fma ? std::string() : "this CPU lacks AVX2 and FMA";
                 },
                 prepare_tiled<gk::sgemm_range_avx2, gk::avx2_tile>},
     GemmVariant{"avx512", "tiled", DeviceKind::cpu, "packed panels, 12x32 AVX-512F micro-kernel",
-                [](Dtype d) {
+                cpu_dtypes,
+                [] {
                   const auto& f = cpu::cpu_info().features;
-                  return needs(f.avx512f && f.fma, "AVX-512F and FMA", d);
+                  return f.avx512f && f.fma ? std::string() : "this CPU lacks AVX-512F and FMA";
                 },
                 prepare_tiled<gk::sgemm_range_avx512, gk::avx512_tile>},
-    GemmVariant{"openblas", "vendor", DeviceKind::cpu, "OpenBLAS cblas_sgemm",
-                [](Dtype d) { return cpu_dtype_reason(d); }, prepare_openblas},
-    GemmVariant{"cuda-simt", "tiled", DeviceKind::cuda,
-                "fp32 SIMT, 128x128x8 CTA tile, 64x32 warp tile, 8x8 per thread, cp.async double "
-                "buffer",
-                cuda_unavailable<CudaGemmKind::simt>, prepare_cuda<CudaGemmKind::simt>},
-    GemmVariant{"cuda-mma", "tiled", DeviceKind::cuda,
-                "bf16/fp16 mma.sync m16n8k16 + ldmatrix, 128x128x32 CTA tile, 3-stage cp.async",
-                cuda_unavailable<CudaGemmKind::mma>, prepare_cuda<CudaGemmKind::mma>},
-    GemmVariant{"cublas-sgemm", "vendor", DeviceKind::cuda, "cuBLAS cublasSgemm (fp32)",
-                cuda_unavailable<CudaGemmKind::cublas_sgemm>,
-                prepare_cuda<CudaGemmKind::cublas_sgemm>},
-    GemmVariant{"cublas-tf32", "vendor", DeviceKind::cuda,
-                "cuBLAS cublasGemmEx, fp32 operands, CUBLAS_COMPUTE_32F_FAST_TF32",
-                cuda_unavailable<CudaGemmKind::cublas_tf32>,
-                prepare_cuda<CudaGemmKind::cublas_tf32>},
-    GemmVariant{"cublas-gemmex", "vendor", DeviceKind::cuda,
-                "cuBLAS cublasGemmEx, bf16/fp16 operands, CUBLAS_COMPUTE_32F",
-                cuda_unavailable<CudaGemmKind::cublas_gemmex>,
-                prepare_cuda<CudaGemmKind::cublas_gemmex>},
+    GemmVariant{"openblas", "vendor", DeviceKind::cpu, "OpenBLAS cblas_sgemm", cpu_dtypes, nullptr,
+                prepare_openblas},
 };
 
 }  // namespace
 
 std::span<const GemmVariant> gemm_variants() {
-  return variants;
+  static const std::vector<GemmVariant> all = [] {
+    std::vector<GemmVariant> v(cpu_variants.begin(), cpu_variants.end());
+    const auto cuda = cuda_gemm_variants();
+    v.insert(v.end(), cuda.begin(), cuda.end());
+    return v;
+  }();
+  return all;
+}
+
+std::string GemmVariant::unavailable(Dtype dtype) const {
+  if (!takes(dtype)) {
+    std::string takes_list, others;
+    for (const Dtype d : all_dtypes) {
+      if (takes(d)) takes_list += (takes_list.empty() ? "" : ", ") + std::string(dtype_name(d));
+    }
+    for (const auto& v : gemm_variants()) {
+      if (v.device == device && v.takes(dtype))
+        others += (others.empty() ? "" : ", ") + std::string(v.name);
+    }
+    return fmt::format(
+        "{} does not take {} (it takes {}); {}", name, dtype_name(dtype), takes_list,
+        others.empty() ? fmt::format("no {} variant takes {}",
+                                     device == DeviceKind::cpu ? "CPU" : "CUDA", dtype_name(dtype))
+                       : fmt::format("for {} use {}", dtype_name(dtype), others));
+  }
+  return missing != nullptr ? missing() : std::string();
 }
 
 const GemmVariant* find_gemm_variant(std::string_view name) {
-  for (const auto& v : variants) {
+  for (const auto& v : gemm_variants()) {
     if (v.name == name) return &v;
   }
   return nullptr;
-}
-
-std::string gemm_variant_names() {
-  std::string names;
-  for (const auto& v : variants) {
-    if (!names.empty()) names += ", ";
-    names += v.name;
-  }
-  return names;
 }
 
 }  // namespace hashflop::gemm

@@ -1,7 +1,7 @@
-// The registry of GEMM variants. Adding one means its kernel (and, for a new device, its
-// executor) plus one line in gemm_variants.cpp; the CLI, the tests and the benchmarks iterate
-// the registry. GPU variants (cuBLAS, SIMT tiled, mma.sync, wgmma) are entries with
-// device = DeviceKind::cuda whose executor keeps the operands in device memory.
+// The registry of GEMM variants. Adding one means its kernel plus one line in a registry table:
+// gemm_variants.cpp for the CPU, cuda_gemm_variants.cpp for CUDA (docs/architecture.md has the
+// recipes). The workloads, the CLI, the tests and the benchmarks iterate the registry. GPU
+// entries have device = DeviceKind::cuda; their executors keep the operands in device memory.
 #pragma once
 
 #include <cstddef>
@@ -29,6 +29,9 @@ struct GemmProblemSpec {
   Dtype dtype = Dtype::fp32;
   float alpha = 1.0f, beta = 0.0f;
   unsigned threads = 0;  ///< CPU threads; 0: all logical cores
+  /// The device the executor runs on. A CUDA executor makes it current on every call, so the
+  /// product never lands on whatever device the calling thread had current.
+  DeviceRef device;
 };
 
 /// A variant prepared for one problem: it owns its device buffers and workspace. The runner
@@ -62,19 +65,27 @@ struct GemmVariant {
   std::string_view impl;  ///< "tiled" (ours) or "vendor" (OpenBLAS, cuBLAS)
   DeviceKind device;
   std::string_view description;
-  /// Why this variant cannot run `dtype` here (missing instruction set, unsupported dtype), or
-  /// an empty string when it can.
-  std::string (*unavailable)(Dtype dtype);
+  /// The dtypes it computes: bit (1 << int(Dtype)) per dtype; see dtype_bit().
+  unsigned dtypes;
+  /// Why it cannot run on this machine at all (a missing instruction set or library), or an
+  /// empty string. nullptr: nothing to check.
+  std::string (*missing)();
+  /// An executor for `spec`, on spec.device. Throws DeviceError when the device fails.
   std::unique_ptr<GemmExecutor> (*prepare)(const GemmProblemSpec& spec);
+
+  bool takes(Dtype dtype) const { return (dtypes & dtype_bit(dtype)) != 0; }
+  /// Why this variant cannot compute `dtype` here (a dtype it does not take, naming those of
+  /// its device that do, or what the machine lacks), or an empty string when it can.
+  std::string unavailable(Dtype dtype) const;
 };
 
-/// Every variant compiled in, in display order.
+/// Every variant compiled in, in display order: the CPU table, then the CUDA one.
 std::span<const GemmVariant> gemm_variants();
 
 /// The named variant, or nullptr.
 const GemmVariant* find_gemm_variant(std::string_view name);
 
-/// Names of every variant, comma separated, for help and error text.
-std::string gemm_variant_names();
+/// The CUDA table (cuda_gemm_variants.cpp); empty in a build without CUDA.
+std::span<const GemmVariant> cuda_gemm_variants();
 
 }  // namespace hashflop::gemm

@@ -1,26 +1,17 @@
 #include "harness/harness.hpp"
 
 #include <cmath>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "common/periodic_thread.hpp"
+#include "common/units.hpp"
 
 namespace hashflop::harness {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string scaled(double v, const char* const* prefixes, const std::string& unit) {
-  int i = 0;
-  while (std::abs(v) >= 1000 && prefixes[i + 1] != nullptr) {
-    v /= 1000;
-    ++i;
-  }
-  return fmt::format("{:.3g} {}{}", v, prefixes[i], unit);
-}
-
-constexpr const char* prefixes[] = {"", "k", "M", "G", "T", "P", "E", nullptr};
 
 // Rewrites the live line a few times a second while a window runs on this thread's caller.
 class Ticker {
@@ -74,6 +65,10 @@ nlohmann::json telemetry_json(const std::vector<energy::Sample>& trace,
           {"windows", windows}};
 }
 
+bool within(double a, double b, double tolerance) {
+  return std::abs(a - b) <= tolerance * b;
+}
+
 }  // namespace
 
 HarnessOptions HarnessOptions::quick() {
@@ -87,14 +82,6 @@ HarnessOptions HarnessOptions::quick() {
   return o;
 }
 
-std::string format_rate(double rate, const std::string& unit) {
-  return scaled(rate, prefixes, unit == "hash" ? "H/s" : "FLOP/s");
-}
-
-std::string format_per_joule(double per_joule, const std::string& unit) {
-  return scaled(per_joule, prefixes, unit == "hash" ? "H/J" : "FLOP/J");
-}
-
 bool Harness::sleep_for(double seconds) {
   const auto until = Clock::now() + std::chrono::duration<double>(seconds);
   while (Clock::now() < until) {
@@ -105,7 +92,8 @@ bool Harness::sleep_for(double seconds) {
 }
 
 std::optional<double> Harness::measure_idle() {
-  if (!meter_.unavailable_reason().empty() || meter_.method() == "assumed") return std::nullopt;
+  // An assumed constant has no idle power to subtract, and "none" has no joules.
+  if (!meter_.gives_joules() || meter_.assumed()) return std::nullopt;
   progress_.log(fmt::format("idle baseline: {:.1f} s", options_.idle_seconds));
   const auto mark = meter_.begin();
   {
@@ -125,55 +113,68 @@ void Harness::cooldown() {
   sleep_for(options_.cooldown);
 }
 
-results::Run Harness::measure(Workload& workload, const std::string& device_id,
+results::Run Harness::measure(workload::Workload& workload, const std::string& device_id,
                               std::optional<double> idle_watts) {
   results::Run run;
   run.workload = workload.workload();
   run.variant = workload.variant();
   run.device = device_id;
   run.work_unit = workload.work_unit();
-  const std::string name = fmt::format("{} {}", run.workload, run.variant);
+  if (!verify_before(workload, run)) return run;
+  warm_up(workload, run);
+  const Windows windows = measure_windows(workload, run);
+  verify_after(workload, run);
+  summarize(run, windows, idle_watts);
+  return run;
+}
 
+// The check on known data before anything is measured; false when the run stops here.
+bool Harness::verify_before(workload::Workload& w, results::Run& run) {
+  const std::string name = run.workload + " " + run.variant;
   progress_.log(fmt::format("{}: verifying", name));
-  const auto verdict = workload.verify();
-  run.verification_status = verdict.status;
-  run.verification_detail = verdict.detail;
-  run.params = workload.params();
-  if (verdict.status == "failed" || verdict.status == "not_supported") {
-    progress_.log(
-        fmt::format("{}: verification {}: {}; not measured", name, verdict.status, verdict.detail));
-    run.energy_unavailable_reason = "not measured: verification " + verdict.status;
-    return run;
+  const Check check = w.verify();
+  run.verification = check.verdict;
+  run.verification_detail = check.detail;
+  run.params = w.params();
+  if (is_failure(check.verdict) || check.verdict == Verdict::not_supported) {
+    progress_.log(fmt::format("{}: verification {}: {}; not measured", name,
+                              to_string(check.verdict), check.detail));
+    run.energy_unavailable_reason =
+        fmt::format("not measured: verification {}", to_string(check.verdict));
+    return false;
   }
+  return true;
+}
 
-  // Warm-up: clocks, caches and the power governor settle; bounded so a noisy device still ends.
-  std::vector<double> warm;
-  for (int i = 0; i < options_.warmup_max_windows && !stop_; ++i) {
+// Clocks, caches and the power governor settle; bounded so that a noisy device still ends.
+void Harness::warm_up(workload::Workload& w, results::Run& run) {
+  const std::string name = run.workload + " " + run.variant;
+  std::vector<double> rates;
+  const auto stable = [&] {
+    const size_t n = rates.size();
+    return n >= 2 && within(rates[n - 1], rates[n - 2], options_.warmup_tolerance);
+  };
+  for (int i = 0; i < options_.warmup_max_windows && !stop_ && !stable(); ++i) {
     const auto t0 = Clock::now();
-    const double work = workload.run(std::chrono::duration<double>(options_.warmup_window), stop_);
-    warm.push_back(work / std::chrono::duration<double>(Clock::now() - t0).count());
-    const size_t n = warm.size();
-    progress_.status(
-        fmt::format("{}: warm-up {} {}", name, n, format_rate(warm.back(), run.work_unit)));
-    if (n >= 2 && std::abs(warm[n - 1] - warm[n - 2]) <= options_.warmup_tolerance * warm[n - 2])
-      break;
+    const double work = w.run(std::chrono::duration<double>(options_.warmup_window), stop_);
+    rates.push_back(work / std::chrono::duration<double>(Clock::now() - t0).count());
+    progress_.status(fmt::format("{}: warm-up {} {}", name, rates.size(),
+                                 format_rate(rates.back(), run.work_unit)));
   }
-  const bool stable = warm.size() >= 2 && std::abs(warm.back() - warm[warm.size() - 2]) <=
-                                              options_.warmup_tolerance * warm[warm.size() - 2];
-  if (!stable && !stop_)
-    run.warnings.push_back(fmt::format("rate not stable after {} warm-up windows", warm.size()));
+  if (!stable() && !stop_)
+    run.warnings.push_back(fmt::format("rate not stable after {} warm-up windows", rates.size()));
   if (options_.duration < 1) {
     run.warnings.push_back(
         fmt::format("window of {:.2f} s is under 1 s: energy counters update about "
                     "every 100 ms, so each window's energy is coarse",
                     options_.duration));
   }
+}
 
-  std::vector<energy::Sample> trace;
-  nlohmann::json windows = nlohmann::json::array();
+Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& run) {
+  const std::string name = run.workload + " " + run.variant;
+  Windows out;
   std::optional<Clock::time_point> origin;
-  std::optional<double> integral = 0.0;
-  const std::string why_none = meter_.unavailable_reason();
   for (int rep = 0; rep < options_.repetitions && !stop_; ++rep) {
     const std::string label = fmt::format(
         "{}: {}/{}{}", name, rep + 1, options_.repetitions,
@@ -186,40 +187,45 @@ results::Run Harness::measure(Workload& workload, const std::string& device_id,
     double work = 0;
     {
       Ticker tick(progress_, meter_, label, options_.duration);
-      work = workload.run(std::chrono::duration<double>(options_.duration), stop_);
+      work = w.run(std::chrono::duration<double>(options_.duration), stop_);
     }
-    const auto w = meter_.end(mark);
+    const auto e = meter_.end(mark);
     if (stop_) break;  // a cut-short window is not comparable with the others: drop it
-    results::Sample s{work, w.seconds, work / w.seconds, w.joules, std::nullopt, std::nullopt};
-    if (w.joules) {
-      s.avg_watts = *w.joules / w.seconds;
-      s.per_joule = *w.joules > 0 ? std::optional<double>(work / *w.joules) : std::nullopt;
+    results::Sample s{work, e.seconds, work / e.seconds, e.joules, std::nullopt, std::nullopt};
+    if (e.joules) {
+      s.avg_watts = *e.joules / e.seconds;
+      if (*e.joules > 0) s.per_joule = work / *e.joules;
     }
-    integral = (integral && w.integral_joules)
-                   ? std::optional<double>(*integral + *w.integral_joules)
-                   : std::nullopt;
-    trace.insert(trace.end(), w.trace.begin(), w.trace.end());
+    out.integral_joules = out.integral_joules && e.integral_joules
+                              ? std::optional<double>(*out.integral_joules + *e.integral_joules)
+                              : std::nullopt;
+    out.trace.insert(out.trace.end(), e.trace.begin(), e.trace.end());
     const double start = std::chrono::duration<double>(mark.t - *origin).count();
-    windows.push_back({{"start", start}, {"end", start + w.seconds}});
+    out.spans.push_back({{"start", start}, {"end", start + e.seconds}});
     run.samples.push_back(s);
-    progress_.log(
-        fmt::format("{}: window {}/{} {} in {:.2f} s{}", name, rep + 1, options_.repetitions,
-                    format_rate(s.rate, run.work_unit), s.seconds,
-                    s.avg_watts ? fmt::format(", {:.2f} W", *s.avg_watts) : std::string()));
+    progress_.log(fmt::format("{}: window {}/{} {} in {:.2f} s{}", name, rep + 1,
+                              options_.repetitions, format_rate(s.rate, run.work_unit), s.seconds,
+                              s.avg_watts ? fmt::format(", {:.2f} W", *s.avg_watts) : ""));
   }
   run.incomplete = stop_ || static_cast<int>(run.samples.size()) < options_.repetitions;
-  if (!run.samples.empty() && !stop_) {
-    // The check before the windows ran on its own data; this one looks at what was measured.
-    if (const auto after = workload.verify_measured()) {
-      run.verification_detail += "; measured windows: " + after->detail;
-      if (after->status == "failed") {
-        run.verification_status = "failed";
-        progress_.log(
-            fmt::format("{}: the last measured result is wrong: {}", name, after->detail));
-      }
-    }
-  }
+  return out;
+}
 
+// The check before the windows ran on its own data; this one looks at what was measured.
+void Harness::verify_after(workload::Workload& w, results::Run& run) {
+  if (run.samples.empty() || stop_) return;
+  const auto after = w.verify_measured();
+  if (!after) return;
+  run.verification_detail += "; measured windows: " + after->detail;
+  if (is_failure(after->verdict)) {
+    run.verification = after->verdict;
+    progress_.log(fmt::format("{} {}: the last measured result is wrong: {}", run.workload,
+                              run.variant, after->detail));
+  }
+}
+
+void Harness::summarize(results::Run& run, const Windows& windows,
+                        std::optional<double> idle_watts) {
   std::vector<double> rates, per_joule;
   double joules = 0;
   bool all_energy = !run.samples.empty();
@@ -235,28 +241,28 @@ results::Run Harness::measure(Workload& workload, const std::string& device_id,
   }
   run.rate = run.seconds > 0 ? run.work / run.seconds : 0;
   run.stats = results::compute_stats(rates);
-  run.telemetry = telemetry_json(trace, windows);
-  if (all_energy && joules > 0) {
-    results::Energy e;
-    e.method = meter_.method();
-    e.assumed = e.method == "assumed";
-    e.joules = joules;
-    e.avg_watts = joules / run.seconds;
-    e.idle_watts = idle_watts;
-    if (idle_watts) e.net_joules = joules - *idle_watts * run.seconds;
-    if (integral && *integral > 0 && e.method == "nvml-energy-counter") {
-      e.integral_joules = integral;
-      e.disagreement_pct = (joules - *integral) / *integral * 100;
-    }
-    run.energy = e;
-    run.per_joule = run.work / joules;
-    run.per_joule_stats = results::compute_stats(per_joule);
-  } else {
+  run.telemetry = telemetry_json(windows.trace, windows.spans);
+  if (!all_energy || joules <= 0) {
+    const std::string why_none = meter_.unavailable_reason();
     run.energy_unavailable_reason = !why_none.empty()     ? why_none
                                     : run.samples.empty() ? "no window was measured"
                                                           : "the meter reported no energy";
+    return;
   }
-  return run;
+  results::Energy e;
+  e.method = std::string(energy::to_string(meter_.method()));
+  e.assumed = meter_.assumed();
+  e.joules = joules;
+  e.avg_watts = joules / run.seconds;
+  e.idle_watts = idle_watts;
+  if (idle_watts) e.net_joules = joules - *idle_watts * run.seconds;
+  if (meter_.cross_checks_counter() && windows.integral_joules && *windows.integral_joules > 0) {
+    e.integral_joules = windows.integral_joules;
+    e.disagreement_pct = (joules - *windows.integral_joules) / *windows.integral_joules * 100;
+  }
+  run.energy = e;
+  run.per_joule = run.work / joules;
+  run.per_joule_stats = results::compute_stats(per_joule);
 }
 
 }  // namespace hashflop::harness

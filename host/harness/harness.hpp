@@ -1,4 +1,4 @@
-// One measurement path for every workload and device: verify, warm up until the rate is
+// One measurement method for every workload and device: verify, warm up until the rate is
 // stable, then R windows of D seconds, each bracketed by the energy meter; an idle baseline
 // before and a cool-down between workloads.
 #pragma once
@@ -7,11 +7,12 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "common/progress.hpp"
 #include "energy/energy_meter.hpp"
-#include "harness/progress.hpp"
-#include "harness/workload.hpp"
 #include "results/result.hpp"
+#include "workload/workload.hpp"
 
 namespace hashflop::harness {
 
@@ -31,27 +32,36 @@ struct HarnessOptions {
   static HarnessOptions quick();
 };
 
-/// "12.3 MH/s", "1.23 TFLOP/s": `rate` of `unit` (hash or flop) per second.
-std::string format_rate(double rate, const std::string& unit);
-/// "3.2 kH/J", "45.6 GFLOP/J".
-std::string format_per_joule(double per_joule, const std::string& unit);
-
 class Harness {
  public:
   Harness(energy::EnergyMeter& meter, HarnessOptions options, Progress& progress,
           const std::atomic<bool>& stop)
-      : meter_(meter), options_(options), progress_(progress), stop_(stop) {}
+      : meter_(meter), options_(std::move(options)), progress_(progress), stop_(stop) {}
 
-  /// Idle device power over options.idle_seconds, or nullopt without an energy source.
+  /// Idle device power over options.idle_seconds, or nullopt without a measured energy source.
   std::optional<double> measure_idle();
   /// Verifies, warms up and measures `workload`. A failed verification returns a run with no
   /// samples. A stop request ends it early with the run marked incomplete.
-  results::Run measure(Workload& workload, const std::string& device_id,
+  results::Run measure(workload::Workload& workload, const std::string& device_id,
                        std::optional<double> idle_watts);
   /// Sleeps options.cooldown seconds (or until stopped) so the next workload starts cool.
   void cooldown();
 
+  const HarnessOptions& options() const { return options_; }
+
  private:
+  /// What the measured windows left behind for the run's summary.
+  struct Windows {
+    std::vector<energy::Sample> trace;
+    nlohmann::json spans = nlohmann::json::array();  ///< each window's {start, end}
+    std::optional<double> integral_joules = 0.0;     ///< polled power, summed over windows
+  };
+
+  bool verify_before(workload::Workload& w, results::Run& run);
+  void warm_up(workload::Workload& w, results::Run& run);
+  Windows measure_windows(workload::Workload& w, results::Run& run);
+  void verify_after(workload::Workload& w, results::Run& run);
+  void summarize(results::Run& run, const Windows& windows, std::optional<double> idle_watts);
   bool sleep_for(double seconds);
 
   energy::EnergyMeter& meter_;

@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
-#include "fleet/fleet_report.hpp"
+#include "report/fleet_section.hpp"
 #include "results/result.hpp"
 
 extern char** environ;
@@ -194,7 +194,7 @@ ReportOutput write_report(const ReportOptions& o) {
   }
   Document doc = build_document(market, out.valuations, out.plots, out.plot_note);
   for (size_t i = 0; i < results.size(); ++i)
-    fleet::add_fleet_section(doc, results[i], o.inputs[i].string());
+    add_fleet_section(doc, results[i], o.inputs[i].string());
   if (o.markdown) {
     results::write_atomically(o.out_dir / "report.md", render_markdown(doc));
     out.written.push_back(o.out_dir / "report.md");

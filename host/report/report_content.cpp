@@ -1,7 +1,7 @@
 // The words and tables of the value report, from the market and the valued result files.
 #include <fmt/format.h>
 
-#include "harness/harness.hpp"
+#include "common/units.hpp"
 #include "report/report.hpp"
 
 namespace hashflop::report {
@@ -69,14 +69,14 @@ void add_efficiency(Document& doc, const Valuation& v, const Market& m) {
   std::vector<std::vector<std::string>> rows;
   if (v.sha) {
     const auto& r = *v.sha;
-    rows.push_back({"sha256d", r.variant, "-", harness::format_rate(r.rate, "hash"),
+    rows.push_back({"sha256d", r.variant, "-", format_rate(r.rate, "hash"),
                     r.energy ? fmt::format("{:.2f}", r.energy->avg_watts) : "-",
                     v.hashes_per_joule ? fmt::format("{} hashes/J", num(*v.hashes_per_joule)) : "-",
                     energy_cell(v.sha_energy)});
   }
   for (const auto& g : v.gemm) {
     rows.push_back({"gemm", g.variant + (g.impl.empty() ? "" : " (" + g.impl + ")"), g.dtype,
-                    harness::format_rate(g.flops_per_second, "flop"),
+                    format_rate(g.flops_per_second, "flop"),
                     g.avg_watts ? fmt::format("{:.2f}", *g.avg_watts) : "-",
                     g.flops_per_joule ? fmt::format("{} FLOP/J", num(*g.flops_per_joule)) : "-",
                     energy_cell(g.energy)});
@@ -118,9 +118,9 @@ void add_money(Document& doc, const Valuation& v, const Market& m) {
                   fmt::format("{} / the average kW of the best GEMM run", v.hour_basis)});
   if (v.best_gemm) {
     const auto& g = v.gemm[*v.best_gemm];
-    rows.push_back({"AI: best GEMM run", fmt::format("{} {} ({})", g.variant, g.dtype, g.impl),
-                    fmt::format("{} at {:.2f} W", harness::format_rate(g.flops_per_second, "flop"),
-                                *g.avg_watts)});
+    rows.push_back(
+        {"AI: best GEMM run", fmt::format("{} {} ({})", g.variant, g.dtype, g.impl),
+         fmt::format("{} at {:.2f} W", format_rate(g.flops_per_second, "flop"), *g.avg_watts)});
   }
   rows.push_back({"AI price per PFLOP", opt_usd(v.usd_per_pflop),
                   "hour price / (FLOP/s x 3600 / 1e15), at the measured rate"});

@@ -1,5 +1,6 @@
-// The results model and its JSON, schema "hashflop/result/v1" (docs/results-schema.md). `run`
-// writes it; `compare` and `report` read it back with load_result.
+// The results model, schema "hashflop/result/v1" (docs/results-schema.md). Typed all the way:
+// JSON appears only in result_json.cpp and fleet_json.cpp. `run` writes it; `compare` and
+// `report` read it back with load_result.
 #pragma once
 
 #include <filesystem>
@@ -8,6 +9,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "common/verdict.hpp"
 
 namespace hashflop::results {
 
@@ -53,10 +56,73 @@ struct Run {
   std::vector<Sample> samples;
   Stats stats;  ///< of the samples' rates
   std::optional<Stats> per_joule_stats;
-  std::string verification_status = "not_verified", verification_detail;
+  Verdict verification = Verdict::not_verified;
+  std::string verification_detail;
   nlohmann::json telemetry = nlohmann::json::object();
   std::vector<std::string> warnings;
   bool incomplete = false;
+};
+
+/// The headline: best hashes against best FLOPs, per joule when energy was measured, else per
+/// second.
+struct Headline {
+  bool per_joule = false;  ///< basis "energy"; false: basis "rate"
+  bool assumed = false;    ///< the joules are --assume-watts
+  std::string sha256d_variant, gemm_variant, gemm_dtype;
+  double hashes = 0, flops = 0;  ///< per joule or per second, after `per_joule`
+  std::optional<double> flops_per_hash;
+};
+
+/// {median, min, max} of one quantity over a fleet's devices.
+struct Spread {
+  double median = 0, min = 0, max = 0;
+};
+
+struct FleetOutlier {
+  std::string device;
+  double value = 0, below_median_pct = 0;
+};
+
+/// One workload, variant and params over every device of a fleet (docs/results-schema.md).
+struct FleetEntry {
+  std::string workload, variant, work_unit;
+  nlohmann::json params = nlohmann::json::object();
+  int device_count = 0;
+  std::vector<std::string> devices, not_measured;
+  double total_work = 0, total_rate = 0;
+  std::optional<double> total_watts, total_joules, per_joule;
+  int shared_meter_devices = 0;
+  std::optional<Spread> per_device_rate, per_device_per_joule;
+  bool outliers_by_per_joule = false;  ///< outlier_basis "per_joule"; false: "rate"
+  std::vector<FleetOutlier> outliers;
+  std::vector<double> window_total_rates;
+  bool incomplete = false;
+};
+
+enum class RankStatus { ok, failed, timeout };
+std::string_view to_string(RankStatus status);
+
+/// One rank of a fleet: where it ran and how it ended.
+struct RankRecord {
+  int rank = 0;
+  std::string host;
+  int local_rank = 0, local_size = 1;
+  std::string device_requested;
+  std::optional<std::string> device;  ///< its rank-qualified id; nullopt: it never opened one
+  RankStatus status = RankStatus::ok;
+  std::string error, note;
+  bool incomplete = false;
+};
+
+/// One rank's record as it travels to the root and sits in `ranks`.
+nlohmann::json to_json(const RankRecord& rank);
+/// Throws nlohmann::json exceptions or Error when `j` is not a rank record.
+RankRecord rank_from_json(const nlohmann::json& j);
+
+/// A fleet file's totals and ranks.
+struct Fleet {
+  std::vector<FleetEntry> entries;
+  std::vector<RankRecord> ranks;
 };
 
 struct Result {
@@ -68,14 +134,16 @@ struct Result {
   std::vector<Run> runs;
   bool incomplete = false;
   std::vector<std::string> warnings;
-  /// Fleet files only (docs/results-schema.md, "Fleet"): totals per workload and variant over
-  /// every device, and every rank's status. Null in a one-device file, and then not written.
-  nlohmann::json fleet = nullptr, ranks = nullptr;
+  /// Fleet files only (docs/results-schema.md, "Fleet"); nullopt in a one-device file.
+  std::optional<Fleet> fleet;
 };
 
-/// The headline: best hashes per joule against best FLOPs per joule, and their ratio; falls
-/// back to rates (basis "rate") when energy was not measured.
-nlohmann::json headline(const Result& result);
+/// A new result stamped with this hashflop (version, commit), the host and the start time.
+Result begin_result();
+
+/// The best sha256d run against the best GEMM run: by work per joule when both have energy,
+/// else by rate. nullopt when either workload has no measured run.
+std::optional<Headline> headline(const Result& result);
 
 nlohmann::json to_json(const Result& result);
 /// Throws Error when `j` is not a hashflop/result/v1 document.
@@ -86,6 +154,8 @@ Result from_json(const nlohmann::json& j);
 void write_atomically(const std::filesystem::path& path, const std::string& text);
 /// Reads and checks the schema; throws Error naming the file.
 Result load_result(const std::filesystem::path& path);
+/// results/<host>-<device>-<UTC start time>.json
+std::string default_path(const Result& result, const std::string& device);
 
 /// UTC ISO 8601 with seconds, e.g. 2024-05-01T12:00:00Z.
 std::string utc_now_iso8601();

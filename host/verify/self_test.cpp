@@ -33,21 +33,23 @@ CheckResult check_vectors() {
     const auto digest = sha256_of(
         std::span(reinterpret_cast<const unsigned char*>(v.message.data()), v.message.size()));
     if (to_hex(digest) != v.digest) {
-      return {"sha256 known answers", false,
+      return {"sha256 known answers", Verdict::incorrect,
               fmt::format("message of {} bytes: got {}", v.message.size(), to_hex(digest))};
     }
   }
-  return {"sha256 known answers", true, fmt::format("{} FIPS 180-4 vectors", std::size(kVectors))};
+  return {"sha256 known answers", Verdict::passed,
+          fmt::format("{} FIPS 180-4 vectors", std::size(kVectors))};
 }
 
 CheckResult check_known_hashes() {
   for (const auto& k : known_headers()) {
     const auto header = bitcoin::BlockHeader::parse_hex(k.header_hex);
     if (header.hash_hex() != k.hash_hex) {
-      return {"sha256d block hashes", false, fmt::format("{}: got {}", k.name, header.hash_hex())};
+      return {"sha256d block hashes", Verdict::incorrect,
+              fmt::format("{}: got {}", k.name, header.hash_hex())};
     }
   }
-  return {"sha256d block hashes", true, "genesis and block 125552"};
+  return {"sha256d block hashes", Verdict::passed, "genesis and block 125552"};
 }
 
 // A real nonce must be found by every variant, in a range that puts it neither first nor last.
@@ -62,17 +64,18 @@ CheckResult check_known_nonce(Backend& backend, const KnownHeader& known,
   req.variant = variant;
   const auto result = backend.mine(req);
   if (result.mismatches != 0) {
-    return {name, false, fmt::format("{} kernel mismatches", result.mismatches)};
+    return {name, Verdict::incorrect, fmt::format("{} kernel mismatches", result.mismatches)};
   }
   if (result.nonces_tried != kCount) {
-    return {name, false, fmt::format("tried {} of {} nonces", result.nonces_tried, kCount)};
+    return {name, Verdict::incorrect,
+            fmt::format("tried {} of {} nonces", result.nonces_tried, kCount)};
   }
   if (result.found.size() != 1 || result.found[0].nonce != known.nonce ||
       result.found[0].hash_hex != known.hash_hex) {
-    return {name, false,
+    return {name, Verdict::incorrect,
             fmt::format("found {} nonces, expected exactly {}", result.found.size(), known.nonce)};
   }
-  return {name, true, fmt::format("nonce {} in {} nonces", known.nonce, kCount)};
+  return {name, Verdict::passed, fmt::format("nonce {} in {} nonces", known.nonce, kCount)};
 }
 
 // Easy targets give thousands of hits; the variant's set must equal the scalar reference's.
@@ -102,12 +105,12 @@ CheckResult check_against_reference(Backend& backend, const std::string& variant
     std::vector<uint32_t> got;
     for (const auto& f : result.found) got.push_back(f.nonce);
     if (got != expected || result.mismatches != 0 || result.nonces_tried != req.count) {
-      return {name, false,
+      return {name, Verdict::incorrect,
               fmt::format("header {}: found {} nonces, reference {}; {} mismatches", trial,
                           got.size(), expected.size(), result.mismatches)};
     }
   }
-  return {name, true, "4 random headers, easy target"};
+  return {name, Verdict::passed, "4 random headers, easy target"};
 }
 
 }  // namespace

@@ -6,13 +6,15 @@
 #include <vector>
 
 #include "backend/backend.hpp"
+#include "common/verdict.hpp"
 
 namespace hashflop {
 
 struct CheckResult {
   std::string name;
-  bool passed = false;
+  Verdict verdict = Verdict::not_verified;
   std::string detail;
+  bool passed() const { return verdict == Verdict::passed; }
 };
 
 /// Runs every check on `backend`, calling `on_result` as each one finishes.

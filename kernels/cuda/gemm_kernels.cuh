@@ -50,17 +50,32 @@ constexpr int mma_smem_bytes() {
   return mma_tile.stages * (mma_tile.bm * (mma_tile.bk + 8) + mma_tile.bk * (mma_tile.bn + 8)) * 2;
 }
 
-/// fp32 SIMT GEMM. Any m, n, k >= 1 and leading dimensions >= the row lengths.
-cudaError_t launch_gemm_simt(int m, int n, int k, float alpha, const float* a, int64_t lda,
-                             const float* b, int64_t ldb, float beta, float* c, int64_t ldc,
-                             cudaStream_t stream);
+/// One product for a tiled kernel: C (m x n) = alpha A (m x k) B (k x n) + beta C, row-major,
+/// with each operand's leading dimension in elements. Every tiled kernel takes this, so the host
+/// runs any of them through one executor (host/gemm/cuda_gemm_kernel.cpp).
+struct GemmLaunch {
+  int m = 0, n = 0, k = 0;
+  float alpha = 1.0f, beta = 0.0f;
+  const void* a = nullptr;
+  int64_t lda = 0;
+  const void* b = nullptr;
+  int64_t ldb = 0;
+  float* c = nullptr;
+  int64_t ldc = 0;
+};
 
-/// Tensor-core GEMM on bf16 or fp16 A and B with fp32 accumulation. lda and ldb must be
+/// Enqueues one product on `stream`; cudaErrorInvalidValue when the arguments break the
+/// kernel's contract.
+using GemmLaunchFn = cudaError_t (*)(const GemmLaunch& args, cudaStream_t stream);
+
+/// fp32 SIMT GEMM on float A and B. Any m, n, k >= 1 and leading dimensions >= the row lengths.
+cudaError_t launch_gemm_simt(const GemmLaunch& args, cudaStream_t stream);
+
+/// Tensor-core GEMM on bf16 (resp. fp16) A and B with fp32 accumulation. lda and ldb must be
 /// multiples of 8 elements and the elements between k (resp. n) and the leading dimension must
 /// be zero, as the upload leaves them (half_padded_ld). cudaErrorInvalidValue otherwise.
-cudaError_t launch_gemm_mma(HalfKind kind, int m, int n, int k, float alpha, const void* a,
-                            int64_t lda, const void* b, int64_t ldb, float beta, float* c,
-                            int64_t ldc, cudaStream_t stream);
+cudaError_t launch_gemm_mma_bf16(const GemmLaunch& args, cudaStream_t stream);
+cudaError_t launch_gemm_mma_fp16(const GemmLaunch& args, cudaStream_t stream);
 
 /// Rounds a dense rows x cols fp32 matrix to `kind` (round to nearest even) into `dst` with
 /// leading dimension ld_dst >= cols, writing zeros in the padding columns.

@@ -188,16 +188,36 @@ cudaError_t launch(const Args& args, cudaStream_t stream) {
 
 }  // namespace
 
-cudaError_t launch_gemm_mma(HalfKind kind, int m, int n, int k, float alpha, const void* a,
-                            int64_t lda, const void* b, int64_t ldb, float beta, float* c,
-                            int64_t ldc, cudaStream_t stream) {
-  if (m <= 0 || n <= 0 || k <= 0 || lda < k || ldb < n || ldc < n || lda % 8 != 0 || ldb % 8 != 0) {
+namespace {
+
+template <bool kBf16>
+cudaError_t launch_checked(const GemmLaunch& g, cudaStream_t stream) {
+  if (g.m <= 0 || g.n <= 0 || g.k <= 0 || g.lda < g.k || g.ldb < g.n || g.ldc < g.n ||
+      g.lda % 8 != 0 || g.ldb % 8 != 0) {
     return cudaErrorInvalidValue;
   }
-  const Args args{
-      m, n,   k,   alpha, beta, static_cast<const half_t*>(a), static_cast<const half_t*>(b),
-      c, lda, ldb, ldc};
-  return kind == HalfKind::bf16 ? launch<true>(args, stream) : launch<false>(args, stream);
+  const Args args{g.m,
+                  g.n,
+                  g.k,
+                  g.alpha,
+                  g.beta,
+                  static_cast<const half_t*>(g.a),
+                  static_cast<const half_t*>(g.b),
+                  g.c,
+                  g.lda,
+                  g.ldb,
+                  g.ldc};
+  return launch<kBf16>(args, stream);
+}
+
+}  // namespace
+
+cudaError_t launch_gemm_mma_bf16(const GemmLaunch& args, cudaStream_t stream) {
+  return launch_checked<true>(args, stream);
+}
+
+cudaError_t launch_gemm_mma_fp16(const GemmLaunch& args, cudaStream_t stream) {
+  return launch_checked<false>(args, stream);
 }
 
 }  // namespace hashflop::cuda

@@ -188,13 +188,23 @@ __global__ void __launch_bounds__(kThreads) gemm_simt_kernel(Args p) {
 
 }  // namespace
 
-cudaError_t launch_gemm_simt(int m, int n, int k, float alpha, const float* a, int64_t lda,
-                             const float* b, int64_t ldb, float beta, float* c, int64_t ldc,
-                             cudaStream_t stream) {
-  if (m <= 0 || n <= 0 || k <= 0 || lda < k || ldb < n || ldc < n) return cudaErrorInvalidValue;
-  const Args args{m, n, k, alpha, beta, a, b, c, lda, ldb, ldc};
-  const dim3 grid = gemm_grid(simt_tile, m, n);
-  if (simt_vector_access(n, k, lda, ldb, ldc)) {
+cudaError_t launch_gemm_simt(const GemmLaunch& g, cudaStream_t stream) {
+  if (g.m <= 0 || g.n <= 0 || g.k <= 0 || g.lda < g.k || g.ldb < g.n || g.ldc < g.n) {
+    return cudaErrorInvalidValue;
+  }
+  const Args args{g.m,
+                  g.n,
+                  g.k,
+                  g.alpha,
+                  g.beta,
+                  static_cast<const float*>(g.a),
+                  static_cast<const float*>(g.b),
+                  g.c,
+                  g.lda,
+                  g.ldb,
+                  g.ldc};
+  const dim3 grid = gemm_grid(simt_tile, g.m, g.n);
+  if (simt_vector_access(g.n, g.k, g.lda, g.ldb, g.ldc)) {
     gemm_simt_kernel<true><<<grid, kThreads, 0, stream>>>(args);
   } else {
     gemm_simt_kernel<false><<<grid, kThreads, 0, stream>>>(args);

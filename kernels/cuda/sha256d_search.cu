@@ -54,17 +54,22 @@ __global__ void sha256d_search_kernel(const sha256d::Job job, uint32_t first, ui
   }
 }
 
-using KernelFn = void (*)(sha256d::Job, uint32_t, uint32_t, unsigned, SearchOutput*, uint32_t);
-
-KernelFn kernel_for(KernelVariant variant) {
-  return variant == KernelVariant::imad ? sha256d_search_kernel<ImadLane>
-                                        : sha256d_search_kernel<uint32_t>;
-}
-
 }  // namespace
 
-cudaError_t launch_sha256d_search(KernelVariant variant, const sha256d::Job& job, uint32_t first,
-                                  uint32_t count, unsigned threads_per_block,
+// The registry: adding a kernel variant (another lane type, another rotate split) is one line.
+constexpr Sha256dKernel kernels[] = {
+    {"cuda", "every rotate one funnel shift (SHF) on the ALU pipe",
+     sha256d_search_kernel<uint32_t>},
+    {"cuda-imad", "rotates by 2, 13, 22 (Sigma0) and 6 (Sigma1) as IMAD + IMAD.HI on the FMA pipe",
+     sha256d_search_kernel<ImadLane>},
+};
+
+Sha256dKernelList sha256d_kernels() {
+  return {kernels, sizeof kernels / sizeof kernels[0]};
+}
+
+cudaError_t launch_sha256d_search(const Sha256dKernel& kernel, const sha256d::Job& job,
+                                  uint32_t first, uint32_t count, unsigned threads_per_block,
                                   unsigned nonces_per_thread, SearchOutput* out, uint32_t capacity,
                                   cudaStream_t stream) {
   if (count == 0) return cudaSuccess;
@@ -73,24 +78,24 @@ cudaError_t launch_sha256d_search(KernelVariant variant, const sha256d::Job& job
     return cudaErrorInvalidValue;
   }
   const uint64_t blocks = search_blocks(count, threads_per_block, nonces_per_thread);
-  kernel_for(variant)<<<static_cast<unsigned>(blocks), threads_per_block, 0, stream>>>(
+  kernel.kernel<<<static_cast<unsigned>(blocks), threads_per_block, 0, stream>>>(
       job, first, count, nonces_per_thread, out, capacity);
   return cudaGetLastError();
 }
 
-cudaError_t sha256d_search_suggested_geometry(KernelVariant variant, int* min_grid_blocks,
+cudaError_t sha256d_search_suggested_geometry(const Sha256dKernel& kernel, int* min_grid_blocks,
                                               int* block_size) {
-  return cudaOccupancyMaxPotentialBlockSize(min_grid_blocks, block_size, kernel_for(variant));
+  return cudaOccupancyMaxPotentialBlockSize(min_grid_blocks, block_size, kernel.kernel);
 }
 
-cudaError_t sha256d_search_blocks_per_sm(KernelVariant variant, unsigned threads_per_block,
+cudaError_t sha256d_search_blocks_per_sm(const Sha256dKernel& kernel, unsigned threads_per_block,
                                          int* blocks) {
-  return cudaOccupancyMaxActiveBlocksPerMultiprocessor(blocks, kernel_for(variant),
+  return cudaOccupancyMaxActiveBlocksPerMultiprocessor(blocks, kernel.kernel,
                                                        static_cast<int>(threads_per_block), 0);
 }
 
-cudaError_t sha256d_search_attributes(KernelVariant variant, cudaFuncAttributes* attributes) {
-  return cudaFuncGetAttributes(attributes, kernel_for(variant));
+cudaError_t sha256d_search_attributes(const Sha256dKernel& kernel, cudaFuncAttributes* attributes) {
+  return cudaFuncGetAttributes(attributes, kernel.kernel);
 }
 
 }  // namespace hashflop::cuda

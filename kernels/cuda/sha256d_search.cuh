@@ -11,17 +11,6 @@
 
 namespace hashflop::cuda {
 
-/// How the kernel's rotates are computed; each is a separately compiled kernel.
-enum class KernelVariant {
-  shf,   ///< "cuda": every rotate one funnel shift (SHF) on the ALU pipe
-  imad,  ///< "cuda-imad": some rotates as IMAD + IMAD.HI on the FMA pipe (imad_lane.cuh)
-};
-
-/// The variant's name as `--variant` and results files spell it.
-constexpr const char* variant_name(KernelVariant v) {
-  return v == KernelVariant::imad ? "cuda-imad" : "cuda";
-}
-
 /// What one launch writes to device memory. The candidate slots follow this header directly,
 /// so one allocation (and one copy back) holds both.
 struct SearchOutput {
@@ -51,25 +40,49 @@ constexpr uint64_t search_blocks(uint64_t count, unsigned threads_per_block,
   return (count + per_block - 1) / per_block;
 }
 
+/// A compiled search kernel: one template instance of sha256d_search.cu's kernel.
+using SearchKernelFn = void (*)(sha256d::Job, uint32_t, uint32_t, unsigned, SearchOutput*,
+                                uint32_t);
+
+/// One CUDA sha256d kernel variant: a registry line in sha256d_search.cu.
+struct Sha256dKernel {
+  const char* name;         ///< as `--variant` and results files spell it
+  const char* description;  ///< how its rotates are computed
+  SearchKernelFn kernel;
+};
+
+/// The registry as a range (std::span is C++20, and this header is also compiled as CUDA C++17).
+struct Sha256dKernelList {
+  const Sha256dKernel* first = nullptr;
+  size_t count = 0;
+  const Sha256dKernel* begin() const { return first; }
+  const Sha256dKernel* end() const { return first + count; }
+  size_t size() const { return count; }
+  const Sha256dKernel& front() const { return *first; }
+};
+
+/// Every CUDA sha256d kernel compiled in, the default ("cuda") first.
+Sha256dKernelList sha256d_kernels();
+
 /// Enqueues a search of nonces [first, first + count) on `stream`. `out` must be zeroed (its
 /// header) before the launch; `count` is at most 2^31 and first + count at most 2^32. Each
 /// thread tests `nonces_per_thread` consecutive nonces. Returns the launch error, if any.
-cudaError_t launch_sha256d_search(KernelVariant variant, const sha256d::Job& job, uint32_t first,
-                                  uint32_t count, unsigned threads_per_block,
+cudaError_t launch_sha256d_search(const Sha256dKernel& kernel, const sha256d::Job& job,
+                                  uint32_t first, uint32_t count, unsigned threads_per_block,
                                   unsigned nonces_per_thread, SearchOutput* out, uint32_t capacity,
                                   cudaStream_t stream);
 
-/// The occupancy API's suggestion for the search kernel on the current device: the block size
-/// that maximises occupancy, and the fewest blocks that fill the device at that size.
-cudaError_t sha256d_search_suggested_geometry(KernelVariant variant, int* min_grid_blocks,
+/// The occupancy API's suggestion for the kernel on the current device: the block size that
+/// maximises occupancy, and the fewest blocks that fill the device at that size.
+cudaError_t sha256d_search_suggested_geometry(const Sha256dKernel& kernel, int* min_grid_blocks,
                                               int* block_size);
 
 /// Resident blocks per SM for `threads_per_block` on the current device.
-cudaError_t sha256d_search_blocks_per_sm(KernelVariant variant, unsigned threads_per_block,
+cudaError_t sha256d_search_blocks_per_sm(const Sha256dKernel& kernel, unsigned threads_per_block,
                                          int* blocks);
 
 /// The kernel's attributes (registers, binary version) on the current device. Fails with
 /// cudaErrorNoKernelImageForDevice when this build carries no code the device can run.
-cudaError_t sha256d_search_attributes(KernelVariant variant, cudaFuncAttributes* attributes);
+cudaError_t sha256d_search_attributes(const Sha256dKernel& kernel, cudaFuncAttributes* attributes);
 
 }  // namespace hashflop::cuda

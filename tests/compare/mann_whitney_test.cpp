@@ -102,23 +102,23 @@ TEST(Judge, VerdictRules) {
     noisy.push_back(90 * (1 + noise[i]));
   }
   const CompareOptions options;
-  EXPECT_EQ(judge(base, base, options).verdict, Verdict::same);
+  EXPECT_EQ(judge(base, base, options).verdict, Change::same);
   const auto s = judge(base, slower, options);
-  EXPECT_EQ(s.verdict, Verdict::slower);
+  EXPECT_EQ(s.verdict, Change::slower);
   EXPECT_TRUE(s.regression);
   EXPECT_NEAR(s.change_pct, -10, 1e-9);
-  EXPECT_EQ(judge(base, faster, options).verdict, Verdict::faster);
+  EXPECT_EQ(judge(base, faster, options).verdict, Change::faster);
   EXPECT_FALSE(judge(base, faster, options).regression);
-  EXPECT_EQ(judge(base, noisy, options).verdict, Verdict::noisy);
+  EXPECT_EQ(judge(base, noisy, options).verdict, Change::noisy);
   // Three repetitions a side cannot reach p < 0.05: noisy, with a warning.
   const auto few = judge({100, 101, 99}, {90, 91, 89}, options);
-  EXPECT_EQ(few.verdict, Verdict::noisy);
+  EXPECT_EQ(few.verdict, Change::noisy);
   EXPECT_FALSE(few.note.empty());
 }
 
 TEST(Judge, RobustSpreadIgnoresOneOutlier) {
   EXPECT_NEAR(robust_spread_pct({100, 100, 100, 100, 10}), 0, 1e-12);
-  EXPECT_NEAR(median({3, 1, 2, 4}), 2.5, 1e-12);
+  EXPECT_NEAR(hashflop::median({3, 1, 2, 4}), 2.5, 1e-12);
 }
 
 }  // namespace

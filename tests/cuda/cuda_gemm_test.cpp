@@ -151,14 +151,14 @@ class CudaGemmTest : public ::testing::TestWithParam<Param> {
       before = c;
     }
     const Dtype d = GetParam().dtype;
-    auto exec = GetParam().variant->prepare({s, d, alpha, beta, 0});
+    auto exec = GetParam().variant->prepare({s, d, alpha, beta, 0, {DeviceKind::cuda, 0}});
     const HostOperands ops{a.data(), b.data(), c.data()};
     exec->bind({&ops, 1});
     exec->run(0);
     exec->synchronize();
     exec->fetch_c(0);
     const auto r = verify_gemm(s, d, alpha, beta, a, b, before, c, seed);
-    EXPECT_EQ(r.verdict, Verification::passed)
+    EXPECT_EQ(r.verdict, Verdict::passed)
         << GetParam().variant->name << " " << dtype_name(d) << " " << s.str() << " alpha " << alpha
         << " beta " << beta << ": rel_error " << r.rel_error << " tol " << r.tolerance
         << " non-finite " << r.non_finite << " (" << exec->settings() << ")";
@@ -212,7 +212,7 @@ TEST_P(CudaGemmTest, RunnerVerifiesAndTimes) {
   req.repetitions = 2;
   req.seed = 5;
   const auto r = run_gemm(*GetParam().variant, req);
-  EXPECT_EQ(r.verification, Verification::passed) << r.reason << " rel_error " << r.rel_error;
+  EXPECT_EQ(r.verification, Verdict::passed) << r.reason << " rel_error " << r.rel_error;
   EXPECT_GE(r.input_sets, 2);
   ASSERT_EQ(r.samples.size(), 2u);
   EXPECT_GT(r.seconds, 0.0);

@@ -8,12 +8,12 @@
 #include <gtest/gtest.h>
 
 #include "backend/backend.hpp"
-#include "backend/cuda/autotune.hpp"
-#include "backend/cuda/cuda_search.hpp"
-#include "backend/cuda/version_rolling.hpp"
 #include "bitcoin/target.hpp"
+#include "bitcoin/version_rolling.hpp"
 #include "common/error.hpp"
 #include "imad_lane.cuh"
+#include "mine/cuda_autotune.hpp"
+#include "mine/cuda_search.hpp"
 #include "mine/known_headers.hpp"
 #include "sha256d_cpu.hpp"
 
@@ -198,9 +198,9 @@ TEST(CudaSearch, OverflowingBuffersLoseNoCandidate) {
   req.target = kEveryNonce;  // every nonce is a hit
   // 20,480 nonces per launch into 1,000 slots: every launch overflows, and its 20,480 hits
   // exceed the 4,096-slot rescan limit, so the split path runs too.
-  for (const auto variant : cuda::all_kernel_variants) {
-    SCOPED_TRACE(cuda::variant_name(variant));
-    const cuda::LaunchGeometry g{variant, 128, 8, 20};
+  for (const auto& kernel : cuda::sha256d_kernels()) {
+    SCOPED_TRACE(kernel.name);
+    const cuda::LaunchGeometry g{&kernel, 128, 8, 20};
     const auto r =
         cuda::search_range(0, req, g, {.candidate_capacity = 1000, .max_rescan_capacity = 4096});
     EXPECT_EQ(r.nonces_tried, req.count);
@@ -218,8 +218,8 @@ TEST(CudaSearch, OverflowingBuffersLoseNoCandidate) {
 TEST(CudaSearch, RangeTailsThatAreNotAMultipleOfTheLaunch) {
   SKIP_WITHOUT_CUDA();
   std::mt19937_64 rng(7);
-  for (const auto variant : cuda::all_kernel_variants) {
-    const cuda::LaunchGeometry g{variant, 96, 7, 13};  // 8,736 nonces per full launch
+  for (const auto& kernel : cuda::sha256d_kernels()) {
+    const cuda::LaunchGeometry g{&kernel, 96, 7, 13};  // 8,736 nonces per full launch
     for (uint64_t count : {uint64_t{1}, uint64_t{95}, uint64_t{8'735}, uint64_t{8'737},
                            3 * uint64_t{8'736} + 1'234}) {
       MineRequest req(random_header(rng));
@@ -261,7 +261,7 @@ TEST(CudaSearch, RunForRollsVersionsWithoutPause) {
   base.start = 0;
   base.count = 1 << 20;  // a small range per header, so the run rolls many versions
   base.target = kEasyTarget;
-  const auto g = cuda::plan_geometry(0, cuda::KernelVariant::shf, 0, 0);
+  const auto g = cuda::plan_geometry(0, cuda::sha256d_kernels().front(), 0, 0);
   const auto r = cuda::run_for(0, base, std::chrono::milliseconds(300), g);
   EXPECT_GE(r.headers, 2u);
   EXPECT_GT(r.nonces_tried, (r.headers - 1) * base.count);
@@ -281,10 +281,10 @@ TEST(CudaSearch, AutotunePicksOneOfItsCandidatesAndIsRecorded) {
   SKIP_WITHOUT_CUDA();
   const auto header = bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex);
   const auto job = sha256d::make_job(header.bytes().data(), 0);
-  const auto tune = cuda::autotune(0, job, 0);
+  const auto tune = cuda::autotune(0, job, 0, cuda::all_kernels());
   ASSERT_FALSE(tune.trials.empty());
   for (const auto& t : tune.trials) EXPECT_GT(t.nonces_per_second, 0) << t.geometry.label();
-  EXPECT_EQ(tune.trials.size(), cuda::autotune_candidates(0, cuda::all_kernel_variants).size());
+  EXPECT_EQ(tune.trials.size(), cuda::autotune_candidates(0, cuda::all_kernels()).size());
 
   MineRequest req(header);  // large enough to autotune
   req.start = 0;

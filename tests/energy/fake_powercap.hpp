@@ -1,5 +1,11 @@
 // A fake /sys/class/powercap tree in a temporary directory, with an optional writer thread that
 // makes the package counters rise at a known wattage in real time and wrap at their range.
+//
+// The file is only as fresh as the writer's last pass: a reader sees the energy as of then. On a
+// loaded machine the writer can be descheduled for tens of milliseconds, and a stale value at a
+// window's edge moves that window's watts (58 W read against 50 W, in a 0.3 s window beside two
+// busy processes). The writer records its longest gap between passes, so a test can bound what
+// the fake can promise instead of assuming it kept real time.
 #pragma once
 
 #include <unistd.h>
@@ -45,14 +51,20 @@ class FakePowercap {
   void start_writer(const std::string& dir, double watts, uint64_t max_uj) {
     writer_ = std::thread([this, dir, watts, max_uj] {
       const auto t0 = std::chrono::steady_clock::now();
+      double last = 0;
       while (!stop_) {
         const double s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         set(dir, static_cast<uint64_t>(watts * s * 1e6) % max_uj);
+        if (s - last > max_stall_) max_stall_ = s - last;
+        last = s;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
       }
     });
   }
+  /// The longest time between two writes so far, in seconds: how stale a read could have been.
+  double max_stall_seconds() const { return max_stall_; }
+
   void stop_writer() {
     stop_ = true;
     if (writer_.joinable()) writer_.join();
@@ -72,4 +84,5 @@ class FakePowercap {
   std::filesystem::path root_;
   std::thread writer_;
   std::atomic<bool> stop_{false};
+  std::atomic<double> max_stall_{0};
 };

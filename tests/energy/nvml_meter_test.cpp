@@ -28,7 +28,7 @@ WindowEnergy measure(EnergyMeter& meter, double seconds) {
 TEST(NvmlMeter, CounterIsPrimaryAndCrossCheckedAgainstPolledPower) {
   auto meter = open_fake(true);
   ASSERT_TRUE(meter);
-  EXPECT_EQ(meter->method(), "nvml-energy-counter");
+  EXPECT_EQ(meter->method(), EnergyMethod::nvml_energy_counter);
   EXPECT_EQ(meter->unavailable_reason(), "");
   const auto w = measure(*meter, 0.5);
   ASSERT_TRUE(w.joules);
@@ -48,7 +48,7 @@ TEST(NvmlMeter, CounterIsPrimaryAndCrossCheckedAgainstPolledPower) {
 TEST(NvmlMeter, UnsupportedCounterFallsBackToIntegratedPowerAndSaysSo) {
   auto meter = open_fake(false);
   ASSERT_TRUE(meter);
-  EXPECT_EQ(meter->method(), "nvml-power-integral");
+  EXPECT_EQ(meter->method(), EnergyMethod::nvml_power_integral);
   EXPECT_NE(meter->source().find("Not Supported"), std::string::npos) << meter->source();
   const auto w = measure(*meter, 0.5);
   ASSERT_TRUE(w.joules);

@@ -57,65 +57,75 @@ TEST(FleetAggregate, TotalsSpreadAndOutliers) {
       hashflop::fleet::summarize(runs, devices({{"a", "gpu-a"}, {"b", "gpu-b"}, {"c", "gpu-c"}}));
   ASSERT_EQ(f.size(), 1u);  // threads differ, but it is one workload and variant
   const auto& e = f[0];
-  EXPECT_EQ(e["device_count"], 3);
+  EXPECT_EQ(e.device_count, 3);
   const double work = runs[0].work + runs[1].work + runs[2].work;
-  EXPECT_DOUBLE_EQ(e["total_work"].get<double>(), work);
-  EXPECT_DOUBLE_EQ(e["total_rate"].get<double>(), runs[0].rate + runs[1].rate + runs[2].rate);
-  EXPECT_DOUBLE_EQ(e["total_watts"].get<double>(), 300);
-  EXPECT_DOUBLE_EQ(e["total_joules"].get<double>(), 900);
-  EXPECT_DOUBLE_EQ(e["per_joule"].get<double>(), work / 900);
-  EXPECT_DOUBLE_EQ(e["per_device_per_joule"]["median"].get<double>(), *runs[1].per_joule);
-  EXPECT_DOUBLE_EQ(e["per_device_per_joule"]["min"].get<double>(), *runs[2].per_joule);
-  EXPECT_DOUBLE_EQ(e["per_device_per_joule"]["max"].get<double>(), *runs[0].per_joule);
-  EXPECT_EQ(e["outlier_basis"], "per_joule");
-  ASSERT_EQ(e["outliers"].size(), 1u);
-  EXPECT_EQ(e["outliers"][0]["device"], "c");
-  EXPECT_NEAR(e["outliers"][0]["below_median_pct"].get<double>(), 100.0 * 150 / 950, 1e-9);
-  ASSERT_EQ(e["window_total_rates"].size(), 3u);
-  EXPECT_DOUBLE_EQ(e["window_total_rates"][0].get<double>(), 2750);
-  EXPECT_FALSE(e["params"].contains("threads"));
+  EXPECT_DOUBLE_EQ(e.total_work, work);
+  EXPECT_DOUBLE_EQ(e.total_rate, runs[0].rate + runs[1].rate + runs[2].rate);
+  EXPECT_DOUBLE_EQ(*e.total_watts, 300);
+  EXPECT_DOUBLE_EQ(*e.total_joules, 900);
+  EXPECT_DOUBLE_EQ(*e.per_joule, work / 900);
+  EXPECT_DOUBLE_EQ(e.per_device_per_joule->median, *runs[1].per_joule);
+  EXPECT_DOUBLE_EQ(e.per_device_per_joule->min, *runs[2].per_joule);
+  EXPECT_DOUBLE_EQ(e.per_device_per_joule->max, *runs[0].per_joule);
+  EXPECT_TRUE(e.outliers_by_per_joule);
+  ASSERT_EQ(e.outliers.size(), 1u);
+  EXPECT_EQ(e.outliers[0].device, "c");
+  EXPECT_NEAR(e.outliers[0].below_median_pct, 100.0 * 150 / 950, 1e-9);
+  ASSERT_EQ(e.window_total_rates.size(), 3u);
+  EXPECT_DOUBLE_EQ(e.window_total_rates[0], 2750);
+  EXPECT_FALSE(e.params.contains("threads"));
 }
 
 TEST(FleetAggregate, JustUnderTenPercentIsNotAnOutlier) {
   const std::vector<RunRecord> runs = {run("a", 1000, 0), run("b", 1000, 0), run("c", 901, 0)};
   const auto e = hashflop::fleet::summarize(runs, json::array())[0];
-  EXPECT_EQ(e["outlier_basis"], "rate");  // no energy: judged by rate
-  EXPECT_TRUE(e["outliers"].empty());
-  EXPECT_TRUE(e["total_watts"].is_null());
-  EXPECT_TRUE(e["per_joule"].is_null());
+  EXPECT_FALSE(e.outliers_by_per_joule);  // no energy: judged by rate
+  EXPECT_TRUE(e.outliers.empty());
+  EXPECT_FALSE(e.total_watts);
+  EXPECT_FALSE(e.per_joule);
   const auto f = hashflop::fleet::summarize(
       {run("a", 1000, 0), run("b", 1000, 0), run("c", 899, 0)}, json::array());
-  EXPECT_EQ(f[0]["outliers"].size(), 1u);
+  EXPECT_EQ(f[0].outliers.size(), 1u);
 }
 
 TEST(FleetAggregate, DevicesOnOneMeterCountItsEnergyOnce) {
   // Two CPU ranks on one package both read the same RAPL counter: 100 W, not 200 W.
   const std::vector<RunRecord> runs = {run("r0", 500, 100), run("r1", 500, 100)};
   const auto e = hashflop::fleet::summarize(runs, devices({{"r0", "rapl"}, {"r1", "rapl"}}))[0];
-  EXPECT_DOUBLE_EQ(e["total_watts"].get<double>(), 100);
-  EXPECT_EQ(e["shared_meter_devices"], 2);
-  EXPECT_DOUBLE_EQ(e["per_joule"].get<double>(), (runs[0].work + runs[1].work) / 300);
+  EXPECT_DOUBLE_EQ(*e.total_watts, 100);
+  EXPECT_EQ(e.shared_meter_devices, 2);
+  EXPECT_DOUBLE_EQ(*e.per_joule, (runs[0].work + runs[1].work) / 300);
 }
 
 TEST(FleetAggregate, UnmeasuredDevicesAreListedNotCounted) {
   auto failed = run("b", 0, 0);
   failed.samples.clear();
   const auto e = hashflop::fleet::summarize({run("a", 1000, 50), failed}, json::array())[0];
-  EXPECT_EQ(e["device_count"], 1);
-  EXPECT_EQ(e["not_measured"], json::array({"b"}));
-  EXPECT_DOUBLE_EQ(e["total_watts"].get<double>(), 50);
+  EXPECT_EQ(e.device_count, 1);
+  EXPECT_EQ(e.not_measured, std::vector<std::string>{"b"});
+  EXPECT_DOUBLE_EQ(*e.total_watts, 50);
 }
 
 TEST(FleetAggregate, FleetFieldsRoundTripAndStayOutOfOneDeviceFiles) {
   hashflop::results::Result r;
   EXPECT_FALSE(hashflop::results::to_json(r).contains("fleet"));
   r.runs = {run("a", 1000, 0)};
-  r.fleet = hashflop::fleet::summarize(r.runs, json::array());
-  r.ranks = json::array({{{"rank", 0}, {"status", "ok"}}});
+  hashflop::results::RankRecord ok;
+  ok.rank = 0;
+  ok.host = "n1";
+  ok.device = "rank0@n1/cpu";
+  hashflop::results::RankRecord lost;
+  lost.rank = 1;
+  lost.status = hashflop::results::RankStatus::timeout;
+  lost.error = "no result";
+  lost.incomplete = true;
+  r.fleet = hashflop::results::Fleet{hashflop::fleet::summarize(r.runs, json::array()), {ok, lost}};
   const auto j = hashflop::results::to_json(r);
+  EXPECT_FALSE(j["ranks"][1].contains("device"));  // a timed-out rank: only what the root knows
   const auto back = hashflop::results::from_json(j);
-  EXPECT_EQ(back.fleet, r.fleet);
-  EXPECT_EQ(back.ranks, r.ranks);
+  ASSERT_TRUE(back.fleet);
+  EXPECT_EQ(back.fleet->ranks.size(), 2u);
+  EXPECT_EQ(back.fleet->ranks[1].status, hashflop::results::RankStatus::timeout);
   EXPECT_EQ(hashflop::results::to_json(back), j);
 }
 

@@ -36,15 +36,12 @@ class DriftingExecutor final : public GemmExecutor {
   std::vector<HostOperands> sets_;
 };
 
-std::string available(Dtype d) {
-  return d == Dtype::fp32 ? "" : "fp32 only";
-}
-
 const GemmVariant kAlwaysRight{"test-right",
                                "tiled",
                                DeviceKind::cpu,
                                "right every time",
-                               available,
+                               dtype_bit(Dtype::fp32),
+                               nullptr,
                                [](const GemmProblemSpec& s) -> std::unique_ptr<GemmExecutor> {
                                  return std::make_unique<DriftingExecutor>(s, 1'000'000);
                                }};
@@ -52,7 +49,8 @@ const GemmVariant kWrongAfterWarmUp{"test-drift",
                                     "tiled",
                                     DeviceKind::cpu,
                                     "right once, then wrong",
-                                    available,
+                                    dtype_bit(Dtype::fp32),
+                                    nullptr,
                                     [](const GemmProblemSpec& s) -> std::unique_ptr<GemmExecutor> {
                                       return std::make_unique<DriftingExecutor>(s, 1);
                                     }};
@@ -67,15 +65,45 @@ GemmRunRequest small_request() {
 
 TEST(GemmRunner, AnExecutorRightEveryTimePasses) {
   const auto r = run_gemm(kAlwaysRight, small_request());
-  EXPECT_EQ(r.verification, Verification::passed) << r.reason;
+  EXPECT_EQ(r.verification, Verdict::passed) << r.reason;
   EXPECT_LT(r.rel_error, r.tolerance);
 }
 
 TEST(GemmRunner, AnExecutorThatGoesWrongAfterTheWarmUpFails) {
   const auto r = run_gemm(kWrongAfterWarmUp, small_request());
-  EXPECT_EQ(r.verification, Verification::incorrect);
+  EXPECT_EQ(r.verification, Verdict::incorrect);
   EXPECT_GT(r.rel_error, r.tolerance);
   EXPECT_NE(r.reason.find("last timed product"), std::string::npos) << r.reason;
+}
+
+TEST(GemmRunner, BatchIsSizedFromAWarmProductToLastAtLeast20Ms) {
+  EXPECT_EQ(batch_size(0.001), 20);   // 1 ms products: 20 of them
+  EXPECT_EQ(batch_size(0.0003), 67);  // rounded up, never under 20 ms
+  EXPECT_EQ(batch_size(0.05), 1);     // one product already lasts longer
+  EXPECT_EQ(batch_size(0.0), 1'000'000);
+  // A cold first product (module loading, library set-up) would give far too small a batch:
+  // the runner times a second, warm one, and sizes from that.
+  EXPECT_GT(batch_size(0.0001), 10 * batch_size(0.005));
+}
+
+TEST(GemmRunner, OperandSetsOverflowTheCacheAtTheDtypesElementSize) {
+  const uint64_t l2 = 60ull << 20;  // an H200's L2
+  // 2048^3: fp32 A, B and C are 48 MiB a set, 2 sets pass 90 MiB; bf16 A and B are half as
+  // big (32 MiB a set), so it takes 3 sets, where counting them as fp32 would give 2 and leave
+  // most of the second set in the cache.
+  EXPECT_EQ(input_sets({2048, 2048, 2048}, Dtype::fp32, l2), 2);
+  EXPECT_EQ(input_sets({2048, 2048, 2048}, Dtype::bf16, l2), 3);
+  EXPECT_EQ(input_sets({2048, 2048, 2048}, Dtype::fp16, l2), 3);
+  EXPECT_EQ(input_sets({2048, 2048, 2048}, Dtype::tf32, l2), 2);  // tf32 is fp32 storage
+  // Tiny shapes stop at the cap instead of allocating thousands of sets.
+  EXPECT_EQ(input_sets({16, 16, 16}, Dtype::fp32, l2), max_input_sets);
+  EXPECT_EQ(input_sets({65536, 65536, 65536}, Dtype::fp32, l2), 2);  // at least two
+}
+
+TEST(GemmRunner, RecordsTheBatchAndRunsOnTheRequestedDevice) {
+  const auto r = run_gemm(kAlwaysRight, small_request());
+  EXPECT_GE(r.batch, 1);
+  EXPECT_EQ(r.device, "cpu");
 }
 
 }  // namespace

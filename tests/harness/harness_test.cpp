@@ -4,10 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include "common/units.hpp"
 #include "gemm/gemm_variants.hpp"
 #include "harness/harness.hpp"
-#include "harness/workload.hpp"
 #include "results/result.hpp"
+#include "workload/workload.hpp"
 
 namespace {
 
@@ -35,21 +36,22 @@ TEST(Stats, KnownSamplesGiveKnownMedianCiAndCv) {
 }
 
 // Does a fixed amount of work per second of wall time.
-class SteadyWorkload final : public harness::Workload {
+class SteadyWorkload final : public workload::Workload {
  public:
   std::string workload() const override { return "sha256d"; }
   std::string variant() const override { return "steady"; }
   std::string work_unit() const override { return "hash"; }
   nlohmann::json params() const override { return {{"rate", 1e6}}; }
-  harness::Verdict verify() override { return {"passed", "synthetic"}; }
+  DeviceRef device() const override { return {}; }
+  Check verify() override { return {Verdict::passed, "synthetic"}; }
   double run(std::chrono::duration<double> d, const std::atomic<bool>& stop) override {
     const auto t0 = std::chrono::steady_clock::now();
     while (!stop && std::chrono::steady_clock::now() - t0 < d)
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     return 1e6 * std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
-  std::optional<harness::Verdict> verify_measured() override { return after; }
-  std::optional<harness::Verdict> after;  ///< what the check after the windows reports
+  std::optional<Check> verify_measured() override { return after; }
+  std::optional<Check> after;  ///< what the check after the windows reports
 };
 
 /// Three 0.1 s windows after at most two short warm-up windows: a test-sized run.
@@ -66,7 +68,7 @@ harness::HarnessOptions short_windows() {
 
 TEST(Harness, AssumedWattsGiveWorkPerJouleEqualToRateOverWatts) {
   auto meter = energy::make_assumed_meter(25.0, "test");
-  harness::Progress progress(false, true);
+  Progress progress(false, true);
   std::atomic<bool> stop{false};
   harness::Harness h(*meter, short_windows(), progress, stop);
   SteadyWorkload w;
@@ -79,13 +81,13 @@ TEST(Harness, AssumedWattsGiveWorkPerJouleEqualToRateOverWatts) {
   EXPECT_NEAR(run.energy->avg_watts, 25.0, 1e-9);
   EXPECT_NEAR(*run.per_joule, run.rate / run.energy->avg_watts, 1e-6 * *run.per_joule);
   EXPECT_NEAR(run.rate, 1e6, 1e5);  // loose: thread start-up on a loaded machine
-  EXPECT_EQ(run.verification_status, "passed");
+  EXPECT_EQ(run.verification, Verdict::passed);
   EXPECT_FALSE(run.warnings.empty());  // windows under 1 s are flagged
 }
 
 TEST(Harness, StopRequestEndsTheRunIncomplete) {
   auto meter = energy::make_none_meter("no meter in this test");
-  harness::Progress progress(false, true);
+  Progress progress(false, true);
   std::atomic<bool> stop{true};
   harness::Harness h(*meter, harness::HarnessOptions::quick(), progress, stop);
   SteadyWorkload w;
@@ -99,35 +101,35 @@ TEST(Harness, StopRequestEndsTheRunIncomplete) {
 
 TEST(Harness, AWrongResultAfterTheWindowsFailsTheRunButKeepsItsNumbers) {
   auto meter = energy::make_none_meter("no meter in this test");
-  harness::Progress progress(false, true);
+  Progress progress(false, true);
   std::atomic<bool> stop{false};
   harness::Harness h(*meter, short_windows(), progress, stop);
   SteadyWorkload w;
-  w.after = harness::Verdict{"failed", "synthetic mismatch"};
+  w.after = Check{Verdict::incorrect, "synthetic mismatch"};
   const auto run = h.measure(w, "cpu", std::nullopt);
   EXPECT_EQ(run.samples.size(), 3u);
-  EXPECT_EQ(run.verification_status, "failed");
+  EXPECT_EQ(run.verification, Verdict::incorrect);
   EXPECT_NE(run.verification_detail.find("synthetic; measured windows: synthetic mismatch"),
             std::string::npos)
       << run.verification_detail;
 
   SteadyWorkload fine;
-  fine.after = harness::Verdict{"passed", "synthetic match"};
-  EXPECT_EQ(h.measure(fine, "cpu", std::nullopt).verification_status, "passed");
+  fine.after = Check{Verdict::passed, "synthetic match"};
+  EXPECT_EQ(h.measure(fine, "cpu", std::nullopt).verification, Verdict::passed);
 }
 
 TEST(Harness, GemmChecksTheLastMeasuredProductAgainstFp64) {
   auto meter = energy::make_none_meter("no meter in this test");
-  harness::Progress progress(false, true);
+  Progress progress(false, true);
   std::atomic<bool> stop{false};
   harness::Harness h(*meter, short_windows(), progress, stop);
   for (const auto& v : gemm::gemm_variants()) {
-    if (v.device != gemm::DeviceKind::cpu || !v.unavailable(gemm::Dtype::fp32).empty()) continue;
+    if (v.device != DeviceKind::cpu || !v.unavailable(gemm::Dtype::fp32).empty()) continue;
     // 100 is a multiple of no tile size, so the product's edges are in the check.
-    auto w = harness::make_gemm(v, gemm::Dtype::fp32, 100, 1, "cpu");
+    auto w = workload::make_gemm(v, gemm::Dtype::fp32, 100, 1, DeviceRef{});
     const auto run = h.measure(*w, "cpu", std::nullopt);
     ASSERT_FALSE(run.samples.empty()) << v.name;
-    EXPECT_EQ(run.verification_status, "passed") << v.name << ": " << run.verification_detail;
+    EXPECT_EQ(run.verification, Verdict::passed) << v.name << ": " << run.verification_detail;
     EXPECT_NE(run.verification_detail.find("; measured windows: last product (set "),
               std::string::npos)
         << v.name << ": " << run.verification_detail;
@@ -135,9 +137,9 @@ TEST(Harness, GemmChecksTheLastMeasuredProductAgainstFp64) {
 }
 
 TEST(Harness, FormatsRatesWithPrefixes) {
-  EXPECT_EQ(harness::format_rate(18.7e6, "hash"), "18.7 MH/s");
-  EXPECT_EQ(harness::format_rate(1.5e12, "flop"), "1.5 TFLOP/s");
-  EXPECT_EQ(harness::format_per_joule(2.5e9, "flop"), "2.5 GFLOP/J");
+  EXPECT_EQ(format_rate(18.7e6, "hash"), "18.7 MH/s");
+  EXPECT_EQ(format_rate(1.5e12, "flop"), "1.5 TFLOP/s");
+  EXPECT_EQ(format_per_joule(2.5e9, "flop"), "2.5 GFLOP/J");
 }
 
 }  // namespace

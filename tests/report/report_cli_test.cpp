@@ -30,10 +30,17 @@ Run run(const std::string& args, const std::string& env = "") {
   return {shell_result.exit_code, out};
 }
 
-const std::string out_dir = (fs::temp_directory_path() / "hashflop-report-cli").string();
+// One directory per test: ctest runs the tests of this file in parallel processes.
+std::string test_dir() {
+  return (fs::temp_directory_path() /
+          (std::string("hashflop-report-cli-") +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+      .string();
+}
 const std::string market = " --market " + (source / "results/market/2025-11.json").string();
 
 TEST(ReportCli, FixturesGiveAReportAndTheHashprice) {
+  const std::string out_dir = test_dir();
   fs::remove_all(out_dir);
   const auto r = run(fixtures + "/gpu_like.json " + fixtures + "/cpu_only.json" + market +
                      " --no-plots --out " + out_dir);
@@ -46,6 +53,7 @@ TEST(ReportCli, FixturesGiveAReportAndTheHashprice) {
 }
 
 TEST(ReportCli, WithoutPythonTheReportSaysWhyAndStillWorks) {
+  const std::string out_dir = test_dir();
   fs::remove_all(out_dir);
   const auto r = run(fixtures + "/gpu_like.json" + market + " --format md --out " + out_dir,
                      "HASHFLOP_PYTHON=/nonexistent/python3");
@@ -60,6 +68,7 @@ TEST(ReportCli, WithoutPythonTheReportSaysWhyAndStillWorks) {
 }
 
 TEST(ReportCli, SetChangesTheFiguresAndUnknownKeysExit2) {
+  const std::string out_dir = test_dir();
   const auto ok = run(fixtures + "/gpu_like.json" + market +
                       " --set btc_price_usd=193000 --no-plots --out " + out_dir);
   ASSERT_EQ(ok.exit_code, 0) << ok.out;
@@ -72,6 +81,7 @@ TEST(ReportCli, SetChangesTheFiguresAndUnknownKeysExit2) {
 }
 
 TEST(ReportCli, BadInputsAreClearErrorsNotCrashes) {
+  const std::string out_dir = test_dir();
   const fs::path junk = fs::temp_directory_path() / "hashflop-report-junk.json";
   std::ofstream(junk) << "{\"schema\": \"something/else\"}";
   const auto not_result = run(junk.string() + market + " --out " + out_dir);

@@ -1,0 +1,224 @@
+// The CUDA backend: device discovery and facts for `hashflop devices`, and mine() through the
+// search pipeline with a geometry from the user, the autotuner, or the occupancy API.
+#include <map>
+#include <optional>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "backend/backend.hpp"
+#include "common/error.hpp"
+#include "cuda/cuda_raii.hpp"
+#include "energy/nvml_meter.hpp"
+#include "energy/open_meter.hpp"
+#include "mine/cuda_autotune.hpp"
+#include "mine/cuda_search.hpp"
+#include "sha256d_search.cuh"
+
+namespace hashflop {
+namespace {
+
+// Autotuning costs a fraction of a second; below this a range is done before it would pay off.
+constexpr uint64_t kAutotuneMinCount = uint64_t{1} << 30;
+
+std::string version_text(int v) {
+  return fmt::format("{}.{}", v / 1000, (v % 1000) / 10);
+}
+
+int attribute(cudaDeviceAttr what, int device) {
+  int value = 0;
+  HF_CUDA_CHECK(cudaDeviceGetAttribute(&value, what, device));
+  return value;
+}
+
+class CudaBackend final : public Backend {
+ public:
+  explicit CudaBackend(int index) : index_(index) {
+    cuda::DeviceScope scope(index_);
+    cudaDeviceProp prop{};
+    HF_CUDA_CHECK(cudaGetDeviceProperties(&prop, index_));
+    info_.id = fmt::format("cuda:{}", index_);
+    info_.name = prop.name;
+    // Fails with cudaErrorNoKernelImageForDevice when this build has no code for the GPU.
+    cudaFuncAttributes kernel{};
+    std::vector<std::string> kernels;
+    try {
+      for (const auto& k : cuda::sha256d_kernels()) {
+        HF_CUDA_CHECK(cuda::sha256d_search_attributes(k, &kernel));
+        kernels.push_back(fmt::format("{} {} registers/thread", k.name, kernel.numRegs));
+      }
+    } catch (const cuda::CudaError& e) {
+      throw DeviceError(
+          fmt::format("{} ({}, compute capability {}.{}): cannot run the search kernel: {}",
+                      info_.id, prop.name, prop.major, prop.minor, e.what()));
+    }
+    int driver = 0, runtime = 0;
+    HF_CUDA_CHECK(cudaDriverGetVersion(&driver));
+    HF_CUDA_CHECK(cudaRuntimeGetVersion(&runtime));
+    char bus_id[32] = {};
+    HF_CUDA_CHECK(cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, index_));
+    const auto geometry = cuda::plan_geometry(index_, cuda::sha256d_kernels().front(), 0, 0);
+    info_.properties = {
+        {"compute capability", fmt::format("{}.{}", prop.major, prop.minor)},
+        {"SMs", std::to_string(prop.multiProcessorCount)},
+        {"SM clock (max)", fmt::format("{} MHz", attribute(cudaDevAttrClockRate, index_) / 1000)},
+        {"memory clock (max)",
+         fmt::format("{} MHz", attribute(cudaDevAttrMemoryClockRate, index_) / 1000)},
+        {"memory", fmt::format("{:.1f} GiB, {}-bit bus", double(prop.totalGlobalMem) / (1 << 30),
+                               attribute(cudaDevAttrGlobalMemoryBusWidth, index_))},
+        {"L2 cache", fmt::format("{} MiB", prop.l2CacheSize >> 20)},
+        {"max threads/SM", std::to_string(prop.maxThreadsPerMultiProcessor)},
+        {"PCI bus id", bus_id},
+        {"driver version", version_text(driver)},
+        {"runtime version", version_text(runtime)},
+        {"kernels", fmt::format("sm_{} code; {}", kernel.binaryVersion, fmt::join(kernels, ", "))},
+        {"default launch", geometry.label()},
+    };
+  }
+
+  const DeviceInfo& info() const override { return info_; }
+  DeviceRef ref() const override { return {DeviceKind::cuda, index_}; }
+
+  /// Every kernel; the registry's first ("cuda", all rotates as SHF) is last, as the default
+  /// for small ranges. Large ranges use whichever the autotuner measured faster.
+  std::vector<std::string> mine_variants() const override {
+    std::vector<std::string> names;
+    for (const auto& k : cuda::sha256d_kernels()) names.insert(names.begin(), k.name);
+    return names;
+  }
+
+  std::vector<std::unique_ptr<workload::Workload>> workloads(
+      const workload::WorkloadPlan& plan) override {
+    std::vector<std::unique_ptr<workload::Workload>> out;
+    if (plan.sha256d) {
+      out.push_back(
+          workload::make_cuda_sha256d(index_, [this](const MineRequest& r) { return mine(r); }));
+    }
+    if (plan.gemm) {
+      for (auto& w :
+           workload::make_gemm_workloads(ref(), plan.gemm_size_on(DeviceKind::cuda), plan.threads))
+        out.push_back(std::move(w));
+    }
+    return out;
+  }
+
+  std::unique_ptr<energy::EnergyMeter> open_meter(std::optional<double> assume_watts) override {
+    return energy::open_for({DeviceKind::cuda, info_.property("PCI bus id")}, assume_watts);
+  }
+
+  nlohmann::json describe() const override {
+    auto j = Backend::describe();
+    const auto bus = info_.property("PCI bus id");
+    j["pci_bus_id"] = bus;
+    j["sm_count"] = info_.property("SMs");
+    j["driver_version"] = info_.property("driver version");
+    j["runtime_version"] = info_.property("runtime version");
+    j["sm_clock_max"] = info_.property("SM clock (max)");
+    j["memory_clock_max"] = info_.property("memory clock (max)");
+    const auto limit = energy::nvml_power_limit_watts(bus);
+    j["power_limit_watts"] = limit ? nlohmann::json(*limit) : nlohmann::json(nullptr);
+    return j;
+  }
+
+  MineResult mine(const MineRequest& request) override {
+    validate_range(request.start, request.count);
+    auto kernels = cuda::all_kernels();
+    if (!request.variant.empty()) kernels = {&cuda::find_kernel(request.variant)};
+
+    std::vector<std::pair<std::string, std::string>> tuning;
+    cuda::LaunchGeometry geometry;
+    const bool overridden = request.threads_per_block != 0 || request.nonces_per_thread != 0;
+    if (!overridden && request.count >= kAutotuneMinCount) {
+      auto& tuned = tuned_[request.variant];  // "" means "any variant"
+      if (!tuned) {
+        const auto job =
+            sha256d::make_job(request.header.bytes().data(), request.target.top_word());
+        const auto tune = cuda::autotune(index_, job, request.start, kernels);
+        tuned = tune.best;
+        tuning.emplace_back("autotuned", fmt::format("yes: fastest of {} geometries, {:.0f} ms",
+                                                     tune.trials.size(), tune.seconds * 1e3));
+      } else {
+        tuning.emplace_back("autotuned", "yes: earlier result on this device");
+      }
+      geometry = *tuned;
+    } else {
+      geometry = cuda::plan_geometry(index_, *kernels.front(), request.threads_per_block,
+                                     request.nonces_per_thread);
+      if (request.nonces_per_thread == 0) {
+        geometry = cuda::fit_to_range(index_, geometry, request.count);
+      }
+      tuning.emplace_back("autotuned",
+                          overridden ? "no: geometry given" : "no: range under 2^30 nonces");
+    }
+    auto result = cuda::search_range(index_, request, geometry);
+    result.device = info_.id;
+    result.settings.insert(result.settings.end(), tuning.begin(), tuning.end());
+    return result;
+  }
+
+ private:
+  int index_;
+  DeviceInfo info_;
+  // Autotuned once per backend and requested variant, then reused.
+  std::map<std::string, std::optional<cuda::LaunchGeometry>> tuned_;
+};
+
+}  // namespace
+
+std::optional<std::string> cuda_unavailable_reason() {
+  int count = 0;
+  const cudaError_t err = cudaGetDeviceCount(&count);
+  if (err != cudaSuccess) {
+    (void)cudaGetLastError();  // not sticky, but leave no stale error for later calls
+    // The runtime reports a missing driver as an "insufficient" one; say which it is.
+    int driver = 0;
+    const bool no_driver = cudaDriverGetVersion(&driver) == cudaSuccess && driver == 0;
+    return fmt::format("{}cudaGetDeviceCount failed: {} ({})",
+                       no_driver ? "no NVIDIA driver is installed or loaded; " : "",
+                       cudaGetErrorString(err), cudaGetErrorName(err));
+  }
+  if (count == 0) return std::string("no CUDA device found (cudaGetDeviceCount reports 0)");
+  // A device is usable only if this build carries code it can run (sm_80 and newer by default).
+  std::string first_problem;
+  for (int i = 0; i < count; ++i) {
+    try {
+      cuda::DeviceScope scope(i);
+      cudaFuncAttributes attributes{};
+      HF_CUDA_CHECK(cuda::sha256d_search_attributes(cuda::sha256d_kernels().front(), &attributes));
+      return std::nullopt;
+    } catch (const DeviceError& e) {
+      if (first_problem.empty()) {
+        cudaDeviceProp prop{};
+        const bool known = cudaGetDeviceProperties(&prop, i) == cudaSuccess;
+        first_problem = fmt::format(
+            "cuda:{} ({}, compute capability {}.{}) cannot run the search "
+            "kernel: {}",
+            i, known ? prop.name : "?", prop.major, prop.minor, e.what());
+      }
+    }
+  }
+  return fmt::format("no usable CUDA device among {}: {}", count, first_problem);
+}
+
+int cuda_device_count() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return 0;
+  }
+  return count;
+}
+
+std::unique_ptr<Backend> make_cuda_backend(int index) {
+  if (const auto reason = cuda_unavailable_reason()) {
+    throw DeviceError(fmt::format("cuda:{}: {}", index, *reason));
+  }
+  const int count = cuda_device_count();
+  if (index < 0 || index >= count) {
+    throw DeviceError(fmt::format("cuda:{}: no such device ({} CUDA device{}: cuda:0 to cuda:{})",
+                                  index, count, count == 1 ? "" : "s", count - 1));
+  }
+  return std::make_unique<CudaBackend>(index);
+}
+
+}  // namespace hashflop

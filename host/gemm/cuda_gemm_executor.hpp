@@ -1,0 +1,78 @@
+// What every CUDA GEMM executor shares: the device it is bound to (made current on every call),
+// a private stream, operand sets in device memory (fp32, or bf16/fp16 converted and padded on
+// upload, untimed), C fetched back, and timed batches between two events. A kernel family
+// (our tiled kernels, cuBLAS) adds only how one product is launched.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "cuda/cuda_raii.hpp"
+#include "gemm/gemm_variants.hpp"
+
+namespace hashflop::gemm {
+
+/// How A and B sit in device memory.
+enum class OperandLayout {
+  fp32,  ///< dense float rows (lda = k, ldb = n)
+  half,  ///< bf16/fp16 rows padded to cuda::half_padded_ld (zeros in the padding)
+};
+
+class CudaGemmExecutor : public GemmExecutor {
+ public:
+  /// Call with spec.device current (make_cuda_executor does): the stream and events are
+  /// created on it.
+  CudaGemmExecutor(const GemmProblemSpec& spec, OperandLayout layout);
+  ~CudaGemmExecutor() override;
+
+  void bind(std::span<const HostOperands> sets) override;
+  void run(size_t index) final;
+  void synchronize() override;
+  void fetch_c(size_t index) override;
+  uint64_t cache_bytes() const override;
+  void start_timer() override;
+  std::optional<double> stop_timer() override;
+
+  int device() const { return device_; }
+
+ protected:
+  /// One operand set as the launch sees it.
+  struct DeviceOperands {
+    const void* a = nullptr;
+    int64_t lda = 0;
+    const void* b = nullptr;
+    int64_t ldb = 0;
+    float* c = nullptr;
+    int64_t ldc = 0;
+  };
+  /// Enqueues C = alpha A B + beta C for `ops` on stream(); the device is already current.
+  virtual void launch(const DeviceOperands& ops) = 0;
+  cudaStream_t stream() const;
+  const GemmProblemSpec& spec() const { return spec_; }
+  int m() const { return m_; }
+  int n() const { return n_; }
+  int k() const { return k_; }
+
+ private:
+  struct DeviceSet;
+  struct Resources;
+  void check_device_memory(size_t count) const;
+
+  GemmProblemSpec spec_;
+  OperandLayout layout_;
+  int device_;
+  int m_, n_, k_;
+  std::unique_ptr<Resources> res_;
+};
+
+/// Makes spec.device current, builds `Executor(spec, args...)` there, and restores the
+/// caller's device.
+template <class Executor, class... Args>
+std::unique_ptr<GemmExecutor> make_cuda_executor(const GemmProblemSpec& spec, Args&&... args) {
+  cuda::DeviceScope scope(spec.device.index);
+  return std::make_unique<Executor>(spec, std::forward<Args>(args)...);
+}
+
+}  // namespace hashflop::gemm

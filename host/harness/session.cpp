@@ -1,0 +1,103 @@
+#include "harness/session.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace hashflop::harness {
+
+Session::Session(Backend& backend, SessionOptions options, Progress& progress,
+                 const std::atomic<bool>& stop)
+    : backend_(backend),
+      options_(std::move(options)),
+      progress_(progress),
+      stop_(stop),
+      device_id_(backend.info().id) {}
+
+void Session::label(std::string device_id, nlohmann::json extra) {
+  device_id_ = std::move(device_id);
+  device_extra_ = std::move(extra);
+}
+
+size_t Session::prepare() {
+  meter_ = backend_.open_meter(options_.assume_watts);
+  if (const auto why = meter_->unavailable_reason(); !why.empty())
+    progress_.log(fmt::format("energy: not measured: {}", why));
+  const auto& info = backend_.info();
+  progress_.log(fmt::format("device {} ({}); energy: {}", device_id_, info.name, meter_->source()));
+  if (options_.harness.duration < 1) {
+    progress_.log(fmt::format(
+        "warning: {:.2f} s windows are under 1 s; energy counters update about every 100 ms",
+        options_.harness.duration));
+  }
+  work_ = backend_.workloads(options_.plan);
+  const bool any_gemm = std::any_of(work_.begin(), work_.end(),
+                                    [](const auto& w) { return w->workload() == "gemm"; });
+  if (options_.plan.gemm && !any_gemm) warnings_.push_back("no GEMM variant runs on " + info.id);
+  return work_.size() * static_cast<size_t>(options_.harness.repetitions);
+}
+
+nlohmann::json Session::harness_json() const {
+  const auto& o = options_.harness;
+  return {{"duration_s", o.duration},
+          {"repetitions", o.repetitions},
+          {"cooldown_s", o.cooldown},
+          {"idle_s", o.idle_seconds},
+          {"warmup_window_s", o.warmup_window},
+          {"warmup_max_windows", o.warmup_max_windows},
+          {"energy_method", meter_ ? energy::to_string(meter_->method()) : "none"},
+          {"energy_source", meter_ ? meter_->source() : "none"}};
+}
+
+results::Result Session::measure(const std::function<void(size_t)>& after_workload) {
+  if (!meter_) prepare();
+  results::Result result = results::begin_result();
+  auto device = backend_.describe();
+  device.update(device_extra_);
+  if (device_id_ != backend_.info().id) device["local_id"] = backend_.info().id;
+  device["id"] = device_id_;
+  device["energy_source"] = meter_->source();
+  result.devices.push_back(device);
+  result.harness = harness_json();
+  result.warnings = warnings_;
+
+  Harness h(*meter_, options_.harness, progress_, stop_);
+  const auto idle = work_.empty() ? std::nullopt : h.measure_idle();
+  errors_.clear();
+  for (size_t i = 0; i < work_.size() && !stop_; ++i) {
+    auto& w = *work_[i];
+    try {
+      if (i > 0) h.cooldown();
+      result.runs.push_back(h.measure(w, device_id_, idle));
+    } catch (const std::exception& e) {
+      // The device may be in any state: record what failed, keep what was measured, go on.
+      errors_.push_back(fmt::format("{} {}: {}", w.workload(), w.variant(), e.what()));
+      results::Run failed;
+      failed.workload = w.workload();
+      failed.variant = w.variant();
+      failed.device = device_id_;
+      failed.work_unit = w.work_unit();
+      failed.verification = Verdict::failed;
+      failed.verification_detail = e.what();
+      failed.energy_unavailable_reason = "not measured: the workload failed";
+      failed.incomplete = true;
+      result.runs.push_back(std::move(failed));
+      progress_.log(fmt::format("{} {}: failed: {}", w.workload(), w.variant(), e.what()));
+    }
+    if (after_workload) after_workload(i);
+  }
+  progress_.clear();
+  const bool any_failure = std::any_of(result.runs.begin(), result.runs.end(),
+                                       [](const auto& r) { return is_failure(r.verification); });
+  const bool threw = !errors_.empty();
+  result.incomplete = stop_ || threw || result.runs.size() < work_.size() ||
+                      std::any_of(result.runs.begin(), result.runs.end(),
+                                  [](const auto& r) { return r.incomplete; });
+  result.finished = results::utc_now_iso8601();
+  end_ = stop_                  ? SessionEnd::interrupted
+         : any_failure || threw ? SessionEnd::failed
+                                : SessionEnd::complete;
+  return result;
+}
+
+}  // namespace hashflop::harness

@@ -1,0 +1,208 @@
+#include "mine/cuda_search.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+
+#include <fmt/format.h>
+
+#include "cuda/cuda_raii.hpp"
+#include "sha256d_search.cuh"
+
+namespace hashflop::cuda {
+namespace {
+
+// Slots copied back with every launch's header. Real targets give about one hit per 2^32
+// nonces, so one small copy nearly always holds all of them; more costs a second copy.
+constexpr uint32_t kEagerSlots = 1024;
+constexpr uint64_t kMaxLaunch = uint64_t{1} << 31;
+
+struct Scan {
+  SearchOutput header{};
+  std::vector<uint32_t> candidates;
+};
+
+void check_tested(const SearchOutput& out, uint32_t count) {
+  if (out.tested != count) {
+    throw DeviceError(fmt::format(
+        "CUDA search kernel reports testing {} nonces of a launch of {}: launch accounting bug",
+        out.tested, count));
+  }
+}
+
+}  // namespace
+
+std::string LaunchGeometry::label() const {
+  return fmt::format("{}/tpb{}_npt{}_b{}", kernel->name, threads_per_block, nonces_per_thread,
+                     blocks);
+}
+
+uint32_t default_candidate_capacity(uint64_t nonces_per_launch, uint32_t target_top) {
+  // n * (top + 1) fits in 64 bits: n <= 2^31 per launch and top + 1 <= 2^32.
+  const uint64_t expected =
+      (std::min(nonces_per_launch, kMaxLaunch) * (uint64_t{target_top} + 1)) >> 32;
+  return static_cast<uint32_t>(std::clamp<uint64_t>(2 * expected + 256, 256, uint64_t{1} << 20));
+}
+
+struct SearchPipeline::Impl {
+  struct Slot {
+    Stream stream;
+    Event done{cudaEventDisableTiming | cudaEventBlockingSync};
+    DeviceBuffer<unsigned char> out;
+    PinnedBuffer<unsigned char> host;
+    Chunk chunk{};
+    bool busy = false;
+  };
+
+  Impl(uint32_t capacity) {
+    for (auto& s : slots) {
+      s.out = DeviceBuffer<unsigned char>(search_output_bytes(capacity));
+      // Only the eagerly copied part comes back through pinned memory; see run().
+      s.host = PinnedBuffer<unsigned char>(search_output_bytes(std::min(capacity, kEagerSlots)));
+    }
+  }
+
+  std::array<Slot, 2> slots;
+  Stream rescan_stream;
+  DeviceBuffer<unsigned char> rescan_out;
+  uint32_t rescan_capacity = 0;
+};
+
+SearchPipeline::SearchPipeline(int device, LaunchGeometry geometry, uint32_t candidate_capacity,
+                               PipelineOptions options)
+    : device_(device), geometry_(geometry), capacity_(candidate_capacity), options_(options) {
+  if (geometry.threads_per_block == 0 || geometry.nonces_per_thread == 0 || geometry.blocks == 0) {
+    throw UsageError(fmt::format("invalid CUDA launch geometry {}", geometry.label()));
+  }
+  if (capacity_ == 0 || options_.max_rescan_capacity == 0) {
+    throw UsageError("candidate buffers need at least one slot");
+  }
+  DeviceScope scope(device_);
+  impl_ = std::make_unique<Impl>(capacity_);
+}
+
+SearchPipeline::~SearchPipeline() {
+  // Free on the device the buffers were made on; destructors must not throw.
+  try {
+    DeviceScope scope(device_);
+    impl_.reset();
+  } catch (const DeviceError&) {
+    impl_.reset();
+  }
+}
+
+void SearchPipeline::run(const Source& next, const Sink& done) {
+  DeviceScope scope(device_);
+  const unsigned tpb = geometry_.threads_per_block, npt = geometry_.nonces_per_thread;
+  const Sha256dKernel& kernel = *geometry_.kernel;
+
+  auto issue = [&](Impl::Slot& slot) {
+    auto chunk = next();
+    if (!chunk) return;
+    const cudaStream_t s = slot.stream.get();
+    auto* out = reinterpret_cast<SearchOutput*>(slot.out.get());
+    HF_CUDA_CHECK(cudaMemsetAsync(out, 0, sizeof(SearchOutput), s));
+    HF_CUDA_CHECK(launch_sha256d_search(kernel, chunk->job, chunk->first, chunk->count, tpb, npt,
+                                        out, capacity_, s));
+    HF_CUDA_CHECK(cudaMemcpyAsync(slot.host.get(), out,
+                                  search_output_bytes(std::min(capacity_, kEagerSlots)),
+                                  cudaMemcpyDeviceToHost, s));
+    slot.done.record(s);
+    slot.chunk = *chunk;
+    slot.busy = true;
+  };
+
+  // A blocking scan on the rescan stream with room for `capacity` candidates.
+  auto scan = [&](const Chunk& c, uint32_t capacity) {
+    auto& impl = *impl_;
+    if (impl.rescan_capacity < capacity) {
+      impl.rescan_out = DeviceBuffer<unsigned char>(search_output_bytes(capacity));
+      impl.rescan_capacity = capacity;
+    }
+    const cudaStream_t s = impl.rescan_stream.get();
+    auto* out = reinterpret_cast<SearchOutput*>(impl.rescan_out.get());
+    HF_CUDA_CHECK(cudaMemsetAsync(out, 0, sizeof(SearchOutput), s));
+    HF_CUDA_CHECK(
+        launch_sha256d_search(kernel, c.job, c.first, c.count, tpb, npt, out, capacity, s));
+    Scan r;
+    HF_CUDA_CHECK(cudaMemcpyAsync(&r.header, out, sizeof(SearchOutput), cudaMemcpyDeviceToHost, s));
+    impl.rescan_stream.synchronize();
+    check_tested(r.header, c.count);
+    r.candidates.resize(std::min(r.header.hits, capacity));
+    HF_CUDA_CHECK(cudaMemcpyAsync(r.candidates.data(), candidate_slots(out),
+                                  r.candidates.size() * sizeof(uint32_t), cudaMemcpyDeviceToHost,
+                                  s));
+    impl.rescan_stream.synchronize();
+    return r;
+  };
+
+  // Every candidate of chunk `c`, whose hit count is known to be `hits`. The count is exact
+  // (the kernel's counter keeps counting past the buffer), so one buffer of that size suffices;
+  // only a count beyond max_rescan_capacity needs the range split.
+  std::function<void(const Chunk&, uint32_t, std::vector<uint32_t>&)> recover =
+      [&](const Chunk& c, uint32_t hits, std::vector<uint32_t>& out) {
+        ++rescans_;
+        if (hits <= options_.max_rescan_capacity) {
+          auto r = scan(c, std::max(hits, 1u));
+          if (r.header.overflow != 0) {
+            throw DeviceError(fmt::format("CUDA rescan of [{}, {}) found {} hits, first pass {}",
+                                          c.first, uint64_t{c.first} + c.count, r.header.hits,
+                                          hits));
+          }
+          out.insert(out.end(), r.candidates.begin(), r.candidates.end());
+          return;
+        }
+        const uint32_t half = c.count / 2;
+        for (const auto& part : {Chunk{c.job, c.first, half, c.tag},
+                                 Chunk{c.job, c.first + half, c.count - half, c.tag}}) {
+          auto r = scan(part, options_.max_rescan_capacity);
+          if (r.header.overflow == 0) {
+            out.insert(out.end(), r.candidates.begin(), r.candidates.end());
+          } else {
+            recover(part, r.header.hits, out);
+          }
+        }
+      };
+
+  try {
+    auto& slots = impl_->slots;
+    for (auto& slot : slots) issue(slot);
+    // Slots alternate, so chunks finish in launch order; either may run dry first.
+    for (size_t i = 0; slots[0].busy || slots[1].busy; i ^= 1) {
+      auto& slot = slots[i];
+      if (!slot.busy) continue;
+      slot.done.synchronize();
+      const Chunk chunk = slot.chunk;
+      const auto* header = reinterpret_cast<const SearchOutput*>(slot.host.get());
+      check_tested(*header, chunk.count);
+      const uint32_t hits = header->hits;
+      const bool overflow = header->overflow != 0;
+      const uint32_t stored = std::min(hits, capacity_);
+      std::vector<uint32_t> candidates(candidate_slots(header),
+                                       candidate_slots(header) + std::min(stored, kEagerSlots));
+      if (stored > kEagerSlots) {
+        auto* dev = reinterpret_cast<const SearchOutput*>(slot.out.get());
+        candidates.resize(stored);
+        HF_CUDA_CHECK(cudaMemcpyAsync(
+            candidates.data() + kEagerSlots, candidate_slots(dev) + kEagerSlots,
+            (stored - kEagerSlots) * sizeof(uint32_t), cudaMemcpyDeviceToHost, slot.stream.get()));
+        slot.stream.synchronize();
+      }
+      // Refill the slot before any slow host work, so the GPU always has a launch queued.
+      slot.busy = false;
+      issue(slot);
+      if (overflow) {
+        candidates.clear();
+        recover(chunk, hits, candidates);
+      }
+      done(chunk, candidates);
+    }
+  } catch (...) {
+    // Let in-flight launches finish before their buffers are freed.
+    for (auto& slot : impl_->slots) (void)cudaStreamSynchronize(slot.stream.get());
+    (void)cudaStreamSynchronize(impl_->rescan_stream.get());
+    throw;
+  }
+}
+
+}  // namespace hashflop::cuda

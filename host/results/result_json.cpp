@@ -1,0 +1,205 @@
+// A result's JSON, both ways. Every key a reader needs is read with at() (a missing key is a
+// json exception that from_json turns into one Error), optional ones with get_opt or value().
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "results/json_parts.hpp"
+#include "results/result.hpp"
+
+namespace hashflop::results {
+namespace {
+
+using json_parts::get_opt;
+using json_parts::opt;
+using nlohmann::json;
+
+json stats_json(const Stats& s) {
+  return {{"n", s.n},
+          {"median", s.median},
+          {"min", s.min},
+          {"max", s.max},
+          {"mean", s.mean},
+          {"stddev", s.stddev},
+          {"ci95", {s.ci95_low, s.ci95_high}},
+          {"cv", s.cv}};
+}
+
+Stats stats_from(const json& j) {
+  Stats s;
+  s.n = j.at("n").get<int>();
+  s.median = j.at("median").get<double>();
+  s.min = j.at("min").get<double>();
+  s.max = j.at("max").get<double>();
+  s.mean = j.at("mean").get<double>();
+  s.stddev = j.at("stddev").get<double>();
+  s.ci95_low = j.at("ci95").at(0).get<double>();
+  s.ci95_high = j.at("ci95").at(1).get<double>();
+  s.cv = j.at("cv").get<double>();
+  return s;
+}
+
+json energy_json(const Energy& e) {
+  return {{"method", e.method},
+          {"assumed", e.assumed},
+          {"joules", e.joules},
+          {"avg_watts", e.avg_watts},
+          {"idle_watts", opt(e.idle_watts)},
+          {"net_joules", opt(e.net_joules)},
+          {"integral_joules", opt(e.integral_joules)},
+          {"disagreement_pct", opt(e.disagreement_pct)}};
+}
+
+Energy energy_from(const json& e) {
+  Energy en;
+  en.method = e.at("method").get<std::string>();
+  en.assumed = e.at("assumed").get<bool>();
+  en.joules = e.at("joules").get<double>();
+  en.avg_watts = e.at("avg_watts").get<double>();
+  en.idle_watts = get_opt<double>(e, "idle_watts");
+  en.net_joules = get_opt<double>(e, "net_joules");
+  en.integral_joules = get_opt<double>(e, "integral_joules");
+  en.disagreement_pct = get_opt<double>(e, "disagreement_pct");
+  return en;
+}
+
+json run_json(const Run& r) {
+  json samples = json::array();
+  for (const auto& s : r.samples) {
+    samples.push_back({{"work", s.work},
+                       {"seconds", s.seconds},
+                       {"rate", s.rate},
+                       {"joules", opt(s.joules)},
+                       {"avg_watts", opt(s.avg_watts)},
+                       {"per_joule", opt(s.per_joule)}});
+  }
+  json j = {
+      {"workload", r.workload},
+      {"variant", r.variant},
+      {"device", r.device},
+      {"params", r.params},
+      {"work_unit", r.work_unit},
+      {"work", r.work},
+      {"seconds", r.seconds},
+      {"rate", r.rate},
+      {"energy", r.energy ? energy_json(*r.energy) : json(nullptr)},
+      {"per_joule", opt(r.per_joule)},
+      {"samples", samples},
+      {"stats", stats_json(r.stats)},
+      {"per_joule_stats", r.per_joule_stats ? stats_json(*r.per_joule_stats) : json(nullptr)},
+      {"verification", {{"status", to_string(r.verification)}, {"detail", r.verification_detail}}},
+      {"telemetry", r.telemetry},
+      {"warnings", r.warnings},
+      {"incomplete", r.incomplete}};
+  if (!r.energy) j["energy_unavailable_reason"] = r.energy_unavailable_reason;
+  return j;
+}
+
+Verdict verdict_from(const json& j) {
+  const auto text = j.get<std::string>();
+  const auto v = parse_verdict(text);
+  if (!v) throw Error(fmt::format("unknown verification status \"{}\"", text));
+  return *v;
+}
+
+Run run_from(const json& j) {
+  Run r;
+  r.workload = j.at("workload").get<std::string>();
+  r.variant = j.at("variant").get<std::string>();
+  r.device = j.at("device").get<std::string>();
+  r.params = j.at("params");
+  if (!r.params.is_object()) throw Error("a run's \"params\" is not an object");
+  r.work_unit = j.at("work_unit").get<std::string>();
+  r.work = j.at("work").get<double>();
+  r.seconds = j.at("seconds").get<double>();
+  r.rate = j.at("rate").get<double>();
+  if (const auto& e = j.at("energy"); !e.is_null()) {
+    r.energy = energy_from(e);
+  } else {
+    r.energy_unavailable_reason = j.value("energy_unavailable_reason", "");
+  }
+  r.per_joule = get_opt<double>(j, "per_joule");
+  for (const auto& s : j.at("samples")) {
+    r.samples.push_back({s.at("work").get<double>(), s.at("seconds").get<double>(),
+                         s.at("rate").get<double>(), get_opt<double>(s, "joules"),
+                         get_opt<double>(s, "avg_watts"), get_opt<double>(s, "per_joule")});
+  }
+  r.stats = stats_from(j.at("stats"));
+  if (!j.at("per_joule_stats").is_null()) r.per_joule_stats = stats_from(j.at("per_joule_stats"));
+  r.verification = verdict_from(j.at("verification").at("status"));
+  r.verification_detail = j.at("verification").at("detail").get<std::string>();
+  r.telemetry = j.value("telemetry", json::object());
+  r.warnings = j.value("warnings", std::vector<std::string>{});
+  r.incomplete = j.value("incomplete", false);
+  return r;
+}
+
+json headline_json(const std::optional<Headline>& h) {
+  if (!h) return nullptr;
+  return {{"basis", h->per_joule ? "energy" : "rate"},
+          {"assumed", h->assumed},
+          {"sha256d_variant", h->sha256d_variant},
+          {"gemm_variant", h->gemm_variant},
+          {"gemm_dtype", h->gemm_dtype},
+          {h->per_joule ? "hashes_per_joule" : "hashes_per_second", h->hashes},
+          {h->per_joule ? "flops_per_joule" : "flops_per_second", h->flops},
+          {"flops_per_hash", opt(h->flops_per_hash)}};
+}
+
+}  // namespace
+
+json to_json(const Result& result) {
+  json runs = json::array();
+  for (const auto& r : result.runs) runs.push_back(run_json(r));
+  json j = {
+      {"schema", schema_id},
+      {"tool",
+       {{"name", "hashflop"}, {"version", result.tool_version}, {"git_commit", result.git_commit}}},
+      {"started", result.started},
+      {"finished", result.finished},
+      {"host", result.host},
+      {"devices", result.devices},
+      {"harness", result.harness},
+      {"runs", runs},
+      {"incomplete", result.incomplete},
+      {"warnings", result.warnings},
+      {"headline", headline_json(headline(result))}};
+  if (result.fleet) {
+    j["fleet"] = json_parts::fleet_json(result.fleet->entries);
+    j["ranks"] = json_parts::ranks_json(result.fleet->ranks);
+  }
+  return j;
+}
+
+Result from_json(const json& j) {
+  if (!j.is_object() || !j.contains("schema")) throw Error("not a hashflop result: no \"schema\"");
+  if (j.at("schema") != schema_id) {
+    throw Error(fmt::format("unsupported schema {} (this hashflop reads {})", j.at("schema").dump(),
+                            schema_id));
+  }
+  try {
+    Result r;
+    r.tool_version = j.at("tool").at("version").get<std::string>();
+    r.git_commit = j.at("tool").at("git_commit").get<std::string>();
+    r.started = j.at("started").get<std::string>();
+    r.finished = j.at("finished").get<std::string>();
+    r.host = j.at("host");
+    r.devices = j.at("devices");
+    if (!r.host.is_object() || !r.devices.is_array())
+      throw Error("\"host\" must be an object and \"devices\" an array");
+    r.harness = j.value("harness", json::object());
+    for (const auto& run : j.at("runs")) r.runs.push_back(run_from(run));
+    r.incomplete = j.at("incomplete").get<bool>();
+    r.warnings = j.value("warnings", std::vector<std::string>{});
+    const bool fleet = j.contains("fleet") && !j.at("fleet").is_null();
+    if (fleet || (j.contains("ranks") && !j.at("ranks").is_null())) {
+      r.fleet = Fleet{json_parts::fleet_from(j.at("fleet")), json_parts::ranks_from(j.at("ranks"))};
+    }
+    return r;
+  } catch (const json::exception& e) {
+    throw Error(fmt::format("malformed {} document: {}", schema_id, e.what()));
+  } catch (const Error& e) {
+    throw Error(fmt::format("malformed {} document: {}", schema_id, e.what()));
+  }
+}
+
+}  // namespace hashflop::results

@@ -1,0 +1,119 @@
+// sha256d on the CPU as a measured workload: real nonce search over a real header, never
+// repeating a nonce within the process (BIP 320 version rolls when a header's 2^32 run out).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "bitcoin/target.hpp"
+#include "bitcoin/version_rolling.hpp"
+#include "common/error.hpp"
+#include "common/periodic_thread.hpp"
+#include "cpu/cpu_info.hpp"
+#include "cpu/sha256d_variants.hpp"
+#include "mine/cpu_search.hpp"
+#include "mine/known_headers.hpp"
+#include "workload/known_nonces.hpp"
+#include "workload/workload.hpp"
+
+namespace hashflop::workload {
+namespace {
+
+// Sets `cancel` at the deadline, or as soon as `stop` is set.
+class Watchdog {
+ public:
+  Watchdog(std::chrono::duration<double> d, const std::atomic<bool>& stop,
+           std::atomic<bool>& cancel)
+      : thread_(std::chrono::milliseconds(5),
+                [&stop, &cancel, deadline = std::chrono::steady_clock::now() + d] {
+                  if (stop || std::chrono::steady_clock::now() >= deadline) cancel = true;
+                  return !cancel;
+                }) {}
+
+ private:
+  PeriodicThread thread_;
+};
+
+class CpuSha256d final : public Workload {
+ public:
+  CpuSha256d(const cpu::Sha256dVariant& variant, unsigned threads)
+      : variant_(variant),
+        threads_(threads),
+        base_(bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex)) {}
+
+  std::string workload() const override { return "sha256d"; }
+  std::string variant() const override { return std::string(variant_.name); }
+  std::string work_unit() const override { return "hash"; }
+  DeviceRef device() const override { return {DeviceKind::cpu, 0}; }
+  nlohmann::json params() const override {
+    return {{"threads", threads_ != 0 ? threads_ : cpu::cpu_info().logical_cores},
+            {"header", "genesis block, BIP 320 version rolled"},
+            {"target_bits", fmt::format("{:08x}", base_.bits())}};
+  }
+  Check verify() override {
+    return verify_known_nonces(
+        [this](const MineRequest& r) { return cpu::search_range(r, variant_); }, variant());
+  }
+
+  double run(std::chrono::duration<double> duration, const std::atomic<bool>& stop) override {
+    std::atomic<bool> cancel{false};
+    uint64_t tried = 0;
+    Watchdog dog(duration, stop, cancel);
+    while (!cancel) {
+      MineRequest req(rolled_header(base_, roll_));
+      req.start = static_cast<uint32_t>(cursor_);
+      req.count = nonce_space - cursor_;
+      req.target = bitcoin::target_from_bits(base_.bits());
+      req.threads = threads_;
+      req.cancel = &cancel;
+      const auto r = cpu::search_range(req, variant_);
+      if (r.mismatches != 0) {
+        throw Error(fmt::format("sha256d {}: {} candidates failed the scalar re-check", variant(),
+                                r.mismatches));
+      }
+      tried += r.nonces_tried;
+      cursor_ += r.nonces_tried;
+      if (cursor_ >= nonce_space) {
+        cursor_ = 0;
+        roll_ = roll_ == bip320_last_roll ? 0 : roll_ + 1;
+      }
+    }
+    return static_cast<double>(tried);
+  }
+
+ private:
+  const cpu::Sha256dVariant& variant_;
+  unsigned threads_;
+  bitcoin::BlockHeader base_;
+  uint64_t cursor_ = 0;
+  uint32_t roll_ = 0;
+};
+
+}  // namespace
+
+Check verify_known_nonces(const MineFn& mine, const std::string& variant) {
+  for (const auto& k : known_headers()) {
+    MineRequest req(bitcoin::BlockHeader::parse_hex(k.header_hex));
+    req.start = k.nonce >= 2048 ? k.nonce - 2048 : 0;
+    req.count = 4096;
+    req.target = bitcoin::target_from_bits(req.header.bits());
+    req.variant = variant;
+    const auto r = mine(req);
+    const bool ok = r.mismatches == 0 && r.nonces_tried == req.count &&
+                    std::any_of(r.found.begin(), r.found.end(), [&](const FoundNonce& f) {
+                      return f.nonce == k.nonce && f.hash_hex == k.hash_hex;
+                    });
+    if (!ok) {
+      return {Verdict::incorrect, fmt::format("{}: nonce {} not found with hash {} ({} mismatches)",
+                                              k.name, k.nonce, k.hash_hex, r.mismatches)};
+    }
+  }
+  return {Verdict::passed,
+          fmt::format("found the known nonces of {} headers (genesis, block 125552)",
+                      known_headers().size())};
+}
+
+std::unique_ptr<Workload> make_cpu_sha256d(const cpu::Sha256dVariant& variant, unsigned threads) {
+  return std::make_unique<CpuSha256d>(variant, threads);
+}
+
+}  // namespace hashflop::workload

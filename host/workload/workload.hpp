@@ -1,0 +1,83 @@
+// What the harness measures: anything bound to one device that can prove itself correct, then
+// do as much work as it can in a window and count it exactly. A backend hands out its device's
+// workloads (sha256d, and GEMM for every variant and dtype the device runs), already bound to
+// that device.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/device_ref.hpp"
+#include "common/verdict.hpp"
+#include "gemm/gemm_variants.hpp"
+#include "mine/mine_types.hpp"
+
+namespace hashflop::cpu {
+struct Sha256dVariant;
+}
+
+namespace hashflop::workload {
+
+class Workload {
+ public:
+  virtual ~Workload() = default;
+  virtual std::string workload() const = 0;  ///< sha256d or gemm
+  virtual std::string variant() const = 0;
+  virtual std::string work_unit() const = 0;  ///< hash or flop
+  virtual nlohmann::json params() const = 0;
+  /// The device every call runs on.
+  virtual DeviceRef device() const = 0;
+  /// Checks the result on known data before anything is measured.
+  virtual Check verify() = 0;
+  /// Works until `duration` has passed or `stop` is set; returns the exact work done (hashes
+  /// tested, or products x 2MNK). Throws Error when the work went wrong (e.g. a kernel mismatch).
+  virtual double run(std::chrono::duration<double> duration, const std::atomic<bool>& stop) = 0;
+  /// Checks a result of the measured windows themselves, after the last one (outside every
+  /// window, so its time and energy are not charged). nullopt: nothing to check here, e.g.
+  /// sha256d, which re-checks every candidate inside run().
+  virtual std::optional<Check> verify_measured() { return std::nullopt; }
+};
+
+/// What a run asks a device for.
+struct WorkloadPlan {
+  bool sha256d = true, gemm = true;
+  unsigned threads = 0;              ///< CPU threads; 0: all logical cores
+  std::optional<int64_t> gemm_size;  ///< M = N = K; default 2048 on a CPU, 8192 on a GPU
+
+  /// From a comma-separated list such as "sha256d,gemm"; throws UsageError for unknown names.
+  static WorkloadPlan parse(std::string_view list);
+  int64_t gemm_size_on(DeviceKind kind) const {
+    return gemm_size.value_or(kind == DeviceKind::cuda ? 8192 : 2048);
+  }
+};
+
+/// A device's own nonce search, as its backend runs it; sha256d workloads verify through it.
+using MineFn = std::function<MineResult(const MineRequest&)>;
+
+/// Nonce search on the CPU with `variant` and `threads` (0: all).
+std::unique_ptr<Workload> make_cpu_sha256d(const cpu::Sha256dVariant& variant, unsigned threads);
+/// Nonce search on CUDA device `device` with the autotuned kernel and geometry; verified
+/// through `mine`. Only in a CUDA build.
+std::unique_ptr<Workload> make_cuda_sha256d(int device, MineFn mine);
+
+/// Back-to-back products of `variant` at `size` (M = N = K) on `device`, operands rotated
+/// through enough sets to overflow the device's cache. Throws DeviceError when the variant
+/// cannot compute `dtype` there.
+std::unique_ptr<Workload> make_gemm(const gemm::GemmVariant& variant, gemm::Dtype dtype,
+                                    int64_t size, unsigned threads, DeviceRef device);
+/// One GEMM workload per variant of `registry` that runs on `device`'s kind, for each dtype it
+/// computes there.
+std::vector<std::unique_ptr<Workload>> make_gemm_workloads(
+    DeviceRef device, int64_t size, unsigned threads,
+    std::span<const gemm::GemmVariant> registry = gemm::gemm_variants());
+
+}  // namespace hashflop::workload
