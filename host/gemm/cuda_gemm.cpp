@@ -15,6 +15,7 @@
 #include "backend/backend.hpp"
 #include "backend/cuda/cuda_check.hpp"
 #include "backend/cuda/cuda_raii.hpp"
+#include "gemm/cublas_loader.hpp"
 #include "gemm/cuda_gemm_cublas.hpp"
 #include "gemm_kernels.cuh"
 
@@ -268,6 +269,9 @@ std::string CudaGemmExecutor::settings() const {
 std::string cuda_gemm_unavailable(CudaGemmKind kind, Dtype dtype) {
   if (auto why = dtype_reason(kind, dtype); !why.empty()) return why;
   if (const auto reason = cuda_unavailable_reason()) return "no CUDA device: " + *reason;
+  if (kind >= CudaGemmKind::cublas_sgemm) {
+    if (auto why = cuda::cublas_unavailable_reason()) return std::move(*why);
+  }
   return {};
 }
 
