@@ -96,7 +96,8 @@ CublasApi load() {
   bind(lib, "cublasGemmEx", api.gemm_ex, missing);
   if (!missing.empty()) {
     CublasApi none;  // a partial table would fail later, call by call
-    none.unavailable = fmt::format("cuBLAS at {} lacks {}", api.path, fmt::join(missing, ", "));
+    none.unavailable =
+        fmt::format("cuBLAS not loaded: {} lacks {}", api.path, fmt::join(missing, ", "));
     return none;
   }
   return api;

@@ -13,7 +13,7 @@ namespace hashflop::cuda {
 /// Loads cuBLAS once, from the first of: the file HASHFLOP_CUBLAS_LIBRARY names (only that, when
 /// set); libcublas.so.<major> on the dynamic loader's path (LD_LIBRARY_PATH, RUNPATH, ld.so
 /// cache); the CUDA toolkit's library directory this binary was built against. nullopt when
-/// every entry point hashflop uses was found, else why not.
+/// every entry point hashflop uses was found, else why not, starting "cuBLAS not loaded".
 std::optional<std::string> cublas_unavailable_reason();
 
 /// The file cuBLAS was loaded from; empty when it was not.
