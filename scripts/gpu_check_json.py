@@ -163,6 +163,8 @@ def merge(folder):
         steps = [json.loads(line) for line in f if line.strip()]
     merged = {"schema": "hashflop/gpu-check/v1", "steps": steps}
     for path in sorted(glob.glob(os.path.join(folder, "json", "*.json"))):
+        if os.path.getsize(path) == 0:  # a command that stopped before printing (no GPU)
+            continue
         key = os.path.basename(path)[:-len(".json")]
         try:
             merged[key] = load(path)
