@@ -8,13 +8,14 @@
 #   5 pipes      the integer-pipe microbenchmark (hashflop_bench int_pipes/*)
 #   6 sha256d    autotuned mine over the genesis header's whole nonce range, sha256d benchmark
 #   7 gemm       hashflop gemm at 4096^3 for every variant and dtype, and 8192^3 bf16
-#   8 run        hashflop run --device cuda:0 --duration 10 --repetitions 3, with NVML
+#   8 run        hashflop run --device cuda:0 --duration 10 --repetitions 3 with NVML (RUN_ARGS below)
 # A summary lists every step as passed, failed or skipped, with its headline numbers.
 #
 # Without a usable GPU (or with --rehearse, which hides the GPUs with CUDA_VISIBLE_DEVICES=""),
 # every step still runs its commands, which must stop at the missing device and never at a usage
 # error, and the step is reported skipped with the reason. That rehearsal takes seconds; the
-# test suite runs it (ctest -R gpu_check_rehearsal).
+# test suite runs it (ctest -R gpu_check_rehearsal), and the GPU path with stand-ins
+# (ctest -R gpu_check_fake_gpu).
 #
 # Usage: gpu-check.sh [--bin DIR] [--rehearse] [--steps 2,7] [--budget SECONDS] OUT_DIR
 #   --bin DIR    where hashflop, hashflop_tests and hashflop_bench are (DIR or DIR/tests);
@@ -143,9 +144,18 @@ step_1() {
   local rc=$?
   cat "$tmp/json/devices.json"
   if [ $rc -ne 0 ]; then report failed "hashflop devices --json exited $rc"; return; fi
-  local head
+  local head listed
   head=$(py devices "$tmp/json/devices.json")
-  if [ -n "$GPU_REASON" ]; then report skipped "$GPU_REASON" "$head"; else report passed "" "$head"; fi
+  # A GPU the driver sees but hashflop cannot use (no code for it, a runtime too new for the
+  # driver) is this check's failure, not a reason to skip everything and exit 0.
+  listed=$(nvidia-smi -L 2>/dev/null | grep -c '^GPU ')
+  if [ -n "$GPU_REASON" ] && [ "$REHEARSE" -eq 0 ] && [ "${listed:-0}" -gt 0 ]; then
+    report failed "nvidia-smi lists $listed GPU(s) but hashflop cannot use them: $GPU_REASON" "$head"
+  elif [ -n "$GPU_REASON" ]; then
+    report skipped "$GPU_REASON" "$head"
+  else
+    report passed "" "$head"
+  fi
 }
 
 step_2() {
@@ -345,7 +355,7 @@ else
   GPU_REASON="hashflop devices failed: $(head -c 300 "$tmp/gate.err")"
 fi
 if [ $rehearse -eq 1 ]; then GPU_REASON="rehearsal (--rehearse hides the GPUs): $GPU_REASON"; fi
-export GPU_REASON
+export GPU_REASON REHEARSE=$rehearse
 
 echo "gpu-check: binaries from $bin_dir; output in $out"
 echo "gpu-check: cuBLAS: $CUBLAS_NOTE"

@@ -70,6 +70,14 @@ def gtest(path):
             + (" (" + ", ".join(names[:5]) + ")" if names else ""))
 
 
+def short_name(name):
+    """'int_pipes/shf/iterations:5/manual_time' -> 'int_pipes/shf': Google Benchmark's suffixes
+    repeat what every row of a suite shares."""
+    return "/".join(p for p in name.split("/")
+                    if not p.startswith(("iterations:", "min_time:", "repeats:"))
+                    and p not in ("manual_time", "real_time"))
+
+
 def bench_rows(path):
     return [b for b in load(path).get("benchmarks", [])
             if b.get("run_type", "iteration") == "iteration"]
@@ -89,7 +97,8 @@ def pipes(path):
     rows = bench_rows(path)
     ok = [b for b in rows if not b.get("error_occurred")]
     text = "inst/clk/SM: " + ", ".join(
-        f"{b['name'].split('/', 1)[1]} {b.get('inst_per_clk_per_sm', 0):.1f}" for b in ok)
+        f"{short_name(b['name']).split('/', 1)[1]} {b.get('inst_per_clk_per_sm', 0):.1f}"
+        for b in ok)
     if ok:
         text += f"; SM clock {ok[0].get('sm_clock_mhz', 0):.0f} MHz"
     return bench_verdict(rows, text)
@@ -101,9 +110,10 @@ def sha256d_bench(path):
     for b in rows:
         if b.get("error_occurred") or "/kernel/" not in b["name"]:
             continue
-        variant = b["name"].split("/")[1]
+        name = short_name(b["name"])
+        variant = name.split("/")[1]
         if b.get("items_per_second", 0) > best.get(variant, (0, ""))[0]:
-            best[variant] = (b["items_per_second"], b["name"].split("/kernel/")[1])
+            best[variant] = (b["items_per_second"], name.split("/kernel/")[1])
     pipeline = [b for b in rows if "/pipeline/" in b["name"] and not b.get("error_occurred")]
     text = "best kernel: " + ", ".join(f"{v} {si(r, 'H/s')} ({g})" for v, (r, g) in best.items())
     if pipeline:
@@ -154,7 +164,7 @@ def run(path):
         text += (f"{head['hashes_per_joule']:.4g} H/J vs {head['flops_per_joule']:.4g} FLOP/J "
                  f"({head['gemm_variant']} {head['gemm_dtype']}); ")
     text += ", ".join(per)
-    bad = [r for r in runs if r.get("verification_status") == "failed"]
+    bad = [r for r in runs if r.get("verification", {}).get("status") == "failed"]
     return text, 4 if bad else 0
 
 
