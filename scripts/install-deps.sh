@@ -11,6 +11,7 @@ packages=(
   libopenblas-dev   # CPU GEMM reference
   python3-matplotlib  # `hashflop report` pictures (scripts/plot.py); optional at run time
   libopenmpi-dev openmpi-bin  # the MPI fleet mode (`mpirun ... hashflop run`); optional
+  patchelf          # scripts/gpu-bundle.sh: RUNPATH $ORIGIN on the libraries it copies
 )
 
 missing=()

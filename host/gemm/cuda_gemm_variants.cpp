@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cuda/cublas_loader.hpp"
 #include "gemm/cuda_gemm_families.hpp"
 
 namespace hashflop::gemm {
@@ -30,6 +31,11 @@ constexpr CublasRoutine tf32{false, CUBLAS_COMPUTE_32F_FAST_TF32, "CUBLAS_COMPUT
 constexpr CublasRoutine gemmex{false, CUBLAS_COMPUTE_32F, "CUBLAS_COMPUTE_32F",
                                dtype_bit(Dtype::bf16) | dtype_bit(Dtype::fp16)};
 
+// cuBLAS is loaded at run time (cuda/cublas_loader.hpp): without it these variants say why.
+std::string cublas_missing() {
+  return cuda::cublas_unavailable_reason().value_or(std::string());
+}
+
 constexpr std::array variants{
     GemmVariant{"cuda-simt", "tiled", DeviceKind::cuda,
                 "fp32 SIMT, 128x128x8 CTA tile, 64x32 warp tile, 8x8 per thread, cp.async double "
@@ -39,13 +45,13 @@ constexpr std::array variants{
                 "bf16/fp16 mma.sync m16n8k16 + ldmatrix, 128x128x32 CTA tile, 3-stage cp.async",
                 mma.dtypes(), nullptr, prepare_tiled<mma>},
     GemmVariant{"cublas-sgemm", "vendor", DeviceKind::cuda, "cuBLAS cublasSgemm (fp32)",
-                sgemm.dtypes, nullptr, prepare_cublas<sgemm>},
+                sgemm.dtypes, cublas_missing, prepare_cublas<sgemm>},
     GemmVariant{"cublas-tf32", "vendor", DeviceKind::cuda,
                 "cuBLAS cublasGemmEx, fp32 operands, CUBLAS_COMPUTE_32F_FAST_TF32", tf32.dtypes,
-                nullptr, prepare_cublas<tf32>},
+                cublas_missing, prepare_cublas<tf32>},
     GemmVariant{"cublas-gemmex", "vendor", DeviceKind::cuda,
                 "cuBLAS cublasGemmEx, bf16/fp16 operands, CUBLAS_COMPUTE_32F", gemmex.dtypes,
-                nullptr, prepare_cublas<gemmex>},
+                cublas_missing, prepare_cublas<gemmex>},
 };
 
 }  // namespace
