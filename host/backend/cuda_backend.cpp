@@ -89,17 +89,8 @@ class CudaBackend final : public Backend {
 
   std::vector<std::unique_ptr<workload::Workload>> workloads(
       const workload::WorkloadPlan& plan) override {
-    std::vector<std::unique_ptr<workload::Workload>> out;
-    if (plan.sha256d) {
-      out.push_back(
-          workload::make_cuda_sha256d(index_, [this](const MineRequest& r) { return mine(r); }));
-    }
-    if (plan.gemm) {
-      for (auto& w :
-           workload::make_gemm_workloads(ref(), plan.gemm_size_on(DeviceKind::cuda), plan.threads))
-        out.push_back(std::move(w));
-    }
-    return out;
+    return workload::make_workloads(plan,
+                                    {ref(), [this](const MineRequest& r) { return mine(r); }});
   }
 
   std::unique_ptr<energy::EnergyMeter> open_meter(std::optional<double> assume_watts) override {

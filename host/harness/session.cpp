@@ -33,7 +33,7 @@ size_t Session::prepare() {
   work_ = backend_.workloads(options_.plan);
   const bool any_gemm = std::any_of(work_.begin(), work_.end(),
                                     [](const auto& w) { return w->workload() == "gemm"; });
-  if (options_.plan.gemm && !any_gemm) warnings_.push_back("no GEMM variant runs on " + info.id);
+  if (options_.plan.wants("gemm") && !any_gemm) warnings_.push_back("no GEMM variant runs on " + info.id);
   return work_.size() * static_cast<size_t>(options_.harness.repetitions);
 }
 

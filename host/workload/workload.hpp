@@ -49,12 +49,14 @@ class Workload {
 
 /// What a run asks a device for.
 struct WorkloadPlan {
-  bool sha256d = true, gemm = true;
-  unsigned threads = 0;              ///< CPU threads; 0: all logical cores
+  std::vector<std::string> names{"sha256d", "gemm"};  ///< registry names, in run order
+  unsigned threads = 0;                               ///< CPU threads; 0: all logical cores
   std::optional<int64_t> gemm_size;  ///< M = N = K; default 2048 on a CPU, 8192 on a GPU
 
-  /// From a comma-separated list such as "sha256d,gemm"; throws UsageError for unknown names.
+  /// From a comma-separated list such as "sha256d,gemm"; throws UsageError for a name the
+  /// registry does not know, listing the ones it does.
   static WorkloadPlan parse(std::string_view list);
+  bool wants(std::string_view name) const;
   int64_t gemm_size_on(DeviceKind kind) const {
     return gemm_size.value_or(kind == DeviceKind::cuda ? 8192 : 2048);
   }
@@ -63,10 +65,31 @@ struct WorkloadPlan {
 /// A device's own nonce search, as its backend runs it; sha256d workloads verify through it.
 using MineFn = std::function<MineResult(const MineRequest&)>;
 
+/// What a backend tells the registry about itself.
+struct DeviceContext {
+  DeviceRef device;
+  MineFn mine;  ///< the device's nonce search
+};
+
+/// One kind of workload: its name on the command line and what it makes for a device (nothing
+/// when the device cannot run it).
+struct WorkloadEntry {
+  std::string_view name;
+  std::vector<std::unique_ptr<Workload>> (*make)(const DeviceContext& device,
+                                                 const WorkloadPlan& plan);
+};
+
+/// Every kind of workload (registry.cpp); adding one is its file plus one line there.
+std::span<const WorkloadEntry> workload_registry();
+
+/// The workloads `plan` names, in its order, as `device` runs them.
+std::vector<std::unique_ptr<Workload>> make_workloads(const WorkloadPlan& plan,
+                                                      const DeviceContext& device);
+
 /// Nonce search on the CPU with `variant` and `threads` (0: all).
 std::unique_ptr<Workload> make_cpu_sha256d(const cpu::Sha256dVariant& variant, unsigned threads);
 /// Nonce search on CUDA device `device` with the autotuned kernel and geometry; verified
-/// through `mine`. Only in a CUDA build.
+/// through `mine`. Throws DeviceError in a build without CUDA.
 std::unique_ptr<Workload> make_cuda_sha256d(int device, MineFn mine);
 
 /// Back-to-back products of `variant` at `size` (M = N = K) on `device`, operands rotated

@@ -1,0 +1,11 @@
+// A build without CUDA has no CUDA nonce search; only a CUDA backend would ask for one.
+#include "common/error.hpp"
+#include "workload/workload.hpp"
+
+namespace hashflop::workload {
+
+std::unique_ptr<Workload> make_cuda_sha256d(int /*device*/, MineFn /*mine*/) {
+  throw DeviceError("this hashflop was built without CUDA (HASHFLOP_ENABLE_CUDA)");
+}
+
+}  // namespace hashflop::workload
