@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/array_concat.hpp"
 #include "cpu/cpu_info.hpp"
 #include "gemm/cpu_gemm.hpp"
 #include "gemm/cuda_gemm.hpp"
@@ -73,7 +74,9 @@ std::unique_ptr<GemmExecutor> prepare_cuda(const GemmProblemSpec& spec) {
   return prepare_cuda_gemm(Kind, spec);
 }
 
-constexpr std::array variants{
+// Only the target architecture's CPU kernels are compiled and listed.
+#if defined(__x86_64__)
+constexpr std::array cpu_tiled{
     GemmVariant{"avx2", "tiled", DeviceKind::cpu, "packed panels, 6x16 AVX2+FMA micro-kernel",
                 [](Dtype d) {
                   const auto& f = cpu::cpu_info().features;
@@ -86,6 +89,16 @@ constexpr std::array variants{
                   return needs(f.avx512f && f.fma, "AVX-512F and FMA", d);
                 },
                 prepare_tiled<gk::sgemm_range_avx512, gk::avx512_tile>},
+};
+#elif defined(__aarch64__)
+constexpr std::array cpu_tiled{
+    GemmVariant{"neon", "tiled", DeviceKind::cpu, "packed panels, 8x12 NEON micro-kernel",
+                [](Dtype d) { return needs(cpu::cpu_info().features.asimd, "Advanced SIMD", d); },
+                prepare_tiled<gk::sgemm_range_neon, gk::neon_tile>},
+};
+#endif
+
+constexpr std::array vendor_and_cuda{
     GemmVariant{"openblas", "vendor", DeviceKind::cpu, "OpenBLAS cblas_sgemm",
                 [](Dtype d) { return cpu_dtype_reason(d); }, prepare_openblas},
     GemmVariant{"cuda-simt", "tiled", DeviceKind::cuda,
@@ -107,6 +120,8 @@ constexpr std::array variants{
                 cuda_unavailable<CudaGemmKind::cublas_gemmex>,
                 prepare_cuda<CudaGemmKind::cublas_gemmex>},
 };
+
+constexpr auto variants = concat(cpu_tiled, vendor_and_cuda);
 
 }  // namespace
 
