@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_setup.hpp"
 #include "common/error.hpp"
+#include "energy/hwmon_meter.hpp"
 #include "energy/nvml_meter.hpp"
 #include "energy/rapl_meter.hpp"
 #include "fleet/fleet.hpp"
@@ -39,7 +40,14 @@ std::unique_ptr<energy::EnergyMeter> open_meter(const DeviceInfo& info, bool cud
     opened =
         bus.empty() ? std::string("the CUDA device reports no PCI bus id") : energy::open_nvml(bus);
   } else {
+    // RAPL, else hwmon: Arm CPUs have no RAPL, and Grace reports its socket power there.
     opened = energy::open_rapl(energy::powercap_root());
+    if (const auto* no_rapl = std::get_if<std::string>(&opened)) {
+      auto hwmon = energy::open_hwmon(energy::hwmon_root());
+      if (const auto* no_hwmon = std::get_if<std::string>(&hwmon))
+        hwmon = *no_rapl + "; " + *no_hwmon;
+      opened = std::move(hwmon);
+    }
   }
   if (auto* meter = std::get_if<std::unique_ptr<energy::EnergyMeter>>(&opened))
     return std::move(*meter);
