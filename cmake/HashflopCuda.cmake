@@ -8,6 +8,9 @@ if(NOT HASHFLOP_ENABLE_CUDA STREQUAL "OFF")
   if(CMAKE_CUDA_COMPILER)
     # sm_80, 86, 89 and 90 as machine code plus compute_90 PTX, which the driver JIT-compiles
     # for newer GPUs. A CMAKE_CUDA_ARCHITECTURES given by the user wins.
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES AND HASHFLOP_ARCH STREQUAL "aarch64")
+      include(HashflopCudaArm)  # the GPUs that come with Arm hosts: Grace and GB10
+    endif()
     if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
       set(CMAKE_CUDA_ARCHITECTURES "80-real;86-real;89-real;90" CACHE STRING "CUDA architectures")
     endif()
