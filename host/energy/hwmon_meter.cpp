@@ -54,6 +54,11 @@ std::vector<Sensor> find_sensors(const fs::path& root, const FileReader& reader)
           continue;  // a label we cannot read names nothing we could use
         }
         if (!std::regex_match(s.label, label, grace_label)) continue;
+        // One sensor seen through both directories must not count twice.
+        if (std::any_of(sensors.begin(), sensors.end(),
+                        [&](const Sensor& o) { return o.label == s.label; })) {
+          continue;
+        }
         s.kind = label[1];
         s.socket = static_cast<unsigned>(std::stoul(label[2]));
         const std::string power = "power" + m[1].str();
