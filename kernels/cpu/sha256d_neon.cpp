@@ -1,7 +1,7 @@
 // 4 nonces per 128-bit NEON vector: the shared SIMD loop on the portable core, as avx2 and
 // avx512 are on x86. Advanced SIMD is in every AArch64 CPU, so this needs no run-time check.
-// NEON has no vector rotate (SHA-3's XAR works on 64-bit lanes only): each rotate is a shift
-// plus a shift-left-and-insert.
+// NEON has no 32-bit vector rotate (SHA-3's XAR works on 64-bit lanes only), so GCC builds each
+// one from shl, ushr and orr; ~1,550 instructions per nonce (docs/performance.md).
 #include "sha256d_simd.hpp"
 
 namespace hashflop::cpu {
