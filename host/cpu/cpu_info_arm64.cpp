@@ -55,8 +55,8 @@ size_t parse_cache_size(const std::string& text) {
   return value;
 }
 
-// Core 0's data and unified caches from sysfs (glibc's sysconf reports no cache sizes on
-// aarch64 before 2.37).
+// Core 0's data and unified caches from sysfs, where Linux reports them on every architecture
+// (the x86 path's CPUID leaves have no Arm counterpart readable from user space).
 CacheSizes detect_caches() {
   CacheSizes sizes;
   for (int index = 0; index < 8; ++index) {
