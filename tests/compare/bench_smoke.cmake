@@ -1,17 +1,16 @@
 # ctest bench_smoke: the single-thread CPU sha256d benchmarks, briefly, twice each, written as
 # JSON; then `hashflop compare` of the file against itself must read it and call every pair
 # `same` with exit 0. It checks the benchmarks run and their JSON parses; it gates no timing.
-# Usage: cmake -DBENCH=... -DHASHFLOP=... -DOUT=file.json [-DEMULATOR=...] -P bench_smoke.cmake
-# EMULATOR (a cross build's CMAKE_CROSSCOMPILING_EMULATOR) runs both programs when set.
+# Usage: cmake -DBENCH=... -DHASHFLOP=... -DOUT=file.json -P bench_smoke.cmake
 execute_process(
-  COMMAND ${EMULATOR} ${BENCH} --benchmark_filter=^sha256d/cpu/[a-z0-9]+/threads:1/
-          --benchmark_min_time=0.01 --benchmark_repetitions=2 --benchmark_out=${OUT} --benchmark_out_format=json
+  COMMAND ${BENCH} --benchmark_filter=^sha256d/cpu/[a-z0-9]+/threads:1/ --benchmark_min_time=0.01
+          --benchmark_repetitions=2 --benchmark_out=${OUT} --benchmark_out_format=json
   RESULT_VARIABLE bench_rc OUTPUT_VARIABLE bench_out ERROR_VARIABLE bench_out)
 if(NOT bench_rc EQUAL 0)
   message(FATAL_ERROR "hashflop_bench exited ${bench_rc}:\n${bench_out}")
 endif()
 execute_process(
-  COMMAND ${EMULATOR} ${HASHFLOP} compare --format json ${OUT} ${OUT}
+  COMMAND ${HASHFLOP} compare --format json ${OUT} ${OUT}
   RESULT_VARIABLE cmp_rc OUTPUT_VARIABLE cmp_out ERROR_VARIABLE cmp_err)
 if(NOT cmp_rc EQUAL 0)
   message(FATAL_ERROR "hashflop compare exited ${cmp_rc}: ${cmp_err}\n${cmp_out}")
