@@ -10,8 +10,12 @@ if(NOT HASHFLOP_ENABLE_CUDA STREQUAL "OFF")
     # 120 (RTX 50, and GB10 as 12.1), so none of those waits for the JIT; plus compute_90 PTX,
     # which the driver JIT-compiles for anything newer without code here (sm_110, future GPUs).
     # compute_90 rather than the newest PTX: PTX is JIT-compiled only for its own compute
-    # capability and later ones, so compute_120 would leave 10.x and 11.x without a fallback. A CMAKE_CUDA_ARCHITECTURES given by the user wins
-    # (CI builds fewer: scripts/test.sh reads HASHFLOP_CUDA_ARCHITECTURES).
+    # capability and later ones, so compute_120 would leave 10.x and 11.x without a fallback.
+    # A CMAKE_CUDA_ARCHITECTURES given by the user wins (CI builds fewer: scripts/test.sh reads
+    # HASHFLOP_CUDA_ARCHITECTURES).
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES AND HASHFLOP_ARCH STREQUAL "aarch64")
+      include(HashflopCudaArm)  # the GPUs that come with Arm hosts: Grace and GB10
+    endif()
     if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
       set(CMAKE_CUDA_ARCHITECTURES "80-real;86-real;89-real;90;100-real;120-real"
         CACHE STRING "CUDA architectures")

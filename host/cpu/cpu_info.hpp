@@ -1,4 +1,6 @@
-// What the CPU is and which instruction sets it (and the OS) can run, from CPUID and XGETBV.
+// What the CPU is and which instruction sets it (and the OS) can run: from CPUID and XGETBV on
+// x86-64 (cpu_info_x86.cpp), from the kernel's HWCAP bits and the MIDR on aarch64
+// (cpu_info_arm64.cpp). Only the running architecture's fields are ever set.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +18,14 @@ struct CpuFeatures {
   bool avx512bw = false;
   bool avx512dq = false;
   bool sha = false;  ///< SHA-NI: sha256rnds2, sha256msg1, sha256msg2
+  // aarch64, from getauxval(AT_HWCAP) and getauxval(AT_HWCAP2)
+  bool asimd = false;   ///< Advanced SIMD (NEON)
+  bool sha2 = false;    ///< sha256h, sha256h2, sha256su0, sha256su1
+  bool sha512 = false;  ///< sha512h, sha512h2, sha512su0, sha512su1
+  bool sve = false;
+  bool sve2 = false;
+  bool bf16 = false;  ///< BFloat16 dot product and matrix multiply (bfdot, bfmmla)
+  bool i8mm = false;  ///< int8 matrix multiply (smmla, usdot)
 };
 
 /// Data cache sizes in bytes as seen by one core (L3: the slice shared by that core's
@@ -33,7 +43,8 @@ struct CpuInfo {
   std::vector<std::string> feature_names() const;
 };
 
-/// Reads CPUID once; AVX state is only reported usable when the OS saves it (XGETBV).
+/// Detects once. x86-64: AVX state is only reported usable when the OS saves it (XGETBV).
+/// aarch64: HWCAP bits are what the kernel enables, so they already account for the OS.
 const CpuInfo& cpu_info();
 
 }  // namespace hashflop::cpu

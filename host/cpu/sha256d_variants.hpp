@@ -20,10 +20,11 @@ struct Sha256dVariant {
   SearchFn search;
 };
 
-/// Every variant compiled in, slowest first.
+/// Every variant compiled in (this architecture's), slowest first.
 std::span<const Sha256dVariant> sha256d_variants();
 
-/// The named variant; throws UsageError if no such name exists, DeviceError if this CPU cannot
+/// The named variant; throws UsageError, listing the variants this CPU runs, if this build has
+/// no such name (a name from the other architecture included), DeviceError if this CPU cannot
 /// run it.
 const Sha256dVariant& sha256d_variant(std::string_view name, const CpuFeatures& features);
 

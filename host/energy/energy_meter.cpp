@@ -70,6 +70,8 @@ std::string_view to_string(EnergyMethod method) {
       return "nvml-energy-counter";
     case EnergyMethod::nvml_power_integral:
       return "nvml-power-integral";
+    case EnergyMethod::hwmon_power_integral:
+      return "hwmon-power-integral";
     case EnergyMethod::assumed:
       return "assumed";
     case EnergyMethod::none:

@@ -60,6 +60,7 @@ enum class EnergyMethod {
   rapl,                 ///< CPU package energy counters (powercap)
   nvml_energy_counter,  ///< the GPU's total-energy counter
   nvml_power_integral,  ///< the GPU's polled power, integrated: no counter on this device
+  hwmon_power_integral, ///< a CPU's polled hwmon power (Grace), integrated: an estimate
   assumed,              ///< a constant power the user gave (--assume-watts), not a measurement
   none,                 ///< no joules at all
 };

@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include "energy/hwmon_meter.hpp"
 #include "energy/nvml_meter.hpp"
 #include "energy/rapl_meter.hpp"
 
@@ -15,7 +16,14 @@ std::unique_ptr<EnergyMeter> open_for(const MeterTarget& device,
     opened = device.pci_bus_id.empty() ? std::string("the CUDA device reports no PCI bus id")
                                        : open_nvml(device.pci_bus_id);
   } else {
+    // RAPL, else hwmon: Arm CPUs have no RAPL, and Grace reports its socket power there.
     opened = open_rapl(powercap_root());
+    if (const auto* no_rapl = std::get_if<std::string>(&opened)) {
+      auto hwmon = open_hwmon(hwmon_root());
+      if (const auto* no_hwmon = std::get_if<std::string>(&hwmon))
+        hwmon = *no_rapl + "; " + *no_hwmon;
+      opened = std::move(hwmon);
+    }
   }
   if (auto* meter = std::get_if<std::unique_ptr<EnergyMeter>>(&opened)) return std::move(*meter);
   return make_none_meter(std::get<std::string>(opened));

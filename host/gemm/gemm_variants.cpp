@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/array_concat.hpp"
 #include "cpu/cpu_info.hpp"
 #include "gemm/cpu_gemm.hpp"
 
@@ -54,7 +55,9 @@ std::unique_ptr<GemmExecutor> prepare_openblas(const GemmProblemSpec& spec) {
 // dot-product instructions would be separate kernels with their own registry lines.
 constexpr unsigned cpu_dtypes = dtype_bit(Dtype::fp32);
 
-constexpr std::array cpu_variants{
+// Only the target architecture's CPU kernels are compiled and listed.
+#if defined(__x86_64__)
+constexpr std::array cpu_tiled{
     GemmVariant{"avx2", "tiled", DeviceKind::cpu, "packed panels, 6x16 AVX2+FMA micro-kernel",
                 cpu_dtypes,
                 [] {
@@ -69,9 +72,25 @@ constexpr std::array cpu_variants{
                   return f.avx512f && f.fma ? std::string() : "this CPU lacks AVX-512F and FMA";
                 },
                 prepare_tiled<gk::sgemm_range_avx512, gk::avx512_tile>},
+};
+#elif defined(__aarch64__)
+constexpr std::array cpu_tiled{
+    GemmVariant{"neon", "tiled", DeviceKind::cpu, "packed panels, 8x12 NEON micro-kernel",
+                cpu_dtypes,
+                [] {
+                  return cpu::cpu_info().features.asimd ? std::string()
+                                                        : "this CPU lacks Advanced SIMD";
+                },
+                prepare_tiled<gk::sgemm_range_neon, gk::neon_tile>},
+};
+#endif
+
+constexpr std::array cpu_vendor{
     GemmVariant{"openblas", "vendor", DeviceKind::cpu, "OpenBLAS cblas_sgemm", cpu_dtypes, nullptr,
                 prepare_openblas},
 };
+
+constexpr auto cpu_variants = concat(cpu_tiled, cpu_vendor);
 
 }  // namespace
 

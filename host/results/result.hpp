@@ -30,7 +30,8 @@ Stats compute_stats(const std::vector<double>& values);
 double t_critical_95(int df);
 
 struct Energy {
-  std::string method;  ///< rapl, nvml-energy-counter, nvml-power-integral or assumed
+  std::string method;  ///< rapl, nvml-energy-counter, nvml-power-integral, hwmon-power-integral
+                       ///< or assumed
   bool assumed = false;
   double joules = 0, avg_watts = 0;
   std::optional<double> idle_watts, net_joules;

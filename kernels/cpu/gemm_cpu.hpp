@@ -57,4 +57,8 @@ void sgemm_range_avx2(const SgemmProblem&, const GemmBlocking&, const GemmRange&
 inline constexpr MicroTile avx512_tile{12, 32};
 void sgemm_range_avx512(const SgemmProblem&, const GemmBlocking&, const GemmRange&, float*);
 
+/// AArch64 NEON, 8 x 12 register tile (24 q-register accumulators).
+inline constexpr MicroTile neon_tile{8, 12};
+void sgemm_range_neon(const SgemmProblem&, const GemmBlocking&, const GemmRange&, float*);
+
 }  // namespace hashflop::gemm_kernels

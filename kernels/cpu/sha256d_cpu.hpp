@@ -26,5 +26,7 @@ void search_avx512(const sha256d::Job& job, uint32_t first, uint64_t count, Cand
 void search_shani(const sha256d::Job& job, uint32_t first, uint64_t count, CandidateSink sink);
 void search_shani_avx512(const sha256d::Job& job, uint32_t first, uint64_t count,
                          CandidateSink sink);
+void search_neon(const sha256d::Job& job, uint32_t first, uint64_t count, CandidateSink sink);
+void search_sha2(const sha256d::Job& job, uint32_t first, uint64_t count, CandidateSink sink);
 
 }  // namespace hashflop::cpu

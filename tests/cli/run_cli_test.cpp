@@ -45,7 +45,8 @@ const std::string quick =
 TEST(RunCli, CpuQuickWritesAValidResultsFile) {
   const fs::path out = fs::temp_directory_path() / "hashflop-run-cli" / "r.json";
   fs::remove_all(out.parent_path());
-  const auto r = run("HASHFLOP_POWERCAP_ROOT=/nonexistent", quick + " --out " + out.string());
+  const auto r = run("HASHFLOP_POWERCAP_ROOT=/nonexistent HASHFLOP_HWMON_ROOT=/nonexistent",
+                     quick + " --out " + out.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);  // stdout is the JSON and nothing else
   EXPECT_EQ(j["schema"], "hashflop/result/v1");
@@ -107,7 +108,7 @@ TEST(RunCli, FakeRaplAt50WattsIsReportedAs50Watts) {
 
 TEST(RunCli, AssumedWattsAreMarkedAssumed) {
   const fs::path out = fs::temp_directory_path() / "hashflop-run-cli-assumed.json";
-  const auto r = run("HASHFLOP_POWERCAP_ROOT=/nonexistent",
+  const auto r = run("HASHFLOP_POWERCAP_ROOT=/nonexistent HASHFLOP_HWMON_ROOT=/nonexistent",
                      "run --device cpu --quick --duration 0.2 --repetitions 1 --workloads sha256d "
                      "--assume-watts 100 --out " +
                          out.string());

@@ -45,6 +45,7 @@ std::string mpirun() {
   return std::string(
              "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
              "OMPI_MCA_rmaps_base_oversubscribe=1 HASHFLOP_POWERCAP_ROOT=/nonexistent "
+             "HASHFLOP_HWMON_ROOT=/nonexistent "
              "timeout -k 5 60 ") +
          HASHFLOP_MPIEXEC +
          " --allow-run-as-root --oversubscribe --mca btl self,vader --mca oob_tcp_if_include lo";

@@ -70,9 +70,16 @@ TEST_P(GemmVariantTest, OddSizes) {
 }
 
 TEST_P(GemmVariantTest, EveryDimensionJustOffATileMultiple) {
-  // Tile sizes of both kernels, and the kc blocking depth, each -1, exact and +1.
-  for (int64_t m : {5, 6, 7, 11, 12, 13, 25}) {
-    for (int64_t n : {15, 16, 17, 31, 32, 33}) {
+  // Tile sizes of this architecture's kernels, and the kc blocking depth, each -1, exact and +1.
+#if defined(__aarch64__)
+  const auto ms = {7, 8, 9, 15, 16, 17, 25};  // NEON 8 x 12
+  const auto ns = {11, 12, 13, 23, 24, 25};
+#else
+  const auto ms = {5, 6, 7, 11, 12, 13, 25};  // AVX2 6 x 16, AVX-512 12 x 32
+  const auto ns = {15, 16, 17, 31, 32, 33};
+#endif
+  for (int64_t m : ms) {
+    for (int64_t n : ns) {
       for (int64_t k : {127, 128, 129, 255, 256, 257}) {
         if ((m + n + k) % 3 != 0) continue;  // a third of the grid keeps the test short
         expect_passes({{m, n, k}, 1.25f, m % 2 == 0 ? 0.0f : -0.5f});
