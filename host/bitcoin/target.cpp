@@ -45,24 +45,33 @@ long double difficulty_from_target(const Uint256& target) {
 
 Uint256 target_from_difficulty(long double difficulty) {
   if (!std::isfinite(difficulty) || difficulty <= 0) {
-    throw UsageError(fmt::format("difficulty must be a positive number, got {}",
-                                 static_cast<double>(difficulty)));
+    throw UsageError(fmt::format("difficulty must be a positive number, got {:g}", difficulty));
   }
   // target = 0xffff * 2^208 / D. Split the quotient into a 64-bit mantissa and a power of two
-  // so the result keeps long double's 64 bits of precision at every scale.
+  // so the result keeps long double's 64 bits of precision at every scale. The quotient itself
+  // must be a finite, non-zero long double before it is split: frexp of an infinity has no
+  // exponent, and a tiny difficulty overflows it.
+  const long double quotient = 65535.0L / difficulty;
+  if (!std::isfinite(quotient)) {
+    throw UsageError(fmt::format("difficulty {:g} gives a target above 2^256", difficulty));
+  }
+  if (quotient == 0) {
+    throw UsageError(fmt::format("difficulty {:g} gives a target of zero", difficulty));
+  }
   int exponent = 0;
-  const long double fraction = std::frexp(65535.0L / difficulty, &exponent);  // in [0.5, 1)
-  const auto mantissa = static_cast<uint64_t>(std::ldexp(fraction, 64));
+  const long double fraction = std::frexp(quotient, &exponent);  // in [0.5, 1)
   const int shift = 208 + exponent - 64;
   if (shift + 64 > 256) {
-    throw UsageError(
-        fmt::format("difficulty {} gives a target above 2^256", static_cast<double>(difficulty)));
+    throw UsageError(fmt::format("difficulty {:g} gives a target above 2^256", difficulty));
   }
+  if (shift <= -64) {
+    throw UsageError(fmt::format("difficulty {:g} gives a target of zero", difficulty));
+  }
+  const auto mantissa = static_cast<uint64_t>(std::ldexp(fraction, 64));
   const Uint256 m = Uint256::from_u64(mantissa);
   const Uint256 target = shift >= 0 ? m.shifted_left(shift) : m.shifted_right(-shift);
   if (target.is_zero()) {
-    throw UsageError(
-        fmt::format("difficulty {} gives a target of zero", static_cast<double>(difficulty)));
+    throw UsageError(fmt::format("difficulty {:g} gives a target of zero", difficulty));
   }
   return target;
 }

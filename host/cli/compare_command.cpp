@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "common/error.hpp"
 #include "compare/comparison.hpp"
 #include "compare/dataset.hpp"
@@ -56,9 +57,11 @@ void add_compare_command(CLI::App& app, Outcome& outcome) {
   cmd->add_option("base", args->base, "the reference file")->required();
   cmd->add_option("new", args->candidate, "the candidate file")->required();
   cmd->add_option("--threshold", args->threshold,
-                  "percent change of the median below which a pair is `same` (default 5)");
+                  "percent change of the median below which a pair is `same` (default 5)")
+      ->check(finite_number);
   cmd->add_option("--alpha", args->alpha,
-                  "significance level of the Mann-Whitney U test (default 0.05)");
+                  "significance level of the Mann-Whitney U test (default 0.05)")
+      ->check(finite_number);
   cmd->add_option("--metric", args->metric,
                   "rate, per_joule (result files only) or both (default; per_joule where "
                   "present)")

@@ -8,6 +8,7 @@
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "common/error.hpp"
 #include "gemm/gemm_runner.hpp"
 
@@ -93,8 +94,9 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
   cmd->add_option("--repetitions", o->repetitions, "Timed repetitions; the median is reported")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  cmd->add_option("--alpha", o->alpha, "Scale of A*B")->capture_default_str();
+  cmd->add_option("--alpha", o->alpha, "Scale of A*B")->check(finite_number)->capture_default_str();
   cmd->add_option("--beta", o->beta, "Scale of the old C (0: C is not read)")
+      ->check(finite_number)
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "Print one JSON object on stdout instead of text");
 

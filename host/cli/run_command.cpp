@@ -7,6 +7,7 @@
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "common/error.hpp"
 #include "common/interrupt.hpp"
 #include "fleet/fleet.hpp"
@@ -116,21 +117,21 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
   cmd->add_option("--rank-timeout", o->rank_timeout,
                   "Fleet runs: seconds after which a silent rank counts as hung and the root "
                   "writes what it has (default: from duration, repetitions and workloads)")
-      ->check(CLI::PositiveNumber);
+      ->check(finite_number & CLI::PositiveNumber);
   cmd->add_option("--workloads", o->workloads, "Comma-separated: sha256d, gemm")
       ->capture_default_str();
   cmd->add_option("--duration", o->duration, "Seconds per measured window (default 10; --quick 1)")
-      ->check(CLI::Range(0.01, 86400.0));
+      ->check(finite_number & CLI::Range(0.01, 86400.0));
   cmd->add_option("--repetitions", o->repetitions,
                   "Measured windows per workload (default 5; --quick 3)")
       ->check(CLI::Range(1, 100000));
   cmd->add_flag("--quick", o->quick, "About 1 s x 3 windows, short warm-up and idle baseline");
   cmd->add_option("--cooldown", o->cooldown,
                   "Idle seconds between workloads (default 5; --quick 1)")
-      ->check(CLI::Range(0.0, 3600.0));
+      ->check(finite_number & CLI::Range(0.0, 3600.0));
   cmd->add_option("--assume-watts", o->assume_watts,
                   "Use this constant power instead of a measurement; every output marks it assumed")
-      ->check(CLI::PositiveNumber);
+      ->check(finite_number & CLI::PositiveNumber);
   cmd->add_option("--threads", o->threads,
                   "CPU threads; default: all cores (under mpirun: cores / ranks on the node)")
       ->check(CLI::Range(1u, 4096u));

@@ -14,6 +14,15 @@ namespace hashflop::fleet {
 
 using Clock = std::chrono::steady_clock;
 
+/// `seconds` after `t`, saturating: a timeout of 1e300 s is "never", not an overflow of the
+/// clock's nanoseconds into the past. A NaN or negative timeout is `t` itself.
+inline Clock::time_point after(Clock::time_point t, double seconds) {
+  if (!(seconds > 0)) return t;
+  const double room = std::chrono::duration<double>(Clock::time_point::max() - t).count();
+  if (seconds >= 0.999 * room) return Clock::time_point::max();  // margin for rounding
+  return t + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
 struct RankPlace {
   int rank = 0, size = 1;
   int local_rank = 0, local_size = 1;  ///< among the ranks on this node
@@ -34,6 +43,12 @@ class Comm {
   /// came by the deadline); elsewhere an empty vector, or nullopt when the send did not finish.
   virtual std::optional<std::vector<std::optional<std::string>>> gather(
       const std::string& payload, Clock::time_point deadline) = 0;
+  /// The last call: the root says it has published, the others wait for that (until
+  /// `deadline`), so no rank ends the job before the root has written its file.
+  virtual void end(Clock::time_point /*deadline*/) {}
+  /// Whether a call gave up on a rank at its deadline and left an operation pending: then the
+  /// job must end with abort(), not a normal exit.
+  virtual bool broken() const { return false; }
   /// Ends every rank of the job now with `code` (a hung rank cannot be joined).
   [[noreturn]] virtual void abort(int code) = 0;
 };

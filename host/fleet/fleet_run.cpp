@@ -24,10 +24,6 @@ using nlohmann::json;
 // on a hung peer at the deadline still send what they measured.
 constexpr double grace_s = 10;
 
-Clock::time_point after(Clock::time_point t, double seconds) {
-  return t + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-}
-
 struct Assembled {
   FleetOutcome outcome;
   bool any_timeout = false;
@@ -114,11 +110,17 @@ int run_mpi(const FleetOptions& o, const Publish& publish, std::atomic<bool>& st
                comm->place().rank);
     comm->abort(exit_code::failure);
   }
-  if (!root) return exit_code::success;  // its status travels in the root's file
+  if (!root) {
+    comm->end(after(Clock::now(), grace_s + 60));
+    // Its status travels in the root's file; a rank that gave up on another must not finalize.
+    if (comm->broken()) comm->abort(exit_code::failure);
+    return exit_code::success;
+  }
   const auto a = assemble(*got, "mpi", started);
   const int code = publish(a.outcome);
+  comm->end(after(Clock::now(), grace_s));
   // A hung rank would never reach MPI_Finalize: end the job rather than wait on it.
-  if (a.any_timeout) comm->abort(code);
+  if (a.any_timeout || comm->broken()) comm->abort(code);
   return code;
 }
 

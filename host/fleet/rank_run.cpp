@@ -33,10 +33,6 @@ double estimate_seconds(const harness::HarnessOptions& o, size_t workloads) {
   return 1.5 * (o.idle_seconds + static_cast<double>(workloads) * per) + 60;
 }
 
-Clock::time_point after(Clock::time_point t, double seconds) {
-  return t + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-}
-
 // Counts the barriers so a rank whose workload ended early (failed verification, an error)
 // can make up the ones it skipped and stay in step with the others.
 class WindowSync {

@@ -11,7 +11,11 @@ namespace hashflop {
 
 void validate_range(uint32_t start, uint64_t count) {
   if (count == 0) throw UsageError("count must be at least 1");
-  if (uint64_t{start} + count > nonce_space) {
+  if (count > nonce_space) {
+    throw UsageError(fmt::format("count {} is more than the 2^32 nonces a header has", count));
+  }
+  // Compared without adding: start + count wraps for counts near 2^64.
+  if (count > nonce_space - start) {
     throw UsageError(fmt::format(
         "range [{}, {}) runs past the last nonce 4294967295 (start + count must be <= 2^32)", start,
         uint64_t{start} + count));

@@ -1,5 +1,7 @@
 #include "bitcoin/target.hpp"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
@@ -69,6 +71,23 @@ TEST(Target, RejectsImpossibleDifficulties) {
   EXPECT_THROW(target_from_difficulty(-1), UsageError);
   EXPECT_THROW(target_from_difficulty(1e-20L), UsageError);  // target above 2^256
   EXPECT_THROW(target_from_difficulty(1e80L), UsageError);   // target rounds to zero
+}
+
+// Extremes of long double used to reach frexp with an infinity (undefined) and printed "inf".
+TEST(Target, ExtremeDifficultiesSayWhatIsWrongInFiniteWords) {
+  const auto message = [](long double d) {
+    try {
+      (void)target_from_difficulty(d);
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message(1e-4930L).find("above 2^256"), std::string::npos) << message(1e-4930L);
+  EXPECT_NE(message(1e4932L).find("target of zero"), std::string::npos) << message(1e4932L);
+  EXPECT_EQ(message(1e4932L).find("inf"), std::string::npos) << message(1e4932L);
+  EXPECT_NE(message(std::numeric_limits<long double>::infinity()).find("positive number"),
+            std::string::npos);
 }
 
 TEST(Target, ComparesHashesAsLittleEndianNumbers) {

@@ -104,6 +104,9 @@ TEST(Cli, RejectsBadRanges) {
   expect_usage_error("mine --header " + g + " --start 4294967295 --count 2", "past the last nonce");
   expect_usage_error("mine --header " + g + " --start 4294967296", "past the last nonce");
   expect_usage_error("mine --header " + g + " --count -5", "not an unsigned integer");
+  // start + count used to wrap and search wrapped nonces for ever.
+  expect_usage_error("mine --header " + g + " --start 1 --count 18446744073709551615",
+                     "more than the 2^32 nonces");
 }
 
 TEST(Cli, RejectsBadTargets) {
@@ -112,6 +115,9 @@ TEST(Cli, RejectsBadTargets) {
   expect_usage_error("mine --header " + g + " --bits ff123456", "overflows");
   expect_usage_error("mine --header " + g + " --bits 1d000000", "zero");
   expect_usage_error("mine --header " + g + " --difficulty 0", "positive");
+  expect_usage_error("mine --header " + g + " --difficulty 1e-4930", "above 2^256");
+  expect_usage_error("mine --header " + g + " --difficulty 1e4932", "target of zero");
+  expect_usage_error("mine --header " + g + " --difficulty nan", "positive");
   expect_usage_error("mine --header " + g + " --bits 1d00ffff --difficulty 2", "excludes");
 }
 
@@ -121,6 +127,17 @@ TEST(Cli, RejectsUnknownVariantsAndDevices) {
   expect_usage_error("mine --header " + g + " --device tpu:0", "unknown device");
   expect_usage_error("verify --device gpu", "unknown device");
   expect_usage_error("frobnicate", "frobnicate");
+}
+
+// NaN passes every `x < min || x > max` range check; --duration nan used to hash for ever.
+TEST(Cli, RejectsNonFiniteNumbers) {
+  for (const char* opt : {"--duration", "--cooldown", "--rank-timeout", "--assume-watts"}) {
+    for (const char* v : {"nan", "inf", "-nan"}) {
+      expect_usage_error(std::string("run --device cpu ") + opt + " " + v, "finite");
+    }
+  }
+  expect_usage_error("gemm --size 8 --alpha nan", "finite");
+  expect_usage_error("gemm --size 8 --beta inf", "finite");
 }
 
 TEST(Cli, ReportsAMissingGpuAsADeviceFailure) {

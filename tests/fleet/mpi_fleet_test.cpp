@@ -149,6 +149,34 @@ TEST(MpiFleet, AHungRankTimesOutAndTheRootWritesWhatItHas) {
   EXPECT_EQ(j["ranks"][1]["status"], "timeout");
 }
 
+// A deadline that passes while a collective is pending used to free the buffers MPI was still
+// to write (a use-after-free under ASan when the late rank arrived).
+TEST(MpiFleet, ATimeoutDuringAgreementKeepsItsBuffersAndEndsTheJobCleanly) {
+  REQUIRE_MPI();
+  const auto out = fresh("agreement-timeout.json");
+  const auto r = shell(mpirun() + " -np 2 " + HASHFLOP_BINARY + quick +
+                       " --device cpu --rank-timeout 0.001 --out " + out.string());
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("AddressSanitizer"), std::string::npos) << r.output;
+  EXPECT_LT(r.seconds, 45) << r.output;
+  ASSERT_TRUE(fs::exists(out)) << r.output;
+  const auto loaded = hashflop::results::load_result(out);
+  EXPECT_TRUE(loaded.incomplete);
+  ASSERT_TRUE(loaded.fleet);
+  EXPECT_EQ(loaded.fleet->ranks.size(), 2u);
+}
+
+// A --rank-timeout past the clock's range used to wrap into the past: every rank gave up at once.
+TEST(MpiFleet, AHugeRankTimeoutIsNoTimeout) {
+  REQUIRE_MPI();
+  const auto out = fresh("huge-timeout.json");
+  const auto r = shell(mpirun() + " -np 2 " + HASHFLOP_BINARY + quick +
+                       " --device cpu --rank-timeout 1e300 --out " + out.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const auto loaded = hashflop::results::load_result(out);
+  EXPECT_FALSE(loaded.incomplete);
+}
+
 TEST(DeviceAll, WithoutAGpuIsAnErrorThatSaysSo) {
   if (!hashflop::cuda_unavailable_reason()) GTEST_SKIP() << "this machine has a GPU";
   const auto r = shell(std::string("timeout 60 ") + HASHFLOP_BINARY + quick + " --device all");
