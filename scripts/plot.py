@@ -16,6 +16,9 @@ try:
     import matplotlib
 
     matplotlib.use("Agg")  # no display: files only
+    # Labels are device and variant names, never formulas: a "$" in a name must print as "$",
+    # not start mathtext (which fails half-way through a picture on unbalanced dollars).
+    matplotlib.rcParams["text.parse_math"] = False
     import matplotlib.pyplot as plt
 except ImportError:
     print("matplotlib is not installed (Debian: apt-get install python3-matplotlib)",

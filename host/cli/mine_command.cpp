@@ -52,6 +52,10 @@ void print_text(const MineResult& r, const MineRequest& req, const DeviceInfo& d
              static_cast<double>(bitcoin::difficulty_from_target(req.target)));
   for (const auto& f : r.found)
     fmt::print("found      nonce {:>10}  hash {}\n", f.nonce, f.hash_hex);
+  if (r.found_count > r.found.size()) {
+    fmt::print("found      {} more nonces meet the target (the lowest {} are listed)\n",
+               r.found_count - r.found.size(), r.found.size());
+  }
   if (r.found.empty()) fmt::print("found      no nonce meets the target in this range\n");
   fmt::print("searched   {} nonces in {:.3f} s: {:.2f} MH/s\n", r.nonces_tried, r.seconds,
              r.hashes_per_second() / 1e6);
@@ -65,12 +69,19 @@ nlohmann::json to_json(const MineResult& r, const MineRequest& req) {
   for (const auto& f : r.found) found.push_back({{"nonce", f.nonce}, {"hash", f.hash_hex}});
   nlohmann::json settings = nlohmann::json::object();
   for (const auto& [k, v] : r.settings) settings[k] = v;
-  return {{"device", r.device},         {"variant", r.variant},
-          {"header", req.header.hex()}, {"start", r.start},
-          {"count", r.count},           {"nonces_tried", r.nonces_tried},
-          {"seconds", r.seconds},       {"hashes_per_second", r.hashes_per_second()},
-          {"target", req.target.hex()}, {"found", found},
-          {"candidates", r.candidates}, {"mismatches", r.mismatches},
+  return {{"device", r.device},
+          {"variant", r.variant},
+          {"header", req.header.hex()},
+          {"start", r.start},
+          {"count", r.count},
+          {"nonces_tried", r.nonces_tried},
+          {"seconds", r.seconds},
+          {"hashes_per_second", r.hashes_per_second()},
+          {"target", req.target.hex()},
+          {"found", found},
+          {"found_count", r.found_count},
+          {"candidates", r.candidates},
+          {"mismatches", r.mismatches},
           {"settings", settings}};
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/json_input.hpp"
 #include "compare/dataset.hpp"
 #include "compare/fleet_series.hpp"
 #include "results/result.hpp"
@@ -121,19 +122,7 @@ const char* format_name(Format format) {
 }
 
 Dataset load_dataset(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw UsageError(fmt::format("cannot read {}", path.string()));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const auto text = ss.str();
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-    throw UsageError(fmt::format("{}: empty file", path.string()));
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    throw UsageError(fmt::format("{}: not JSON: {}", path.string(), e.what()));
-  }
+  const json j = read_json_file(path);
   Dataset d;
   d.path = path;
   try {

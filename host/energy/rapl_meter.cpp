@@ -17,18 +17,27 @@ namespace hashflop::energy {
 namespace fs = std::filesystem;
 namespace {
 
+// No CPU package draws anywhere near this (the largest server parts are rated around 500 W);
+// a counter step that implies more is a reset or garbage, not energy.
+constexpr double max_plausible_package_watts = 5000;
+
 struct Domain {
   fs::path dir;
   std::string name;
   uint64_t max_range_uj = 0;
   uint64_t last_uj = 0;
+  std::chrono::steady_clock::time_point last_read;
 };
 
+// Digits only: strtoull alone takes "-1" as 2^64 - 1 and " 12abc" as 12.
 uint64_t parse_uj(const std::string& text, const fs::path& path) {
+  const bool digits =
+      !text.empty() && text.size() <= 20 &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
   char* end = nullptr;
   errno = 0;
-  const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-  if (end == text.c_str() || errno != 0) {
+  const unsigned long long v = digits ? std::strtoull(text.c_str(), &end, 10) : 0;
+  if (!digits || errno != 0) {
     throw DeviceError(fmt::format("{}: not a counter value: '{}'", path.string(), text));
   }
   return v;
@@ -64,10 +73,26 @@ class RaplMeter final : public PolledMeter {
     for (auto& d : domains_) {
       const auto path = d.dir / "energy_uj";
       const uint64_t now = parse_uj(reader_(path), path);
-      // The counter wraps at max_energy_range_uj; polling keeps it to one wrap per read.
-      const uint64_t delta = now >= d.last_uj ? now - d.last_uj : d.max_range_uj - d.last_uj + now;
-      total_uj_ += delta;
+      const auto when = std::chrono::steady_clock::now();
+      const double seconds = std::chrono::duration<double>(when - d.last_read).count();
+      const uint64_t last = d.last_uj;
       d.last_uj = now;
+      d.last_read = when;
+      if (now > d.max_range_uj) {
+        throw DeviceError(fmt::format("RAPL {}: counter {} µJ is past its range {} µJ", d.name, now,
+                                      d.max_range_uj));
+      }
+      // The counter wraps at max_energy_range_uj; polling keeps it to one wrap per read. A step
+      // back is a wrap only if the wrapped step fits the time at a power a package can draw.
+      const uint64_t delta = now >= last ? now - last : d.max_range_uj - last + now;
+      const double watts = static_cast<double>(delta) * 1e-6 / std::max(seconds, 1e-3);
+      if (watts > max_plausible_package_watts) {
+        throw DeviceError(fmt::format(
+            "RAPL {}: counter went from {} to {} µJ in {:.3f} s, {:.0f} W: not a plausible {}; "
+            "energy over this step is unknown",
+            d.name, last, now, seconds, watts, now >= last ? "step" : "wrap"));
+      }
+      total_uj_ += delta;
     }
     Reading r;
     r.counter_joules = static_cast<double>(total_uj_) * 1e-6;
@@ -137,6 +162,11 @@ std::variant<std::unique_ptr<EnergyMeter>, std::string> open_rapl(
       d.max_range_uj =
           parse_uj(reader(d.dir / "max_energy_range_uj"), d.dir / "max_energy_range_uj");
       d.last_uj = parse_uj(reader(d.dir / "energy_uj"), d.dir / "energy_uj");
+      d.last_read = std::chrono::steady_clock::now();
+      if (d.max_range_uj == 0) {
+        return fmt::format("{}: max_energy_range_uj is 0, so the counter cannot wrap as RAPL's do",
+                           d.dir.string());
+      }
     } catch (const FileReadError& e) {
       if (e.errno_value == EACCES || e.errno_value == EPERM) {
         return permission_message(d.dir / "energy_uj");

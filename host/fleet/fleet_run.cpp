@@ -10,6 +10,7 @@
 #include "backend/backend.hpp"
 #include "common/error.hpp"
 #include "common/interrupt.hpp"
+#include "common/json_input.hpp"
 #include "common/periodic_thread.hpp"
 #include "fleet/aggregate.hpp"
 #include "fleet/fleet.hpp"
@@ -50,7 +51,7 @@ Assembled assemble(const std::vector<std::optional<std::string>>& payloads,
       continue;
     }
     try {
-      const auto j = json::parse(*payloads[i]);
+      const auto j = parse_json(*payloads[i]);
       auto part = results::from_json(j);
       rank = results::rank_from_json(j.at("rank"));
       if (r.harness.empty() && !part.harness.empty()) r.harness = part.harness;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/error.hpp"
 #include "common/periodic_thread.hpp"
 #include "common/units.hpp"
 
@@ -100,7 +101,13 @@ std::optional<double> Harness::measure_idle() {
     Ticker tick(progress_, meter_, "idle baseline", options_.idle_seconds);
     sleep_for(options_.idle_seconds);
   }
-  const auto w = meter_.end(mark);
+  energy::WindowEnergy w;
+  try {
+    w = meter_.end(mark);
+  } catch (const Error& e) {
+    progress_.log(fmt::format("idle baseline: no energy: {}", e.what()));
+    return std::nullopt;
+  }
   if (!w.joules || w.seconds <= 0) return std::nullopt;
   const double watts = *w.joules / w.seconds;
   progress_.log(fmt::format("idle baseline: {:.2f} W", watts));
@@ -189,7 +196,16 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
       Ticker tick(progress_, meter_, label, options_.duration);
       work = w.run(std::chrono::duration<double>(options_.duration), stop_);
     }
-    const auto e = meter_.end(mark);
+    energy::WindowEnergy e;
+    try {
+      e = meter_.end(mark);
+    } catch (const Error& failure) {
+      // The meter failed (an unreadable or implausible counter): this window keeps its rate
+      // and has no energy, and the run's energy is unavailable with the reason.
+      e.seconds = std::chrono::duration<double>(Clock::now() - mark.t).count();
+      if (out.meter_error.empty()) out.meter_error = failure.what();
+      run.warnings.push_back(fmt::format("window {}: no energy: {}", rep + 1, failure.what()));
+    }
     if (stop_) break;  // a cut-short window is not comparable with the others: drop it
     results::Sample s{work, e.seconds, work / e.seconds, e.joules, std::nullopt, std::nullopt};
     if (e.joules) {
@@ -244,7 +260,9 @@ void Harness::summarize(results::Run& run, const Windows& windows,
   run.telemetry = telemetry_json(windows.trace, windows.spans);
   if (!all_energy || joules <= 0) {
     const std::string why_none = meter_.unavailable_reason();
-    run.energy_unavailable_reason = !why_none.empty()     ? why_none
+    run.energy_unavailable_reason = !why_none.empty() ? why_none
+                                    : !windows.meter_error.empty()
+                                        ? "the meter failed: " + windows.meter_error
                                     : run.samples.empty() ? "no window was measured"
                                                           : "the meter reported no energy";
     return;

@@ -55,6 +55,7 @@ class Harness {
     std::vector<energy::Sample> trace;
     nlohmann::json spans = nlohmann::json::array();  ///< each window's {start, end}
     std::optional<double> integral_joules = 0.0;     ///< polled power, summed over windows
+    std::string meter_error;                         ///< the first window the meter failed
   };
 
   bool verify_before(workload::Workload& w, results::Run& run);

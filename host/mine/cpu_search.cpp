@@ -24,11 +24,14 @@ MineResult search_range(const MineRequest& request, const Sha256dVariant& varian
 
   std::atomic<uint64_t> cursor{0};
   std::atomic<uint64_t> tried{0};
-  std::mutex candidates_mutex;
-  std::vector<uint32_t> candidates;
+  std::mutex merge_mutex;
+  MineResult checked;
 
+  // Each worker re-checks its candidates chunk by chunk, so memory stays bounded however easy
+  // the target (max_listed found nonces a worker, plus one chunk's candidates).
   auto worker = [&] {
     std::vector<uint32_t> local;
+    MineResult mine;
     CandidateSink sink{[](void* ctx, uint32_t nonce) {
                          static_cast<std::vector<uint32_t>*>(ctx)->push_back(nonce);
                        },
@@ -39,9 +42,13 @@ MineResult search_range(const MineRequest& request, const Sha256dVariant& varian
       const uint64_t n = std::min(kChunk, request.count - offset);
       variant.search(job, static_cast<uint32_t>(request.start + offset), n, sink);
       tried.fetch_add(n, std::memory_order_relaxed);
+      if (!local.empty()) {
+        verify_candidates(request, local, mine);
+        local.clear();
+      }
     }
-    std::lock_guard lock(candidates_mutex);
-    candidates.insert(candidates.end(), local.begin(), local.end());
+    std::lock_guard lock(merge_mutex);
+    merge_found(request, checked, std::move(mine));
   };
 
   const auto t0 = std::chrono::steady_clock::now();
@@ -60,8 +67,7 @@ MineResult search_range(const MineRequest& request, const Sha256dVariant& varian
   result.nonces_tried = tried.load();
   result.seconds = std::chrono::duration<double>(t1 - t0).count();
   result.settings.emplace_back("threads", std::to_string(threads));
-  std::sort(candidates.begin(), candidates.end());
-  verify_candidates(request, candidates, result);
+  merge_found(request, result, std::move(checked));
   return result;
 }
 

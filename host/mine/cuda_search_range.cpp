@@ -48,7 +48,7 @@ MineResult search_range(int device, const MineRequest& request, const LaunchGeom
 
   uint64_t offset = 0;  // 64-bit: a range may end at 2^32 exactly
   uint64_t tried = 0;
-  std::vector<uint32_t> candidates;
+  MineResult checked;
   auto next = [&]() -> std::optional<Chunk> {
     if (offset >= request.count || cancelled(request.cancel)) return std::nullopt;
     const uint64_t n = std::min(per_launch, request.count - offset);
@@ -56,9 +56,10 @@ MineResult search_range(int device, const MineRequest& request, const LaunchGeom
     offset += n;
     return c;
   };
+  // Re-checked launch by launch (while the GPU runs the next one), so memory stays bounded.
   auto done = [&](const Chunk& c, std::span<const uint32_t> found) {
     tried += c.count;
-    candidates.insert(candidates.end(), found.begin(), found.end());
+    verify_candidates(request, found, checked);
   };
 
   const auto t0 = std::chrono::steady_clock::now();
@@ -73,8 +74,7 @@ MineResult search_range(int device, const MineRequest& request, const LaunchGeom
   result.nonces_tried = tried;
   result.seconds = std::chrono::duration<double>(t1 - t0).count();
   add_pipeline_settings(pipe, result.settings);
-  std::sort(candidates.begin(), candidates.end());
-  verify_candidates(request, candidates, result);
+  merge_found(request, result, std::move(checked));
   return result;
 }
 
@@ -117,9 +117,7 @@ SustainedResult run_for(int device, const MineRequest& base, std::chrono::durati
     MineRequest request(rolled_header(base.header, static_cast<uint32_t>(c.tag)));
     request.target = base.target;
     MineResult checked;
-    std::vector<uint32_t> sorted(found.begin(), found.end());
-    std::sort(sorted.begin(), sorted.end());
-    verify_candidates(request, sorted, checked);
+    verify_candidates(request, found, checked);
     result.candidates += checked.candidates;
     result.mismatches += checked.mismatches;
     for (auto& f : checked.found) result.found.push_back({request.header.version(), std::move(f)});

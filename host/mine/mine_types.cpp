@@ -22,7 +22,17 @@ void validate_range(uint32_t start, uint64_t count) {
   }
 }
 
-void verify_candidates(const MineRequest& request, const std::vector<uint32_t>& candidates,
+namespace {
+
+void keep_lowest(std::vector<FoundNonce>& found, uint64_t max_listed) {
+  const auto by_nonce = [](const FoundNonce& a, const FoundNonce& b) { return a.nonce < b.nonce; };
+  std::sort(found.begin(), found.end(), by_nonce);
+  if (found.size() > max_listed) found.resize(static_cast<size_t>(max_listed));
+}
+
+}  // namespace
+
+void verify_candidates(const MineRequest& request, std::span<const uint32_t> candidates,
                        MineResult& result) {
   const uint32_t target_top = request.target.top_word();
   for (uint32_t nonce : candidates) {
@@ -33,12 +43,23 @@ void verify_candidates(const MineRequest& request, const std::vector<uint32_t>& 
       ++result.mismatches;
       continue;
     }
-    if (bitcoin::meets_target(value, request.target)) {
-      result.found.push_back({nonce, header.hash_hex()});
-    }
+    if (!bitcoin::meets_target(value, request.target)) continue;
+    ++result.found_count;
+    result.found.push_back({nonce, header.hash_hex()});
+    // Trimmed in batches: sorting on every hit would cost more than the hashing.
+    if (result.found.size() >= 2 * std::max<uint64_t>(request.max_listed, 512))
+      keep_lowest(result.found, request.max_listed);
   }
-  std::sort(result.found.begin(), result.found.end(),
-            [](const FoundNonce& a, const FoundNonce& b) { return a.nonce < b.nonce; });
+  keep_lowest(result.found, request.max_listed);
+}
+
+void merge_found(const MineRequest& request, MineResult& into, MineResult&& part) {
+  into.candidates += part.candidates;
+  into.mismatches += part.mismatches;
+  into.found_count += part.found_count;
+  into.found.insert(into.found.end(), std::make_move_iterator(part.found.begin()),
+                    std::make_move_iterator(part.found.end()));
+  keep_lowest(into.found, request.max_listed);
 }
 
 }  // namespace hashflop

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct MineRequest {
   unsigned nonces_per_thread = 0;
   /// Set by another thread to stop early; nonces_tried then counts exactly what was searched.
   const std::atomic<bool>* cancel = nullptr;
+  /// At most this many found nonces are listed (the lowest); the rest are only counted, so an
+  /// easy target over 2^32 nonces cannot fill the memory with billions of hits.
+  uint64_t max_listed = 1000;
 };
 
 struct FoundNonce {
@@ -43,7 +47,10 @@ struct MineResult {
   uint64_t count = 0;
   uint64_t nonces_tried = 0;
   double seconds = 0;
-  std::vector<FoundNonce> found;  ///< every nonce meeting the full target, ascending
+  /// The lowest nonces meeting the full target, ascending: all of them, unless there are more
+  /// than the request's max_listed.
+  std::vector<FoundNonce> found;
+  uint64_t found_count = 0;  ///< every nonce meeting the full target, listed or not
   /// Nonces the kernel flagged on the top 32 bits; the scalar reference re-checked each.
   uint64_t candidates = 0;
   /// Candidates whose reference hash does not pass the top-word test: a kernel bug.
@@ -57,9 +64,12 @@ struct MineResult {
 /// Checks the range and throws UsageError if it is empty or runs past 2^32 - 1.
 void validate_range(uint32_t start, uint64_t count);
 
-/// Re-checks candidate nonces with the scalar reference (a plain sha256d of the header), adds the
-/// ones meeting the target to `result.found` and counts kernel mismatches. Sorts `found`.
-void verify_candidates(const MineRequest& request, const std::vector<uint32_t>& candidates,
+/// Re-checks candidate nonces with the scalar reference (a plain sha256d of the header), counts
+/// the ones meeting the target and kernel mismatches, and keeps the lowest request.max_listed
+/// in `result.found`, sorted. Can be called chunk by chunk: memory stays bounded.
+void verify_candidates(const MineRequest& request, std::span<const uint32_t> candidates,
                        MineResult& result);
+/// Adds `part`'s counts and found nonces to `into`, keeping the lowest max_listed.
+void merge_found(const MineRequest& request, MineResult& into, MineResult&& part);
 
 }  // namespace hashflop

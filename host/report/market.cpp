@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/data_files.hpp"
 #include "common/error.hpp"
+#include "common/json_input.hpp"
 #include "results/result.hpp"
 
 namespace hashflop::report {
@@ -18,15 +20,7 @@ using nlohmann::json;
 namespace {
 
 json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw UsageError(fmt::format("cannot read market file {}", path.string()));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  try {
-    return json::parse(ss.str());
-  } catch (const json::exception& e) {
-    throw UsageError(fmt::format("{}: not JSON: {}", path.string(), e.what()));
-  }
+  return read_json_file(path, "market file");
 }
 
 double positive(const json& j, const std::string& where) {
@@ -114,7 +108,9 @@ void Market::apply_override(const std::string& assignment) {
   mv.high.reset();
 }
 
-Market load_market(const fs::path& path) {
+namespace {
+
+Market parse_market(const fs::path& path) {
   const json j = read_json(path);
   const std::string where = path.string();
   if (!j.is_object() || j.value("schema", "") != market_schema_id)
@@ -158,10 +154,20 @@ Market load_market(const fs::path& path) {
   return m;
 }
 
+}  // namespace
+
+Market load_market(const fs::path& path) {
+  return convert_input(path, [&] { return parse_market(path); });
+}
+
 fs::path default_market_path() {
-  const fs::path rel = "results/market/2025-11.json";
-  if (fs::exists(rel)) return rel;
-  return fs::path(HASHFLOP_SOURCE_DIR) / rel;
+  const auto file = data_file("market/2025-11.json");
+  if (!file) {
+    throw UsageError(
+        "no market file: hashflop's data directory (share/hashflop beside the binary, or "
+        "$HASHFLOP_DATA_DIR) is missing; give one with --market");
+  }
+  return *file;
 }
 
 }  // namespace hashflop::report

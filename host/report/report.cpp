@@ -11,7 +11,9 @@
 
 #include <fmt/format.h>
 
+#include "common/data_files.hpp"
 #include "common/error.hpp"
+#include "common/json_input.hpp"
 #include "report/fleet_section.hpp"
 #include "results/result.hpp"
 
@@ -27,16 +29,25 @@ json num_or_null(const std::optional<double>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
+// The points a picture can draw: a trace point without a numeric `t` and `watts`, or a window
+// without numeric bounds, is left out rather than failing the report.
 json run_trace(const results::Run& r) {
+  const auto number = [](const json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j.at(key).is_number();
+  };
   json trace = json::array();
-  for (const auto& p : r.telemetry.value("trace", json::array())) {
-    if (p.value("watts", json()).is_number()) trace.push_back({p.at("t"), p.at("watts")});
+  const auto points = r.telemetry.value("trace", json::array());
+  for (const auto& p : points.is_array() ? points : json::array()) {
+    if (number(p, "t") && number(p, "watts")) trace.push_back({p.at("t"), p.at("watts")});
   }
   json windows = json::array();
-  for (const auto& w : r.telemetry.value("windows", json::array()))
-    windows.push_back({w.at("start"), w.at("end")});
+  const auto spans = r.telemetry.value("windows", json::array());
+  for (const auto& w : spans.is_array() ? spans : json::array()) {
+    if (number(w, "start") && number(w, "end")) windows.push_back({w.at("start"), w.at("end")});
+  }
   std::string name = r.workload + " " + r.variant;
-  if (r.params.contains("dtype")) name += " " + r.params.value("dtype", "");
+  const auto dtype = r.params.find("dtype");
+  if (dtype != r.params.end() && dtype->is_string()) name += " " + dtype->get<std::string>();
   return {{"name", name},
           {"workload", r.workload},
           {"trace", trace},
@@ -47,16 +58,22 @@ json run_trace(const results::Run& r) {
 
 // Runs argv with stdout and stderr into `log`; returns the exit status, 127 if it did not start.
 int spawn(const std::vector<std::string>& args, const fs::path& log) {
+  // The log is created afresh and never through a link: a symlink planted at its name would
+  // otherwise let the report truncate whatever file it points to.
+  ::unlink(log.c_str());
+  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) return 127;
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_adddup2(&actions, fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, fd, 2);
   pid_t pid = 0;
   const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  ::close(fd);
   if (rc != 0) return 127;
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
@@ -76,8 +93,7 @@ std::string last_line(const fs::path& log) {
 
 fs::path plot_script() {
   if (const char* env = std::getenv("HASHFLOP_PLOT_SCRIPT")) return env;
-  if (fs::exists("scripts/plot.py")) return "scripts/plot.py";
-  return fs::path(HASHFLOP_SOURCE_DIR) / "scripts/plot.py";
+  return data_file("plot.py").value_or(fs::path("<no data directory>/plot.py"));
 }
 
 }  // namespace
@@ -171,12 +187,10 @@ ReportOutput write_report(const ReportOptions& o) {
   ReportOutput out;
   std::vector<results::Result> results;
   for (const auto& path : o.inputs) {
-    try {
-      results.push_back(results::load_result(path));
-    } catch (const Error& e) {
-      throw UsageError(e.what());  // a bad input file is bad input, not a device failure
-    }
-    out.valuations.push_back(value_result(results.back(), path.string(), market));
+    results.push_back(results::load_result(path));
+    // Valuing reads fields load_result leaves as JSON (params, host, telemetry).
+    out.valuations.push_back(
+        convert_input(path, [&] { return value_result(results.back(), path.string(), market); }));
   }
   out.hashprice_usd_per_ph_day = hashprice_usd_per_ph_day(chain_of(market));
 

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/json_input.hpp"
+
 namespace hashflop::report {
 
 const char* to_string(EnergyStatus s) {
@@ -130,7 +132,7 @@ Valuation value_result(const results::Result& result, const std::string& file, c
     if (g.energy != EnergyStatus::missing &&
         (!v.best_gemm || *g.flops_per_joule > *v.gemm[*v.best_gemm].flops_per_joule))
       v.best_gemm = v.gemm.size();
-    threads = std::max(threads, r.params.value("threads", 0u));
+    threads = std::max(threads, number_or<unsigned>(r.params, "threads", 0u, 0u, 1u << 20));
     v.gemm.push_back(g);
   }
   for (const auto& t : v.gemm) {
@@ -153,7 +155,8 @@ Valuation value_result(const results::Result& result, const std::string& file, c
   if (result.incomplete) v.flags.push_back("the run was incomplete (stopped or short windows)");
 
   if (v.cpu) {
-    v.cores = threads != 0 ? threads : result.host.value("logical_cores", 1u);
+    v.cores = threads != 0 ? threads
+                           : number_or<unsigned>(result.host, "logical_cores", 1u, 1u, 1u << 20);
     const double core_hour = m.at("cpu_core_hour_usd");
     v.hour_usd = core_hour * v.cores;
     v.hour_basis = fmt::format(

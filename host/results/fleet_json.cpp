@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/json_input.hpp"
 #include "results/json_parts.hpp"
 
 namespace hashflop::results {
@@ -76,7 +77,7 @@ std::vector<FleetEntry> fleet_from(const json& j) {
     e.params = f.value("params", json::object());
     if (!e.params.is_object()) throw Error("a fleet entry's \"params\" is not an object");
     e.work_unit = f.at("work_unit").get<std::string>();
-    e.device_count = f.at("device_count").get<int>();
+    e.device_count = number_at<int>(f, "device_count", 0);
     e.devices = f.value("devices", std::vector<std::string>{});
     e.not_measured = f.value("not_measured", std::vector<std::string>{});
     e.total_work = f.value("total_work", 0.0);
@@ -84,7 +85,7 @@ std::vector<FleetEntry> fleet_from(const json& j) {
     e.total_watts = get_opt<double>(f, "total_watts");
     e.total_joules = get_opt<double>(f, "total_joules");
     e.per_joule = get_opt<double>(f, "per_joule");
-    e.shared_meter_devices = f.value("shared_meter_devices", 0);
+    e.shared_meter_devices = number_or<int>(f, "shared_meter_devices", 0, 0);
     e.per_device_rate = spread_from(f, "per_device_rate");
     e.per_device_per_joule = spread_from(f, "per_device_per_joule");
     e.outliers_by_per_joule = f.value("outlier_basis", "rate") == "per_joule";
@@ -139,10 +140,10 @@ nlohmann::json to_json(const RankRecord& r) {
 
 RankRecord rank_from_json(const nlohmann::json& k) {
   RankRecord r;
-  r.rank = k.at("rank").get<int>();
+  r.rank = number_at<int>(k, "rank", 0);
   r.host = k.value("host", "");
-  r.local_rank = k.value("local_rank", 0);
-  r.local_size = k.value("local_size", 1);
+  r.local_rank = number_or<int>(k, "local_rank", 0, 0);
+  r.local_size = number_or<int>(k, "local_size", 1, 1);
   r.device_requested = k.value("device_requested", "");
   r.device = json_parts::get_opt<std::string>(k, "device");
   r.status = rank_status_from(k.at("status").get<std::string>());

@@ -153,7 +153,7 @@ Result from_json(const nlohmann::json& j);
 /// Writes atomically: a temporary file in the same directory, fsync, rename. Creates the
 /// directory. Throws Error.
 void write_atomically(const std::filesystem::path& path, const std::string& text);
-/// Reads and checks the schema; throws Error naming the file.
+/// Reads and checks the schema; throws UsageError naming the file (and the JSON path).
 Result load_result(const std::filesystem::path& path);
 /// results/<host>-<device>-<UTC start time>.json
 std::string default_path(const Result& result, const std::string& device);

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/json_input.hpp"
 #include "results/result.hpp"
 
 namespace hashflop::results {
@@ -53,21 +54,8 @@ void write_atomically(const fs::path& path, const std::string& text) {
 }
 
 Result load_result(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(fmt::format("cannot read {}", path.string()));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  json j;
-  try {
-    j = json::parse(ss.str());
-  } catch (const json::exception& e) {
-    throw Error(fmt::format("{}: not JSON: {}", path.string(), e.what()));
-  }
-  try {
-    return from_json(j);
-  } catch (const Error& e) {
-    throw Error(fmt::format("{}: {}", path.string(), e.what()));
-  }
+  const json j = read_json_file(path, "results file");
+  return convert_input(path, [&] { return from_json(j); });
 }
 
 }  // namespace hashflop::results

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/json_input.hpp"
 #include "results/json_parts.hpp"
 #include "results/result.hpp"
 
@@ -26,7 +27,7 @@ json stats_json(const Stats& s) {
 
 Stats stats_from(const json& j) {
   Stats s;
-  s.n = j.at("n").get<int>();
+  s.n = number_at<int>(j, "n", 0);
   s.median = j.at("median").get<double>();
   s.min = j.at("min").get<double>();
   s.max = j.at("max").get<double>();

@@ -196,6 +196,7 @@ TEST(CudaSearch, OverflowingBuffersLoseNoCandidate) {
   req.start = 123'456;
   req.count = 50'001;
   req.target = kEveryNonce;  // every nonce is a hit
+  req.max_listed = req.count;
   // 20,480 nonces per launch into 1,000 slots: every launch overflows, and its 20,480 hits
   // exceed the 4,096-slot rescan limit, so the split path runs too.
   for (const auto& kernel : cuda::sha256d_kernels()) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/error.hpp"
 #include "energy/rapl_meter.hpp"
 #include "fake_powercap.hpp"
 
@@ -55,6 +56,39 @@ TEST(RaplMeter, HandlesWrapAround) {
   const auto w = meter->end(mark);
   ASSERT_TRUE(w.joules);
   EXPECT_NEAR(*w.joules, 0.7, 1e-9);
+}
+
+// A counter that steps back used to count as a wrap whatever the step: 203,322 W for a window.
+TEST(RaplMeter, AStepBackThatIsNoPlausibleWrapIsAnErrorNotEnergy) {
+  FakePowercap fake;
+  constexpr uint64_t range = 262143328850;  // a real package's range: 262 kJ
+  fake.add_domain("intel-rapl:0", "package-0", 900000000, range);
+  auto meter = open_ok(fake.root());
+  ASSERT_TRUE(meter);
+  const auto mark = meter->begin();
+  fake.set("intel-rapl:0", 100000000);  // back by 0.8 J: as a wrap, 262 kJ in milliseconds
+  std::this_thread::sleep_for(30ms);
+  try {
+    const auto w = meter->end(mark);
+    ADD_FAILURE() << "took " << w.joules.value_or(-1) << " J";
+  } catch (const hashflop::DeviceError& e) {
+    EXPECT_NE(std::string(e.what()).find("not a plausible wrap"), std::string::npos) << e.what();
+  }
+}
+
+TEST(RaplMeter, CounterFilesMustBeDigits) {
+  for (const char* bad : {"-1", "12abc", " ", "99999999999999999999999"}) {
+    FakePowercap fake;
+    fake.add_domain("intel-rapl:0", "package-0", 0, 1000000);
+    const FileReader base = system_file_reader();
+    const FileReader reader = [&](const std::filesystem::path& p) -> std::string {
+      return p.filename() == "max_energy_range_uj" ? std::string(bad) : base(p);
+    };
+    auto opened = open_rapl(fake.root(), reader);
+    ASSERT_TRUE(std::holds_alternative<std::string>(opened)) << bad;
+    EXPECT_NE(std::get<std::string>(opened).find("not a counter value"), std::string::npos)
+        << std::get<std::string>(opened);
+  }
 }
 
 TEST(RaplMeter, PermissionDeniedSaysWhyAndHowToGrantAccess) {

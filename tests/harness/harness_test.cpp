@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/error.hpp"
 #include "common/units.hpp"
 #include "gemm/gemm_variants.hpp"
 #include "harness/harness.hpp"
@@ -134,6 +135,42 @@ TEST(Harness, GemmChecksTheLastMeasuredProductAgainstFp64) {
               std::string::npos)
         << v.name << ": " << run.verification_detail;
   }
+}
+
+// A constant 10 W whose end() fails on its second window, as a RAPL counter that turns
+// unreadable or implausible mid-run does.
+class FlakyMeter final : public energy::EnergyMeter {
+ public:
+  energy::EnergyMethod method() const override { return energy::EnergyMethod::rapl; }
+  std::string source() const override { return "flaky test meter"; }
+  energy::Mark begin() override { return {std::chrono::steady_clock::now(), 0, 0, 0}; }
+  energy::WindowEnergy end(const energy::Mark& mark) override {
+    if (++calls_ == 2) throw DeviceError("counter went backwards");
+    energy::WindowEnergy w;
+    w.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - mark.t).count();
+    w.joules = 10 * w.seconds;
+    return w;
+  }
+
+ private:
+  int calls_ = 0;
+};
+
+TEST(Harness, AMeterFailingMidRunKeepsTheRatesAndSaysWhyEnergyIsMissing) {
+  FlakyMeter meter;
+  Progress progress(false, true);
+  std::atomic<bool> stop{false};
+  harness::Harness h(meter, short_windows(), progress, stop);
+  SteadyWorkload w;
+  const auto run = h.measure(w, "cpu", std::nullopt);
+  ASSERT_EQ(run.samples.size(), 3u);  // every window kept
+  EXPECT_GT(run.rate, 0);
+  EXPECT_FALSE(run.samples[1].joules);
+  EXPECT_TRUE(run.samples[0].joules);
+  EXPECT_FALSE(run.energy);  // not every window has energy: none for the run
+  EXPECT_NE(run.energy_unavailable_reason.find("counter went backwards"), std::string::npos)
+      << run.energy_unavailable_reason;
+  EXPECT_EQ(run.verification, Verdict::passed);
 }
 
 TEST(Harness, FormatsRatesWithPrefixes) {

@@ -100,6 +100,7 @@ TEST_P(CpuVariant, SearchesARangeEndingAtTheLastNonceWithoutWrapping) {
   req.count = 1'003;
   req.start = static_cast<uint32_t>(nonce_space - req.count);
   req.target = bitcoin::Uint256::parse_hex(std::string(64, 'f'), "t");  // every nonce meets it
+  req.max_listed = req.count;
   const auto r = search_range(req, v);
   ASSERT_EQ(r.found.size(), req.count);
   EXPECT_EQ(r.found.front().nonce, req.start);
@@ -118,6 +119,28 @@ TEST_P(CpuVariant, SearchesTinyRangesExactly) {
     EXPECT_EQ(r.found.size(), count);
     EXPECT_EQ(r.nonces_tried, count);
   }
+}
+
+// An easy target used to keep every hit: 2 million nonces gave 1 million hits and +280 MB.
+TEST_P(CpuVariant, AnEasyTargetListsTheLowestHitsAndCountsTheRest) {
+  SKIP_IF_UNSUPPORTED(v);
+  MineRequest req(bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex));
+  req.start = 5'000;
+  req.count = 200'003;
+  req.target = bitcoin::target_from_bits(0x207fffff);  // about every other nonce
+  const auto r = search_range(req, v);
+  EXPECT_EQ(r.found.size(), req.max_listed);
+  EXPECT_GT(r.found_count, 90'000u);
+  EXPECT_LT(r.found_count, 110'000u);
+  EXPECT_EQ(r.mismatches, 0u);
+  EXPECT_TRUE(std::is_sorted(r.found.begin(), r.found.end(),
+                             [](const auto& a, const auto& b) { return a.nonce < b.nonce; }));
+  // The listed ones are the lowest: the reference's first hits.
+  uint64_t expected_first = req.start;
+  while (!bitcoin::meets_target(
+      req.header.with_nonce(static_cast<uint32_t>(expected_first)).hash_value(), req.target))
+    ++expected_first;
+  EXPECT_EQ(r.found.front().nonce, expected_first);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllVariants, CpuVariant, ::testing::ValuesIn(all_variant_names()),

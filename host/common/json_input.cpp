@@ -1,0 +1,43 @@
+#include "common/json_input.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace hashflop {
+
+nlohmann::json parse_json(std::string_view text) {
+  // The callback sees every value with its depth while the (iterative) parser builds the tree.
+  const nlohmann::json::parser_callback_t limit = [](int depth, nlohmann::json::parse_event_t,
+                                                     nlohmann::json&) {
+    if (depth > max_json_depth) {
+      throw Error(fmt::format("nested more than {} levels deep", max_json_depth));
+    }
+    return true;
+  };
+  return nlohmann::json::parse(text.begin(), text.end(), limit);
+}
+
+nlohmann::json read_json_file(const std::filesystem::path& path, std::string_view what) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > max_json_bytes) {
+    throw UsageError(fmt::format("{}: {} bytes is too large for a {} (limit {})", path.string(),
+                                 size, what, max_json_bytes));
+  }
+  std::ifstream in(path);
+  if (!in) throw UsageError(fmt::format("cannot read {} {}", what, path.string()));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw UsageError(fmt::format("{}: empty file", path.string()));
+  try {
+    return parse_json(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(fmt::format("{}: not JSON: {}", path.string(), e.what()));
+  } catch (const Error& e) {
+    throw UsageError(fmt::format("{}: {}", path.string(), e.what()));
+  }
+}
+
+}  // namespace hashflop
