@@ -1,6 +1,7 @@
 // `hashflop run`: the measurement. Parses the options, runs one device's Session (or a fleet of
 // them), writes the results file and prints the table; the measuring is all in harness/.
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 
 #include <fmt/format.h>
@@ -49,12 +50,19 @@ harness::SessionOptions session_options(const RunArgs& a) {
   return o;
 }
 
-// Writes the file, then prints the table; the exit code says how the measuring ended.
-void publish(const RunArgs& a, const results::Result& result, const std::string& device_id,
-             bool fleet) {
+// Where a results file goes when its own path failed after the measuring (a disk that filled
+// up, a directory made read-only): the temporary directory, so the measurement is not lost.
+std::string fallback_path(const results::Result& result, const std::string& device_id) {
+  return (std::filesystem::temp_directory_path() /
+          std::filesystem::path(results::default_path(result, device_id)).filename())
+      .string();
+}
+
+// Prints the table, then writes the file (or, if that fails, a fallback, and says where).
+// Returns false when the file could not be written where it was asked.
+bool publish(const RunArgs& a, const results::Result& result, const std::string& device_id,
+             bool fleet, const std::string& fleet_path = "") {
   const auto j = results::to_json(result);
-  const std::string path = a.out.empty() ? results::default_path(result, device_id) : a.out;
-  results::write_atomically(path, j.dump(2) + "\n");
   std::FILE* table = a.json ? stderr : stdout;
   if (fleet) {
     report::print_fleet(table, result);
@@ -62,9 +70,23 @@ void publish(const RunArgs& a, const results::Result& result, const std::string&
     report::print_run_table(table, result);
   }
   std::fflush(table);
-  fmt::print(stderr, "results written to {}{}\n", path, result.incomplete ? " (incomplete)" : "");
+  const std::string path = !a.out.empty()        ? a.out
+                           : !fleet_path.empty() ? fleet_path
+                                                 : results::default_path(result, device_id);
+  const std::string text = j.dump(2) + "\n";
+  bool written = true;
+  try {
+    results::write_atomically(path, text);
+    fmt::print(stderr, "results written to {}{}\n", path, result.incomplete ? " (incomplete)" : "");
+  } catch (const Error& e) {
+    written = false;
+    const std::string fallback = fallback_path(result, device_id);
+    results::write_atomically(fallback, text);  // if this fails too, the error says so
+    fmt::print(stderr, "hashflop: {}; results written to {} instead\n", e.what(), fallback);
+  }
   if (a.json) fmt::print("{}\n", j.dump(2));
   std::fflush(stdout);
+  return written;
 }
 
 int exit_code_of(harness::SessionEnd end) {
@@ -81,13 +103,15 @@ int exit_code_of(harness::SessionEnd end) {
 
 int execute(const RunArgs& a) {
   const auto options = session_options(a);
+  // Everything that can be checked is checked before a second is measured.
+  results::check_writable(a.out.empty() ? std::string("results/x.json") : a.out);
   if (fleet::fleet_requested(a.device)) {
-    return fleet::run_fleet({a.device, options, a.rank_timeout},
+    return fleet::run_fleet({a.device, options, a.rank_timeout, a.out},
                             [&a](const fleet::FleetOutcome& f) {
-                              publish(a, f.result, "fleet", true);
-                              return f.interrupted ? exit_code::interrupted
-                                     : f.failed    ? exit_code::failure
-                                                   : exit_code::success;
+                              const bool written = publish(a, f.result, "fleet", true, f.path);
+                              return f.interrupted          ? exit_code::interrupted
+                                     : f.failed || !written ? exit_code::failure
+                                                            : exit_code::success;
                             });
   }
   auto backend = open_backend(DeviceSpec::parse(a.device));
@@ -96,8 +120,9 @@ int execute(const RunArgs& a) {
   harness::Session session(*backend, options, progress, InterruptGuard::stop_requested());
   session.prepare();
   const auto result = session.measure();
-  publish(a, result, backend->info().id, false);
-  return exit_code_of(session.end());
+  const bool written = publish(a, result, backend->info().id, false);
+  const int code = exit_code_of(session.end());
+  return code == exit_code::success && !written ? exit_code::failure : code;
 }
 
 }  // namespace

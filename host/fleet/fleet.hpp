@@ -18,11 +18,13 @@ struct FleetOptions {
   std::string device = "auto";  ///< as asked: auto, cpu, cuda:N, cuda:local or all
   harness::SessionOptions session;
   std::optional<double> rank_timeout;  ///< seconds; nullopt: from the plan
+  std::string out;                     ///< --out; empty: results/fleet-<UTC time>.json
 };
 
 /// What the root has at the end.
 struct FleetOutcome {
   results::Result result;
+  std::string path;          ///< where the file goes: --out, or the name the ranks agreed on
   bool interrupted = false;  ///< Ctrl-C on the root
   bool failed = false;       ///< a rank failed or timed out, or a verification failed
 };

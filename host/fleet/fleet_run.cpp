@@ -101,7 +101,7 @@ int run_mpi(const FleetOptions& o, const Publish& publish, std::atomic<bool>& st
   // Only the root narrates; the others speak up when they fail (measure_rank logs that).
   Progress progress(root && Progress::stderr_is_tty(), !root);
   const RankJob job{o, o.device, start, progress, stop};
-  const auto mine = measure_rank(job, *comm);
+  auto mine = measure_rank(job, *comm);
   progress.clear();
   const auto deadline =
       after(mine.timeout_s ? after(start, *mine.timeout_s) : Clock::now(), grace_s);
@@ -113,12 +113,16 @@ int run_mpi(const FleetOptions& o, const Publish& publish, std::atomic<bool>& st
   }
   if (!root) {
     comm->end(after(Clock::now(), grace_s + 60));
+    // The root has published (or given up): this rank's spool is no longer needed.
+    if (mine.spool) mine.spool->remove();
     // Its status travels in the root's file; a rank that gave up on another must not finalize.
     if (comm->broken()) comm->abort(exit_code::failure);
     return exit_code::success;
   }
-  const auto a = assemble(*got, "mpi", started);
+  auto a = assemble(*got, "mpi", started);
+  a.outcome.path = mine.results_path;
   const int code = publish(a.outcome);
+  if (mine.spool) mine.spool->remove();
   comm->end(after(Clock::now(), grace_s));
   // A hung rank would never reach MPI_Finalize: end the job rather than wait on it.
   if (a.any_timeout || comm->broken()) comm->abort(code);
@@ -136,12 +140,15 @@ int run_threads(const FleetOptions& o, const Publish& publish, std::atomic<bool>
   ThreadGroup group(n, host);
   Progress progress(Progress::stderr_is_tty());
   Progress quiet(false, true);
+  std::vector<RankOutcome> outcomes(static_cast<size_t>(n));
   std::vector<std::thread> threads;
   for (int i = 0; i < n; ++i) {
     threads.emplace_back([&, i] {
       auto comm = group.rank(i);
       const RankJob job{o, fmt::format("cuda:{}", i), start, i == 0 ? progress : quiet, stop};
-      comm->gather(measure_rank(job, *comm).payload, Clock::now());
+      auto& mine = outcomes[static_cast<size_t>(i)];
+      mine = measure_rank(job, *comm);
+      comm->gather(mine.payload, Clock::now());
     });
   }
   const auto payloads = group.collect([&](const std::optional<std::vector<double>>& agreed) {
@@ -149,10 +156,18 @@ int run_threads(const FleetOptions& o, const Publish& publish, std::atomic<bool>
                  (agreed ? (*agreed)[1] : o.rank_timeout.value_or(startup_timeout_s)) + grace_s);
   });
   progress.clear();
-  const auto a = assemble(payloads, "threads", started);
+  auto a = assemble(payloads, "threads", started);
+  // The name the device threads agreed on (their spools sit next to it).
+  for (const auto& r : outcomes) {
+    if (a.outcome.path.empty()) a.outcome.path = r.results_path;
+  }
+  if (a.outcome.path.empty()) a.outcome.path = o.out.empty() ? "results/fleet.json" : o.out;
   const int code = publish(a.outcome);
   if (a.any_timeout) std::_Exit(code);  // a hung device thread cannot be joined
   for (auto& t : threads) t.join();
+  for (auto& r : outcomes) {
+    if (r.spool) r.spool->remove();
+  }
   return code;
 }
 

@@ -1,6 +1,7 @@
 #include "fleet/rank_run.hpp"
 
 #include <cstdlib>
+#include <ctime>
 #include <thread>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "backend/backend.hpp"
 #include "common/error.hpp"
 #include "fleet/affinity.hpp"
+#include "fleet/spool.hpp"
 
 namespace hashflop::fleet {
 namespace {
@@ -72,12 +74,25 @@ class WindowSync {
 
 }  // namespace
 
+std::string default_fleet_path(double epoch_seconds) {
+  const auto t = static_cast<std::time_t>(epoch_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32] = {};
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  return fmt::format("results/fleet-{}.json", stamp);
+}
+
 RankOutcome measure_rank(const RankJob& job, Comm& comm) {
   const auto& p = comm.place();
   auto options = job.options.session;
   WindowSync* sync_ptr = nullptr;  // set once the ranks agree on the plan
   options.harness.before_window = [&sync_ptr] {
     if (sync_ptr != nullptr) sync_ptr->window();
+  };
+  std::unique_ptr<Spool> spool;  // opened once the ranks agree on the results file's name
+  options.harness.after_window = [&spool](const results::Run& run) {
+    if (spool) spool->window(run);
   };
 
   results::RankRecord rank;
@@ -127,7 +142,11 @@ RankOutcome measure_rank(const RankJob& job, Comm& comm) {
       estimate_seconds(h, static_cast<size_t>(windows / std::max(h.repetitions, 1))));
   const auto startup_deadline =
       after(job.start, job.options.rank_timeout.value_or(startup_timeout_s));
-  const auto agreed = comm.max_all({static_cast<double>(windows), own_timeout}, startup_deadline);
+  // The latest start time names the results file (and so the spools) the same on every rank.
+  const double now_s =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto agreed =
+      comm.max_all({static_cast<double>(windows), own_timeout, now_s}, startup_deadline);
   RankOutcome out;
   bool started = true;
   if (!agreed) {
@@ -135,6 +154,14 @@ RankOutcome measure_rank(const RankJob& job, Comm& comm) {
     started = false;
   } else {
     out.timeout_s = (*agreed)[1];
+    out.results_path = job.options.out.empty() ? default_fleet_path((*agreed)[2]) : job.options.out;
+    try {
+      spool = std::make_unique<Spool>(spool_path(out.results_path, p.rank));
+      spool->header(session ? session->header() : results::begin_result(), rank, p.size);
+    } catch (const std::exception& e) {
+      spool.reset();
+      warnings.push_back(fmt::format("no spool, a crash would lose this rank: {}", e.what()));
+    }
   }
   const long total_windows = agreed ? static_cast<long>((*agreed)[0]) : 0;
   WindowSync sync(comm, after(job.start, out.timeout_s.value_or(0)), job.stop);
@@ -142,8 +169,10 @@ RankOutcome measure_rank(const RankJob& job, Comm& comm) {
 
   results::Result part = results::begin_result();
   if (session && started) {
-    part =
-        session->measure([&](size_t i) { sync.pad_to(static_cast<long>(i + 1) * h.repetitions); });
+    part = session->measure([&](size_t i, const results::Run& run) {
+      if (spool) spool->run(run);
+      sync.pad_to(static_cast<long>(i + 1) * h.repetitions);
+    });
     if (!session->errors().empty()) {
       rank.status = results::RankStatus::failed;
       rank.error = session->errors().front();
@@ -157,6 +186,8 @@ RankOutcome measure_rank(const RankJob& job, Comm& comm) {
                     rank.status != results::RankStatus::ok || (!session && windows == 0);
   if (part.harness.empty()) part.harness = {{"energy_method", "none"}, {"energy_source", "none"}};
   rank.incomplete = part.incomplete;
+  if (spool) spool->end(rank);
+  out.spool = std::move(spool);
   auto j = results::to_json(part);
   j["rank"] = results::to_json(rank);
   out.payload = j.dump();

@@ -10,6 +10,7 @@
 #include "common/progress.hpp"
 #include "fleet/comm.hpp"
 #include "fleet/fleet.hpp"
+#include "fleet/spool.hpp"
 
 namespace hashflop::fleet {
 
@@ -23,7 +24,9 @@ struct RankJob {
 };
 
 struct RankOutcome {
-  std::string payload;  ///< a hashflop/result/v1 document of this device plus a `rank` record
+  std::string payload;       ///< a hashflop/result/v1 document of this device plus a `rank` record
+  std::string results_path;  ///< the file the root writes (--out, or the agreed default)
+  std::unique_ptr<Spool> spool;  ///< removed once the root has published
   /// The run's timeout in seconds from `start` the ranks agreed on; nullopt when they never
   /// agreed (a rank hung before measuring).
   std::optional<double> timeout_s;
@@ -33,5 +36,8 @@ struct RankOutcome {
 inline constexpr double startup_timeout_s = 300;
 
 RankOutcome measure_rank(const RankJob& job, Comm& comm);
+
+/// results/fleet-<UTC time>.json, for a job whose ranks agreed on `epoch_seconds`.
+std::string default_fleet_path(double epoch_seconds);
 
 }  // namespace hashflop::fleet

@@ -65,7 +65,7 @@ cudaStream_t CudaGemmExecutor::stream() const {
 
 void CudaGemmExecutor::bind(std::span<const HostOperands> sets) {
   cuda::DeviceScope scope(device_);
-  check_device_memory(sets.size());
+  check_memory(sets.size());
   const size_t mk = size_t(m_) * size_t(k_), kn = size_t(k_) * size_t(n_),
                mn = size_t(m_) * size_t(n_);
   const bool half = layout_ == OperandLayout::half;
@@ -148,7 +148,8 @@ std::optional<double> CudaGemmExecutor::stop_timer() {
 }
 
 // A clear error before cudaMalloc fails half-way through the sets.
-void CudaGemmExecutor::check_device_memory(size_t count) const {
+void CudaGemmExecutor::check_memory(size_t count) const {
+  cuda::DeviceScope scope(device_);
   const bool half = layout_ == OperandLayout::half;
   const uint64_t m = uint64_t(m_), n = uint64_t(n_), k = uint64_t(k_);
   const uint64_t ab =

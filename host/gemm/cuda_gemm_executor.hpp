@@ -32,6 +32,7 @@ class CudaGemmExecutor : public GemmExecutor {
   void synchronize() override;
   void fetch_c(size_t index) override;
   uint64_t cache_bytes() const override;
+  void check_memory(size_t sets) const override;
   void start_timer() override;
   std::optional<double> stop_timer() override;
 
@@ -58,7 +59,6 @@ class CudaGemmExecutor : public GemmExecutor {
  private:
   struct DeviceSet;
   struct Resources;
-  void check_device_memory(size_t count) const;
 
   GemmProblemSpec spec_;
   OperandLayout layout_;

@@ -126,12 +126,20 @@ int batch_size(double warm_product_seconds, double min_batch_seconds) {
   return static_cast<int>(std::clamp(n, 1.0, 1e6));
 }
 
-PreparedGemm::PreparedGemm(const GemmVariant& variant, const GemmRunRequest& req)
-    : req_(req), seed_(fresh_seed(req.seed)) {
+std::unique_ptr<GemmExecutor> check_fits(const GemmVariant& variant, const GemmRunRequest& req) {
   // Prepared first: the executor says which cache the sets must overflow. Preparing allocates
-  // no operand memory, so the fit check still comes before any large allocation.
-  exec_ = variant.prepare({req.shape, req.dtype, req.alpha, req.beta, req.threads, req.device});
-  check_gemm_fits(req, exec_->cache_bytes());
+  // no operand memory, so the fit checks still come before any large allocation.
+  auto exec = variant.prepare({req.shape, req.dtype, req.alpha, req.beta, req.threads, req.device});
+  check_gemm_fits(req, exec->cache_bytes());
+  exec->check_memory(static_cast<size_t>(input_sets(req.shape, req.dtype, exec->cache_bytes())));
+  return exec;
+}
+
+PreparedGemm::PreparedGemm(const GemmVariant& variant, const GemmRunRequest& req)
+    : PreparedGemm(check_fits(variant, req), req) {}
+
+PreparedGemm::PreparedGemm(std::unique_ptr<GemmExecutor> executor, const GemmRunRequest& req)
+    : req_(req), seed_(fresh_seed(req.seed)), exec_(std::move(executor)) {
   const GemmShape& s = req.shape;
   const int count = input_sets(s, req.dtype, exec_->cache_bytes());
   for (int i = 0; i < count; ++i) {

@@ -67,6 +67,8 @@ class PreparedGemm {
   /// Throws UsageError when the sets cannot fit in memory (before allocating them), and
   /// DeviceError when the variant cannot be prepared on the device.
   PreparedGemm(const GemmVariant& variant, const GemmRunRequest& request);
+  /// With an executor the caller prepared already (see check_fits).
+  PreparedGemm(std::unique_ptr<GemmExecutor> executor, const GemmRunRequest& request);
   PreparedGemm(const PreparedGemm&) = delete;  // the executor holds pointers into the sets
   PreparedGemm& operator=(const PreparedGemm&) = delete;
 
@@ -87,6 +89,10 @@ class PreparedGemm {
   std::vector<float> c_before_;  // set 0's C before its first product, when beta != 0
   std::vector<HostOperands> views_;
 };
+
+/// Prepares `variant`'s executor for `request` and checks that its operand sets fit in host
+/// and device memory, allocating none: UsageError with the bytes needed and available if not.
+std::unique_ptr<GemmExecutor> check_fits(const GemmVariant& variant, const GemmRunRequest& request);
 
 /// Verifies then times `variant` on `request`. A variant that cannot run the dtype here comes
 /// back as not_supported with the reason, never as an exception.

@@ -52,6 +52,10 @@ class GemmExecutor {
   /// Bytes of the cache the rotated operand sets must overflow: a GPU executor reports its
   /// device's L2. 0 (the default): the CPU's last-level cache.
   virtual uint64_t cache_bytes() const { return 0; }
+  /// Throws UsageError, with the bytes needed and available, when `sets` operand sets cannot
+  /// fit in the device's memory; call before anything is allocated. The default (host memory)
+  /// has nothing beyond check_gemm_fits.
+  virtual void check_memory(size_t /*sets*/) const {}
   /// Marks the start of a timed batch of run() calls on the device's own clock (a GPU executor
   /// records a CUDA event). The default does nothing.
   virtual void start_timer() {}

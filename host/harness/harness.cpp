@@ -219,6 +219,7 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
     const double start = std::chrono::duration<double>(mark.t - *origin).count();
     out.spans.push_back({{"start", start}, {"end", start + e.seconds}});
     run.samples.push_back(s);
+    if (options_.after_window) options_.after_window(run);
     progress_.log(fmt::format("{}: window {}/{} {} in {:.2f} s{}", name, rep + 1,
                               options_.repetitions, format_rate(s.rate, run.work_unit), s.seconds,
                               s.avg_watts ? fmt::format(", {:.2f} W", *s.avg_watts) : ""));

@@ -27,6 +27,9 @@ struct HarnessOptions {
   /// Called just before each measured window starts: the fleet modes line their devices' windows
   /// up here (a barrier). Empty: nothing.
   std::function<void()> before_window;
+  /// Called after each measured window with the run so far (its samples end with this one):
+  /// a fleet rank spools it, so a rank that dies later loses nothing it measured.
+  std::function<void(const results::Run&)> after_window;
 
   /// The defaults scaled for --quick: ~1 s windows, 3 repetitions, short warm-up and idle.
   static HarnessOptions quick();

@@ -31,9 +31,11 @@ size_t Session::prepare() {
         options_.harness.duration));
   }
   work_ = backend_.workloads(options_.plan);
+  for (auto& w : work_) w->check();  // a GEMM too large for memory fails now, not after sha256d
   const bool any_gemm = std::any_of(work_.begin(), work_.end(),
                                     [](const auto& w) { return w->workload() == "gemm"; });
-  if (options_.plan.wants("gemm") && !any_gemm) warnings_.push_back("no GEMM variant runs on " + info.id);
+  if (options_.plan.wants("gemm") && !any_gemm)
+    warnings_.push_back("no GEMM variant runs on " + info.id);
   return work_.size() * static_cast<size_t>(options_.harness.repetitions);
 }
 
@@ -49,17 +51,23 @@ nlohmann::json Session::harness_json() const {
           {"energy_source", meter_ ? meter_->source() : "none"}};
 }
 
-results::Result Session::measure(const std::function<void(size_t)>& after_workload) {
-  if (!meter_) prepare();
+results::Result Session::header() const {
   results::Result result = results::begin_result();
   auto device = backend_.describe();
   device.update(device_extra_);
   if (device_id_ != backend_.info().id) device["local_id"] = backend_.info().id;
   device["id"] = device_id_;
-  device["energy_source"] = meter_->source();
+  device["energy_source"] = meter_ ? meter_->source() : "none";
   result.devices.push_back(device);
   result.harness = harness_json();
   result.warnings = warnings_;
+  return result;
+}
+
+results::Result Session::measure(
+    const std::function<void(size_t, const results::Run&)>& after_workload) {
+  if (!meter_) prepare();
+  results::Result result = header();
 
   Harness h(*meter_, options_.harness, progress_, stop_);
   const auto idle = work_.empty() ? std::nullopt : h.measure_idle();
@@ -84,7 +92,7 @@ results::Result Session::measure(const std::function<void(size_t)>& after_worklo
       result.runs.push_back(std::move(failed));
       progress_.log(fmt::format("{} {}: failed: {}", w.workload(), w.variant(), e.what()));
     }
-    if (after_workload) after_workload(i);
+    if (after_workload) after_workload(i, result.runs.back());
   }
   progress_.clear();
   const bool any_failure = std::any_of(result.runs.begin(), result.runs.end(),

@@ -42,9 +42,13 @@ class Session {
   /// Opens the meter and makes the workloads. Returns the number of windows measure() will
   /// call before_window for: workloads x repetitions. Throws what the device throws.
   size_t prepare();
-  /// Measures every workload; `after_workload(i)` runs after workload i, however it ended. A
-  /// workload that throws is recorded as a failed run, and the next one goes on.
-  results::Result measure(const std::function<void(size_t)>& after_workload = {});
+  /// Measures every workload; `after_workload(i, run)` runs after workload i, however it
+  /// ended. A workload that throws is recorded as a failed run, and the next one goes on.
+  results::Result measure(
+      const std::function<void(size_t, const results::Run&)>& after_workload = {});
+  /// The result as it stands before the first workload: devices, harness, warnings (what a
+  /// fleet rank's spool starts with).
+  results::Result header() const;
 
   SessionEnd end() const { return end_; }
   /// "workload variant: what" for every workload that threw.

@@ -99,6 +99,42 @@ std::optional<Headline> headline(const Result& result) {
   return std::nullopt;
 }
 
+void summarize_samples(Run& run, const std::string& energy_method) {
+  run.work = run.seconds = 0;
+  std::vector<double> rates, per_joule;
+  double joules = 0;
+  bool all_energy = !run.samples.empty();
+  for (const auto& s : run.samples) {
+    run.work += s.work;
+    run.seconds += s.seconds;
+    rates.push_back(s.rate);
+    if (s.joules) {
+      joules += *s.joules;
+    } else {
+      all_energy = false;
+    }
+    if (s.per_joule) per_joule.push_back(*s.per_joule);
+  }
+  run.rate = run.seconds > 0 ? run.work / run.seconds : 0;
+  run.stats = compute_stats(rates);
+  run.energy.reset();
+  run.per_joule.reset();
+  run.per_joule_stats.reset();
+  if (!all_energy || joules <= 0) {
+    if (run.energy_unavailable_reason.empty())
+      run.energy_unavailable_reason = "not every window has energy";
+    return;
+  }
+  Energy e;
+  e.method = energy_method;
+  e.assumed = energy_method == "assumed";
+  e.joules = joules;
+  e.avg_watts = joules / run.seconds;
+  run.energy = e;
+  run.per_joule = run.work / joules;
+  run.per_joule_stats = compute_stats(per_joule);
+}
+
 std::string default_path(const Result& r, const std::string& device) {
   std::string stamp = r.started;
   std::erase_if(stamp, [](char c) { return c == '-' || c == ':'; });

@@ -147,12 +147,22 @@ Result begin_result();
 std::optional<Headline> headline(const Result& result);
 
 nlohmann::json to_json(const Result& result);
+/// One run, as it sits in a results file's `runs`.
+nlohmann::json to_json(const Run& run);
+/// Throws nlohmann::json exceptions or Error when `j` is not a run.
+Run run_from_json(const nlohmann::json& j);
+/// Fills a run's totals, stats and energy from its samples (a run rebuilt from its windows,
+/// e.g. from a crashed fleet rank's spool): energy only when every sample has joules.
+void summarize_samples(Run& run, const std::string& energy_method);
 /// Throws Error when `j` is not a hashflop/result/v1 document.
 Result from_json(const nlohmann::json& j);
 
 /// Writes atomically: a temporary file in the same directory, fsync, rename. Creates the
 /// directory. Throws Error.
 void write_atomically(const std::filesystem::path& path, const std::string& text);
+/// Throws UsageError unless a file can be created in `path`'s directory (made if missing): what
+/// write_atomically needs, checked before anything is measured.
+void check_writable(const std::filesystem::path& path);
 /// Reads and checks the schema; throws UsageError naming the file (and the JSON path).
 Result load_result(const std::filesystem::path& path);
 /// results/<host>-<device>-<UTC start time>.json

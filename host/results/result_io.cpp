@@ -53,6 +53,23 @@ void write_atomically(const fs::path& path, const std::string& text) {
   }
 }
 
+void check_writable(const fs::path& path) {
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (fs::is_directory(path, ec)) {
+    throw UsageError(fmt::format("{}: is a directory, not a file to write", path.string()));
+  }
+  std::string probe = (dir / ".hashflop-write-check.XXXXXX").string();
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0) {
+    throw UsageError(fmt::format("cannot write {}: {} in {}", path.string(), std::strerror(errno),
+                                 dir.string()));
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
 Result load_result(const fs::path& path) {
   const json j = read_json_file(path, "results file");
   return convert_input(path, [&] { return from_json(j); });

@@ -63,7 +63,7 @@ Energy energy_from(const json& e) {
   return en;
 }
 
-json run_json(const Run& r) {
+json run_to_json(const Run& r) {
   json samples = json::array();
   for (const auto& s : r.samples) {
     samples.push_back({{"work", s.work},
@@ -102,7 +102,7 @@ Verdict verdict_from(const json& j) {
   return *v;
 }
 
-Run run_from(const json& j) {
+Run run_from_json_impl(const json& j) {
   Run r;
   r.workload = j.at("workload").get<std::string>();
   r.variant = j.at("variant").get<std::string>();
@@ -148,9 +148,17 @@ json headline_json(const std::optional<Headline>& h) {
 
 }  // namespace
 
+nlohmann::json to_json(const Run& run) {
+  return run_to_json(run);
+}
+
+Run run_from_json(const nlohmann::json& j) {
+  return run_from_json_impl(j);
+}
+
 json to_json(const Result& result) {
   json runs = json::array();
-  for (const auto& r : result.runs) runs.push_back(run_json(r));
+  for (const auto& r : result.runs) runs.push_back(run_to_json(r));
   json j = {
       {"schema", schema_id},
       {"tool",
@@ -188,7 +196,7 @@ Result from_json(const json& j) {
     if (!r.host.is_object() || !r.devices.is_array())
       throw Error("\"host\" must be an object and \"devices\" an array");
     r.harness = j.value("harness", json::object());
-    for (const auto& run : j.at("runs")) r.runs.push_back(run_from(run));
+    for (const auto& run : j.at("runs")) r.runs.push_back(run_from_json_impl(run));
     r.incomplete = j.at("incomplete").get<bool>();
     r.warnings = j.value("warnings", std::vector<std::string>{});
     const bool fleet = j.contains("fleet") && !j.at("fleet").is_null();

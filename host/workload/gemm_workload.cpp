@@ -40,6 +40,10 @@ class GemmWorkload final : public Workload {
             {"settings", gemm_ ? gemm_->executor().settings() : std::string()}};
   }
 
+  void check() override {
+    if (!gemm_ && !checked_) checked_ = check_fits(variant_, req_);
+  }
+
   /// The first product of set 0 against fp64, before any window.
   Check verify() override {
     prepare();
@@ -75,7 +79,12 @@ class GemmWorkload final : public Workload {
 
  private:
   void prepare() {
-    if (!gemm_) gemm_.emplace(variant_, req_);
+    if (gemm_) return;
+    if (checked_) {
+      gemm_.emplace(std::move(checked_), req_);
+    } else {
+      gemm_.emplace(variant_, req_);
+    }
   }
 
   static Check verdict_of(const VerifyResult& v, const std::string& what) {
@@ -85,6 +94,7 @@ class GemmWorkload final : public Workload {
 
   const GemmVariant& variant_;
   GemmRunRequest req_;
+  std::unique_ptr<GemmExecutor> checked_;  // prepared by check(), before the sets exist
   std::optional<PreparedGemm> gemm_;
   size_t next_ = 1;  // set 0 holds the verified product
   size_t last_ = 0;

@@ -45,6 +45,9 @@ class Workload {
   /// window, so its time and energy are not charged). nullopt: nothing to check here, e.g.
   /// sha256d, which re-checks every candidate inside run().
   virtual std::optional<Check> verify_measured() { return std::nullopt; }
+  /// Checks what can be checked before anything is measured (that its memory fits): throws
+  /// UsageError, so a run fails in its first second rather than after the other workloads.
+  virtual void check() {}
 };
 
 /// What a run asks a device for.

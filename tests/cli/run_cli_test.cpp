@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -127,6 +128,53 @@ TEST(RunCli, BadOptionsAreUsageErrors) {
   EXPECT_EQ(run("", "run --device cpu --workloads sha256d,bogus").exit_code, 2);
   EXPECT_EQ(run("", "run --device cpu --duration -1").exit_code, 2);
   EXPECT_EQ(run("", "run --device cpu --assume-watts 0").exit_code, 2);
+}
+
+// Everything that can be checked is checked before measuring: an unwritable --out used to be
+// found after every window, a GEMM too large for memory after the sha256d run.
+TEST(RunCli, ProblemsFoundBeforeMeasuringExit2AtOnce) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto out = run("", "run --device cpu --quick --out /proc/hashflop-nowhere/r.json");
+  EXPECT_EQ(out.exit_code, 2) << out.err;
+  EXPECT_NE(out.err.find("cannot write /proc/hashflop-nowhere/r.json"), std::string::npos)
+      << out.err;
+  const auto gemm = run("HASHFLOP_POWERCAP_ROOT=/nonexistent",
+                        "run --device cpu --quick --workloads sha256d,gemm --gemm-size 65536");
+  EXPECT_EQ(gemm.exit_code, 2) << gemm.err;
+  EXPECT_NE(gemm.err.find("too large for memory"), std::string::npos) << gemm.err;
+  EXPECT_EQ(gemm.err.find("window"), std::string::npos) << "measured before refusing:\n"
+                                                        << gemm.err;
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 20);
+}
+
+// A write that fails after the measuring used to lose everything: exit 1, nothing on stdout.
+TEST(RunCli, ALateWriteFailureKeepsTheMeasurementInAFallbackFile) {
+  const fs::path dir = fs::temp_directory_path() / "hashflop-run-cli-late";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "tmp");
+  const fs::path out = dir / "sub" / "r.json";
+  // The output folder passes the check, then turns into a file while the run measures (root
+  // ignores a read-only mode, so the test takes the directory away instead).
+  const std::string cmd =
+      "(TMPDIR=" + (dir / "tmp").string() + " HASHFLOP_POWERCAP_ROOT=/nonexistent " +
+      HASHFLOP_BINARY + " run --device cpu --quick --workloads sha256d --cooldown 0 --out " +
+      out.string() + " 2>" + (dir / "err.txt").string() + " & sleep 0.6; rm -rf " +
+      (dir / "sub").string() + "; touch " + (dir / "sub").string() + "; wait $!)";
+  const auto r = hashflop::test::run_shell(cmd);
+  std::ifstream in(dir / "err.txt");
+  const std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(r.exit_code, 1) << err;
+  EXPECT_NE(r.out.find("sha256d"), std::string::npos) << "the table is printed:\n" << r.out;
+  EXPECT_NE(err.find("instead"), std::string::npos) << err;
+  size_t fallbacks = 0;
+  for (const auto& e : fs::directory_iterator(dir / "tmp")) {
+    if (e.path().extension() == ".json") {
+      ++fallbacks;
+      EXPECT_FALSE(hashflop::results::load_result(e.path()).runs.empty());
+    }
+  }
+  EXPECT_EQ(fallbacks, 1u) << err;
+  fs::remove_all(dir);
 }
 
 }  // namespace

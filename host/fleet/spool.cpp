@@ -1,0 +1,217 @@
+#include "fleet/spool.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "common/json_input.hpp"
+#include "fleet/aggregate.hpp"
+
+namespace hashflop::fleet {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+fs::path spool_path(const fs::path& results_file, int rank) {
+  return fs::path(fmt::format("{}.rank{}.spool", results_file.string(), rank));
+}
+
+Spool::Spool(fs::path path) : path_(std::move(path)) {
+  std::error_code ec;
+  if (path_.has_parent_path()) fs::create_directories(path_.parent_path(), ec);
+  fd_ =
+      ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd_ < 0) {
+    throw Error(fmt::format("cannot create spool {}: {}", path_.string(), std::strerror(errno)));
+  }
+}
+
+Spool::~Spool() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void Spool::append(const std::string& line) {
+  if (fd_ < 0) return;
+  const std::string text = line + "\n";
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      throw Error(fmt::format("cannot write spool {}: {}", path_.string(), std::strerror(errno)));
+    done += static_cast<size_t>(n);
+  }
+  // On disk before the next window: the point is to survive a kill -9 (and a node crash).
+  ::fdatasync(fd_);
+}
+
+void Spool::header(const results::Result& header, const results::RankRecord& rank, int ranks) {
+  auto j = results::to_json(header);
+  j.erase("runs");
+  j.erase("headline");
+  append(json{{"type", "header"}, {"result", j}, {"rank", results::to_json(rank)}, {"ranks", ranks}}
+             .dump());
+}
+
+void Spool::window(const results::Run& run) {
+  auto j = results::to_json(run);
+  j["samples"] = json::array({j["samples"].back()});
+  j.erase("telemetry");  // the window's energy and rate are what recovery needs
+  append(json{{"type", "window"}, {"run", j}}.dump());
+}
+
+void Spool::run(const results::Run& run) {
+  append(json{{"type", "run"}, {"run", results::to_json(run)}}.dump());
+}
+
+void Spool::end(const results::RankRecord& rank) {
+  append(json{{"type", "end"}, {"rank", results::to_json(rank)}}.dump());
+}
+
+void Spool::remove() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  std::error_code ec;
+  fs::remove(path_, ec);
+}
+
+std::vector<fs::path> spools_of(const fs::path& results_file) {
+  std::vector<fs::path> out;
+  const fs::path dir = results_file.has_parent_path() ? results_file.parent_path() : ".";
+  const std::regex name(std::regex_replace(results_file.filename().string(),
+                                           std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                        R"(\.rank[0-9]+\.spool)");
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (std::regex_match(e.path().filename().string(), name)) out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+namespace {
+
+struct RankSpool {
+  results::Result header;
+  results::RankRecord rank;
+  int ranks = 1;
+  std::vector<results::Run> runs;
+  std::optional<results::Run> open_run;  // windows of a run that never finished
+  bool ended = false;
+};
+
+RankSpool read_spool(const fs::path& path) {
+  RankSpool s;
+  std::ifstream in(path);
+  std::string line;
+  bool have_header = false;
+  while (std::getline(in, line)) {
+    json j;
+    try {
+      j = parse_json(line);
+    } catch (const std::exception&) {
+      continue;  // a line torn by the crash
+    }
+    const std::string type = j.value("type", "");
+    if (type == "header") {
+      auto doc = j.at("result");
+      doc["runs"] = json::array();
+      s.header = results::from_json(doc);
+      s.rank = results::rank_from_json(j.at("rank"));
+      s.ranks = number_or<int>(j, "ranks", 1, 1, 1 << 20);
+      have_header = true;
+    } else if (type == "window") {
+      auto run = results::run_from_json(j.at("run"));
+      if (!s.open_run || s.open_run->workload != run.workload ||
+          s.open_run->variant != run.variant || s.open_run->params != run.params) {
+        s.open_run = run;
+      } else {
+        s.open_run->samples.push_back(run.samples.back());
+      }
+    } else if (type == "run") {
+      s.runs.push_back(results::run_from_json(j.at("run")));
+      s.open_run.reset();
+    } else if (type == "end") {
+      s.rank = results::rank_from_json(j.at("rank"));
+      s.ended = true;
+    }
+  }
+  if (!have_header) throw UsageError(fmt::format("{}: no spool header", path.string()));
+  return s;
+}
+
+}  // namespace
+
+results::Result recover_fleet(const fs::path& results_file) {
+  const auto files = spools_of(results_file);
+  if (files.empty()) {
+    throw UsageError(fmt::format("no spool next to {} ({}.rank<N>.spool): nothing to recover",
+                                 results_file.string(), results_file.filename().string()));
+  }
+  results::Result r;
+  results::Fleet fleet;
+  std::map<int, RankSpool> ranks;
+  int size = 0;
+  for (const auto& f : files) {
+    auto s = convert_input(f, [&] { return read_spool(f); });
+    size = std::max(size, s.ranks);
+    ranks[s.rank.rank] = std::move(s);
+  }
+  for (int i = 0; i < size; ++i) {
+    const auto it = ranks.find(i);
+    if (it == ranks.end()) {
+      results::RankRecord lost;
+      lost.rank = i;
+      lost.status = results::RankStatus::failed;
+      lost.error = "no spool: the rank did not start measuring";
+      lost.incomplete = true;
+      fleet.ranks.push_back(lost);
+      continue;
+    }
+    auto& s = it->second;
+    if (r.tool_version.empty()) {
+      r = s.header;
+      r.devices = json::array();
+      r.warnings.clear();
+    }
+    for (const auto& d : s.header.devices) r.devices.push_back(d);
+    for (const auto& w : s.header.warnings) r.warnings.push_back(fmt::format("rank {}: {}", i, w));
+    const std::string method = s.header.harness.value("energy_method", "none");
+    for (auto& run : s.runs) r.runs.push_back(std::move(run));
+    if (s.open_run) {
+      auto run = *s.open_run;
+      results::summarize_samples(run, method);
+      run.incomplete = true;
+      run.warnings.push_back("recovered from the rank's spool: the run did not finish");
+      r.runs.push_back(std::move(run));
+    }
+    if (!s.ended) {
+      s.rank.status = results::RankStatus::failed;
+      s.rank.error =
+          "the rank ended without finishing (killed or crashed); its finished "
+          "windows are kept";
+      s.rank.incomplete = true;
+    }
+    fleet.ranks.push_back(s.rank);
+  }
+  r.incomplete = true;
+  r.harness["launcher"] = "mpi (recovered from spools)";
+  r.harness["ranks"] = size;
+  r.warnings.push_back(
+      "recovered by `hashflop recover` from the spools of a job that did not "
+      "finish");
+  fleet.entries = summarize(r.runs, r.devices);
+  r.fleet = std::move(fleet);
+  r.finished = results::utc_now_iso8601();
+  return r;
+}
+
+}  // namespace hashflop::fleet

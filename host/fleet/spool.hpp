@@ -1,0 +1,53 @@
+// Per-rank spools: each fleet rank appends what it measured to a file of its own next to the
+// results file, window by window, so a rank killed mid-run (OpenMPI then ends the whole job and
+// the root writes nothing) loses no finished window. `hashflop recover FILE` merges the spools
+// a crashed job left into FILE, marked incomplete. A job that ends normally removes them.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "results/result.hpp"
+
+namespace hashflop::fleet {
+
+/// <results file>.rank<N>.spool
+std::filesystem::path spool_path(const std::filesystem::path& results_file, int rank);
+
+/// One rank's spool: JSON lines, appended and flushed to disk one at a time (a crash leaves at
+/// most a torn last line, which recovery skips).
+class Spool {
+ public:
+  /// Throws Error when the file cannot be created.
+  explicit Spool(std::filesystem::path path);
+  ~Spool();
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+
+  /// The device, harness and rank, before the first window; `ranks` is the job's size.
+  void header(const results::Result& header, const results::RankRecord& rank, int ranks);
+  /// The run so far; its last sample is the window that just ended.
+  void window(const results::Run& run);
+  /// A run that ended (complete, failed or cut short).
+  void run(const results::Run& run);
+  /// The rank's last word: it ended on its own, with `rank`'s status.
+  void end(const results::RankRecord& rank);
+  /// Deletes the file: the root has the rank's payload and has published.
+  void remove();
+
+ private:
+  void append(const std::string& line);
+
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
+/// The fleet result the spools next to `results_file` hold: every finished run, every window
+/// of an unfinished one (marked incomplete), and each rank that left no end record marked
+/// failed. Throws UsageError when there is no spool to recover.
+results::Result recover_fleet(const std::filesystem::path& results_file);
+
+/// The spools recover_fleet read, to delete once the recovered file is written.
+std::vector<std::filesystem::path> spools_of(const std::filesystem::path& results_file);
+
+}  // namespace hashflop::fleet
