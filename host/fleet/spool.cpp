@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -57,7 +58,12 @@ void Spool::header(const results::Result& header, const results::RankRecord& ran
   auto j = results::to_json(header);
   j.erase("runs");
   j.erase("headline");
-  append(json{{"type", "header"}, {"result", j}, {"rank", results::to_json(rank)}, {"ranks", ranks}}
+  // The pid says which process to look for (or kill, in the test) when a job hangs or dies.
+  append(json{{"type", "header"},
+              {"result", j},
+              {"rank", results::to_json(rank)},
+              {"ranks", ranks},
+              {"pid", static_cast<long>(::getpid())}}
              .dump());
 }
 
@@ -95,6 +101,20 @@ std::vector<fs::path> spools_of(const fs::path& results_file) {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+std::vector<fs::path> unfinished_jobs(const fs::path& dir) {
+  static const std::regex name(R"((.+)\.rank[0-9]+\.spool)");
+  std::set<fs::path> jobs;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::smatch m;
+    const std::string file = e.path().filename().string();
+    if (std::regex_match(file, m, name) && !fs::exists(dir / m[1].str(), ec)) {
+      jobs.insert(dir / m[1].str());
+    }
+  }
+  return {jobs.begin(), jobs.end()};
 }
 
 namespace {

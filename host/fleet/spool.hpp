@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "results/result.hpp"
 
@@ -46,6 +47,10 @@ class Spool {
 /// of an unfinished one (marked incomplete), and each rank that left no end record marked
 /// failed. Throws UsageError when there is no spool to recover.
 results::Result recover_fleet(const std::filesystem::path& results_file);
+
+/// The results files in `dir` that spools name (<file>.rank<N>.spool) and that do not exist:
+/// the jobs that died before writing them. Sorted.
+std::vector<std::filesystem::path> unfinished_jobs(const std::filesystem::path& dir);
 
 /// The spools recover_fleet read, to delete once the recovered file is written.
 std::vector<std::filesystem::path> spools_of(const std::filesystem::path& results_file);

@@ -1,6 +1,7 @@
 // The fleet end to end: `mpirun -np 2 hashflop run` on CPU ranks over loopback (skipped in a
 // build without MPI), a failed rank, a hung rank, and `--device all` without a GPU. Every
 // command runs under `timeout` so a hang fails the test instead of stalling ctest.
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -93,6 +95,10 @@ TEST(MpiFleet, TwoCpuRanksWriteOneFleetFile) {
               1e-6 * f["total_rate"].get<double>());
   EXPECT_EQ(f["window_total_rates"].size(), 2u);
   EXPECT_FALSE(j["incomplete"].get<bool>());
+  for (int rank = 0; rank < 2; ++rank) {
+    EXPECT_FALSE(fs::exists(out.string() + ".rank" + std::to_string(rank) + ".spool"))
+        << "a job that ends normally leaves no spool";
+  }
   // Only the root prints the tables.
   size_t tables = 0;
   for (size_t at = 0; (at = r.output.find("fleet:\n", at)) != std::string::npos; ++at) ++tables;
@@ -175,6 +181,60 @@ TEST(MpiFleet, AHugeRankTimeoutIsNoTimeout) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   const auto loaded = hashflop::results::load_result(out);
   EXPECT_FALSE(loaded.incomplete);
+}
+
+// A rank killed with SIGKILL mid-run: OpenMPI ends the whole job and the root writes nothing,
+// but every window the ranks finished is in their spools, and `hashflop recover` merges them.
+TEST(MpiFleet, ARankKilledMidRunLosesNoFinishedWindow) {
+  REQUIRE_MPI();
+  const auto out = fresh("killed.json");
+  for (int r = 0; r < 2; ++r) fs::remove(out.string() + ".rank" + std::to_string(r) + ".spool");
+  Outcome job{};
+  std::thread mpi([&] {
+    job = shell(mpirun() + " -np 2 " + HASHFLOP_BINARY +
+                " run --quick --duration 0.5 --repetitions 8 --cooldown 0 --workloads sha256d" +
+                " --device cpu --out " + out.string());
+  });
+  // Rank 1's spool: its header (with the pid), then a line per window. Kill after two windows.
+  const fs::path spool1 = out.string() + ".rank1.spool";
+  long pid = 0;
+  int windows = 0;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(50);
+  while (windows < 2 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::ifstream in(spool1);
+    std::string line;
+    windows = 0;
+    while (std::getline(in, line)) {
+      const auto j = json::parse(line, nullptr, false);
+      if (j.is_discarded()) continue;
+      if (j.value("type", "") == "header") pid = j.value("pid", 0L);
+      if (j.value("type", "") == "window") ++windows;
+    }
+  }
+  ASSERT_GE(windows, 2) << "rank 1 never spooled two windows";
+  ASSERT_GT(pid, 0);
+  ASSERT_EQ(::kill(static_cast<pid_t>(pid), SIGKILL), 0);
+  mpi.join();
+  EXPECT_NE(job.exit_code, 0) << job.output;
+  ASSERT_FALSE(fs::exists(out)) << "the root finished before the kill: " << job.output;
+
+  const std::string bin = HASHFLOP_BINARY;
+  const auto rec = shell("timeout 60 " + bin + " recover " + out.string());
+  ASSERT_EQ(rec.exit_code, 0) << rec.output;
+  const auto loaded = hashflop::results::load_result(out);
+  EXPECT_TRUE(loaded.incomplete);
+  ASSERT_TRUE(loaded.fleet);
+  ASSERT_EQ(loaded.fleet->ranks.size(), 2u);
+  EXPECT_EQ(loaded.fleet->ranks[1].status, hashflop::results::RankStatus::failed);
+  ASSERT_EQ(loaded.runs.size(), 2u) << "both ranks' sha256d runs, finished or not";
+  for (const auto& run : loaded.runs) {
+    EXPECT_GE(run.samples.size(), 2u) << run.device;
+    EXPECT_GT(run.rate, 0) << run.device;
+  }
+  EXPECT_FALSE(fs::exists(spool1)) << "recover removes the spools it merged";
+  // A second recover has nothing to do, and says so (exit 2).
+  EXPECT_EQ(shell("timeout 60 " + bin + " recover " + out.string()).exit_code, 2);
 }
 
 TEST(DeviceAll, WithoutAGpuIsAnErrorThatSaysSo) {
