@@ -1,20 +1,71 @@
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/suggest.hpp"
 #include "common/error.hpp"
+#include "results/result.hpp"
+
+#ifndef HASHFLOP_BUILD_TYPE
+#define HASHFLOP_BUILD_TYPE "unknown"
+#endif
+#ifndef HASHFLOP_CUDA_BUILD
+#define HASHFLOP_CUDA_BUILD "CUDA unknown"
+#endif
+#ifndef HASHFLOP_MPI_BUILD
+#define HASHFLOP_MPI_BUILD "MPI unknown"
+#endif
+#ifndef HASHFLOP_COMPILER
+#define HASHFLOP_COMPILER "unknown compiler"
+#endif
 
 namespace hashflop::cli {
 
 namespace {
 
-bool is_command(CLI::App& app, std::string_view name) {
-  for (const auto* sub : app.get_subcommands({})) {
-    if (sub->get_name() == name) return true;
+std::vector<std::string> command_names(CLI::App& app) {
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  return names;
+}
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+std::string version_text() {
+  return fmt::format("hashflop {}\ncommit {}, {} build, {}, {}, {}", HASHFLOP_VERSION,
+                     results::git_commit(), HASHFLOP_BUILD_TYPE, HASHFLOP_CUDA_BUILD,
+                     HASHFLOP_MPI_BUILD, HASHFLOP_COMPILER);
+}
+
+// CLI11 says only "The following argument was not expected: --quik"; name the command and the
+// nearest option.
+std::string unexpected_argument(CLI::App& app) {
+  CLI::App* command = &app;
+  for (auto* sub : app.get_subcommands()) command = sub;  // the one that was parsed
+  const auto extras = command->remaining();
+  if (extras.empty()) return {};
+  const std::string word = extras.front();
+  const std::string where =
+      command == &app ? std::string("hashflop") : "hashflop " + command->get_name();
+  if (!word.starts_with("-")) {
+    return fmt::format("unexpected argument '{}' for `{}` (see `{} --help`)", word, where, where);
   }
-  return false;
+  std::vector<std::string> options;
+  for (const auto* opt : command->get_options()) {
+    for (const auto& l : opt->get_lnames()) options.push_back("--" + l);
+    for (const auto& s : opt->get_snames()) options.push_back("-" + s);
+  }
+  const std::string name = word.substr(0, word.find('='));
+  const auto near = closest(name, options);
+  return fmt::format("unknown option {} for `{}`{} (see `{} --help`)", name, where,
+                     near ? fmt::format("; did you mean {}?", *near) : std::string(), where);
 }
 
 }  // namespace
@@ -22,9 +73,9 @@ bool is_command(CLI::App& app, std::string_view name) {
 int run(int argc, char** argv) {
   CLI::App app{
       "hashflop: double-SHA-256 hashes per joule against GEMM FLOPs per joule, on one device.\n"
-      "Start with `hashflop devices`, then `hashflop verify`, then `hashflop mine --help`.",
+      "Start with `hashflop devices`, then `hashflop verify`, then `hashflop run --quick`.",
       "hashflop"};
-  app.set_version_flag("--version", HASHFLOP_VERSION);
+  app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   Outcome outcome;
   add_devices_command(app, outcome);
@@ -36,12 +87,18 @@ int run(int argc, char** argv) {
   add_compare_command(app, outcome);
   add_recover_command(app, outcome);
 
+  if (argc <= 1) {  // a first try: the commands and where to start, not an error
+    fmt::print("{}", app.help());
+    return exit_code::success;
+  }
   try {
-    if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
-      throw UsageError(
-          fmt::format("unknown command '{}' (commands: devices, verify, mine, gemm, run, compare, "
-                      "report, recover)",
-                      argv[1]));
+    const auto commands = command_names(app);
+    if (argv[1][0] != '-' &&
+        std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      const auto near = closest(argv[1], commands);
+      throw UsageError(fmt::format("unknown command '{}'{} (commands: {})", argv[1],
+                                   near ? fmt::format("; did you mean '{}'?", *near) : "",
+                                   join(commands)));
     }
     app.parse(argc, argv);
     return outcome.exit_code;
@@ -51,6 +108,10 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::ExtrasError& e) {
+    const std::string better = unexpected_argument(app);
+    fmt::print(stderr, "hashflop: {}\n", better.empty() ? e.what() : better);
+    return exit_code::usage;
   } catch (const CLI::ParseError& e) {
     fmt::print(stderr, "hashflop: {}\n", e.what());
     return exit_code::usage;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include "support/shell.hpp"
 
+#include "cli/suggest.hpp"
 #include "mine/known_headers.hpp"
 
 namespace {
@@ -133,11 +134,11 @@ TEST(Cli, RejectsUnknownVariantsAndDevices) {
 TEST(Cli, RejectsNonFiniteNumbers) {
   for (const char* opt : {"--duration", "--cooldown", "--rank-timeout", "--assume-watts"}) {
     for (const char* v : {"nan", "inf", "-nan"}) {
-      expect_usage_error(std::string("run --device cpu ") + opt + " " + v, "finite");
+      expect_usage_error(std::string("run --device cpu ") + opt + " " + v, "is not a number");
     }
   }
-  expect_usage_error("gemm --size 8 --alpha nan", "finite");
-  expect_usage_error("gemm --size 8 --beta inf", "finite");
+  expect_usage_error("gemm --size 8 --alpha nan", "is not a number");
+  expect_usage_error("gemm --size 8 --beta inf", "is not a number");
 }
 
 TEST(Cli, ReportsAMissingGpuAsADeviceFailure) {
@@ -145,4 +146,58 @@ TEST(Cli, ReportsAMissingGpuAsADeviceFailure) {
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("cuda:7"), std::string::npos) << r.out;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+}
+
+// What a newcomer types first: each mistake gets one line that says what to do instead.
+TEST(Cli, MistypedCommandsAndOptionsGetASuggestion) {
+  expect_usage_error("rn --quick", "did you mean 'run'?");
+  expect_usage_error("mnie --header x", "did you mean 'mine'?");
+  expect_usage_error("run --quik", "did you mean --quick?");
+  expect_usage_error("gemm --sise 64", "did you mean --size?");
+  expect_usage_error("run --frobnicate", "unknown option --frobnicate for `hashflop run`");
+}
+
+TEST(Cli, OptionErrorsSayWhatIsWrongInPlainWords) {
+  expect_usage_error("run --duration abc", "'abc' is not a number");
+  expect_usage_error("run --duration 0", "0 is out of range 0.01 to 86400");
+  expect_usage_error("run --threads 2.5", "'2.5' is not a whole number");
+  const auto zero = run("run --assume-watts 0");
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_NE(zero.out.find("must be above 0"), std::string::npos) << zero.out;
+  EXPECT_LT(zero.out.size(), 120u) << "no 309-digit bound: " << zero.out;
+  expect_usage_error("run --device foo", "all");
+  expect_usage_error("run --device cuda:local --out /tmp/x.json", "needs a launcher");
+  expect_usage_error("mine --device all --header " + genesis() + " --count 1", "cuda:N");
+}
+
+TEST(Cli, ADtypeNoVariantRunsIsAUsageErrorNotAnEmptyTable) {
+  expect_usage_error("gemm --device cpu --dtype fp16 --size 8", "no cpu GEMM variant");
+}
+
+TEST(Cli, BareHashflopShowsTheCommands) {
+  const auto r = run("");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  for (const char* word : {"devices", "verify", "mine", "gemm", "run", "compare", "report"}) {
+    EXPECT_NE(r.out.find(word), std::string::npos) << word << "\n" << r.out;
+  }
+}
+
+TEST(Cli, VersionSaysWhatWasBuilt) {
+  const auto r = run("--version");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(HASHFLOP_VERSION), std::string::npos) << r.out;
+  for (const char* word : {"commit", "build", "CUDA", "MPI"}) {
+    EXPECT_NE(r.out.find(word), std::string::npos) << word << "\n" << r.out;
+  }
+}
+
+TEST(Suggest, NearWordsOnly) {
+  using hashflop::cli::closest;
+  const std::vector<std::string> commands{"devices", "verify", "mine", "gemm", "run", "report"};
+  EXPECT_EQ(closest("rn", commands), "run");
+  EXPECT_EQ(closest("gemn", commands), "gemm");
+  EXPECT_EQ(closest("reprot", commands), "report") << "a swap is one edit";
+  EXPECT_EQ(closest("x", commands), std::nullopt);
+  EXPECT_EQ(closest("benchmark", commands), std::nullopt);
+  EXPECT_EQ(closest("run", commands), std::nullopt) << "an exact word is no typo";
 }
