@@ -1,5 +1,7 @@
 // `hashflop gemm`: runs, verifies and times every GEMM variant that matches --impl on one
 // device, one row per variant; variants that cannot run say why instead of disappearing.
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <optional>
 
@@ -10,6 +12,9 @@
 #include "cli/commands.hpp"
 #include "cli/validators.hpp"
 #include "common/error.hpp"
+#include "common/interrupt.hpp"
+#include "common/progress.hpp"
+#include "common/units.hpp"
 #include "gemm/gemm_runner.hpp"
 
 namespace hashflop::cli {
@@ -60,15 +65,67 @@ nlohmann::json to_json(const GemmRunResult& r) {
   return j;
 }
 
+void print_header() {
+  fmt::print("{:<15} {:<7} {:<5} {:>12} {:>14}  {:>9} {:>9}  {}\n", "variant", "impl", "dtype",
+             "per product", "rate", "rel_error", "tolerance", "verification");
+}
+
 void print_row(const GemmRunResult& r) {
   if (r.verification == Verdict::not_supported) {
-    fmt::print("{:<13} {:<7} {:<5} not_supported: {}\n", r.variant, r.impl, r.dtype, r.reason);
+    fmt::print("{:<15} {:<7} {:<5} not_supported: {}\n", r.variant, r.impl, r.dtype, r.reason);
     return;
   }
-  fmt::print(
-      "{:<13} {:<7} {:<5} {:>9.3f} ms {:>8.4f} TFLOP/s  rel_error {:.2e} (tol {:.1e}) {}{}\n",
-      r.variant, r.impl, r.dtype, r.seconds * 1e3, r.flops_per_second / 1e12, r.rel_error,
-      r.tolerance, to_string(r.verification), r.reason.empty() ? std::string() : ": " + r.reason);
+  if (r.samples.empty()) {
+    fmt::print("{:<15} {:<7} {:<5} {:>12} {:>14}  {:>9.2e} {:>9.1e}  {} (stopped before timing)\n",
+               r.variant, r.impl, r.dtype, "-", "-", r.rel_error, r.tolerance,
+               to_string(r.verification));
+    return;
+  }
+  fmt::print("{:<15} {:<7} {:<5} {:>12} {:>14}  {:>9.2e} {:>9.1e}  {}{}{}\n", r.variant, r.impl,
+             r.dtype, format_seconds(r.seconds), format_rate(r.flops_per_second, "flop"),
+             r.rel_error, r.tolerance, to_string(r.verification),
+             r.interrupted ? " (interrupted)" : "",
+             r.reason.empty() ? std::string() : ": " + r.reason);
+}
+
+// The live line: which variant, which step, and the time left for it once a product is timed.
+std::string progress_line(const GemmRunRequest& req, const std::string& variant, size_t index,
+                          size_t count, const GemmProgress& p,
+                          std::chrono::steady_clock::time_point start) {
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string head = fmt::format("gemm [{}/{}] {} {} {}", index + 1, count, variant,
+                                       dtype_name(req.dtype), req.shape.str());
+  if (InterruptGuard::stop_requested().load()) {
+    return head + ": stopping after the current product (Ctrl-C again to abort)";
+  }
+  const double per = p.seconds_per_product.load();
+  const int reps = std::max(req.repetitions, 1), done = p.batches_done.load();
+  const int batch = std::max(p.batch.load(), 1);
+  std::string step;
+  double left = -1;
+  switch (p.step.load()) {
+    case GemmProgress::preparing:
+      step = "filling the operands";
+      break;
+    case GemmProgress::first_product:
+      step = "first product and its fp64 check";
+      break;
+    case GemmProgress::warm_product:
+      step = "warm product";
+      left = per * (1 + reps);
+      break;
+    case GemmProgress::timing:
+      step = fmt::format("timed batch {}/{} ({} products each)", std::min(done + 1, reps), reps,
+                         batch);
+      left = per * batch * (reps - done);
+      break;
+    default:
+      step = "checking a timed product against fp64";
+      break;
+  }
+  return fmt::format("{}: {}, {} elapsed{}", head, step, format_duration(elapsed),
+                     left >= 0 ? fmt::format(", about {} left", format_duration(left)) : "");
 }
 
 }  // namespace
@@ -90,9 +147,9 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
   cmd->add_option("--device", o->device, "auto (a GPU with GEMM variants, else CPU), cpu, cuda:N")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads, "CPU threads; default: all cores")
-      ->check(CLI::Range(1u, 4096u));
+      ->check(whole_between(1, 4096));
   cmd->add_option("--repetitions", o->repetitions, "Timed repetitions; the median is reported")
-      ->check(CLI::Range(1, 100000))
+      ->check(whole_between(1, 100000))
       ->capture_default_str();
   cmd->add_option("--alpha", o->alpha, "Scale of A*B")->check(finite_number)->capture_default_str();
   cmd->add_option("--beta", o->beta, "Scale of the old C (0: C is not read)")
@@ -120,27 +177,56 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
     // Too large for memory is a usage error, raised before any allocation.
     check_gemm_fits(req);
 
-    std::vector<GemmRunResult> rows;
+    std::vector<const GemmVariant*> chosen;
+    bool any_takes_dtype = false;
     for (const auto& v : gemm_variants()) {
       if (v.device != req.device.kind || (o->impl != "all" && v.impl != o->impl)) continue;
-      rows.push_back(run_gemm(v, req));
+      chosen.push_back(&v);
+      any_takes_dtype |= v.unavailable(req.dtype).empty();
     }
+    // Nothing would run: a usage error now, not a table of not_supported rows and exit 0.
+    if (!chosen.empty() && !any_takes_dtype) {
+      throw UsageError(fmt::format("--dtype {}: no {} GEMM variant{} runs it here ({})", o->dtype,
+                                   device_id, o->impl == "all" ? "" : " of --impl " + o->impl,
+                                   chosen.front()->unavailable(req.dtype)));
+    }
+
+    InterruptGuard interrupt;
+    req.cancel = &InterruptGuard::stop_requested();
+    Progress progress(Progress::stderr_is_tty());
+    std::vector<GemmRunResult> rows;
+    for (size_t i = 0; i < chosen.size() && !interrupt.stop_requested().load(); ++i) {
+      GemmProgress state;
+      req.progress = &state;
+      const auto start = std::chrono::steady_clock::now();
+      ProgressTicker ticker(progress, [&] {
+        return progress_line(req, std::string(chosen[i]->name), i, chosen.size(), state, start);
+      });
+      rows.push_back(run_gemm(*chosen[i], req));
+    }
+    const bool interrupted = InterruptGuard::stop_requested().load();
 
     bool any_incorrect = false;
     for (const auto& r : rows) any_incorrect |= is_failure(r.verification);
     if (o->json) {
       nlohmann::json runs = nlohmann::json::array();
       for (const auto& r : rows) runs.push_back(to_json(r));
-      const nlohmann::json out = {{"device", device_id}, {"m", req.shape.m},   {"n", req.shape.n},
-                                  {"k", req.shape.k},    {"alpha", req.alpha}, {"beta", req.beta},
-                                  {"runs", runs}};
+      const nlohmann::json out = {{"device", device_id}, {"m", req.shape.m},
+                                  {"n", req.shape.n},    {"k", req.shape.k},
+                                  {"alpha", req.alpha},  {"beta", req.beta},
+                                  {"runs", runs},        {"interrupted", interrupted}};
       fmt::print("{}\n", out.dump(2));
     } else {
       fmt::print("gemm {} on {}, alpha {} beta {}, {} repetitions (median)\n", req.shape.str(),
                  device_id, req.alpha, req.beta, req.repetitions);
+      print_header();
       for (const auto& r : rows) print_row(r);
+      if (interrupted)
+        fmt::print("stopped by Ctrl-C after {} of {} variants\n", rows.size(), chosen.size());
     }
-    outcome.exit_code = any_incorrect ? exit_code::failure : exit_code::success;
+    outcome.exit_code = any_incorrect ? exit_code::failure
+                        : interrupted ? exit_code::interrupted
+                                      : exit_code::success;
   });
 }
 

@@ -1,3 +1,5 @@
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -6,8 +8,12 @@
 #include "backend/backend.hpp"
 #include "bitcoin/target.hpp"
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "common/error.hpp"
 #include "common/hex.hpp"
+#include "common/interrupt.hpp"
+#include "common/progress.hpp"
+#include "common/units.hpp"
 
 namespace hashflop::cli {
 namespace {
@@ -57,8 +63,8 @@ void print_text(const MineResult& r, const MineRequest& req, const DeviceInfo& d
                r.found_count - r.found.size(), r.found.size());
   }
   if (r.found.empty()) fmt::print("found      no nonce meets the target in this range\n");
-  fmt::print("searched   {} nonces in {:.3f} s: {:.2f} MH/s\n", r.nonces_tried, r.seconds,
-             r.hashes_per_second() / 1e6);
+  fmt::print("searched   {} nonces in {}: {}\n", r.nonces_tried, format_seconds(r.seconds),
+             format_rate(r.hashes_per_second(), "hash"));
   if (r.mismatches != 0) {
     fmt::print("MISMATCH   {} candidates failed the scalar re-check: kernel bug\n", r.mismatches);
   }
@@ -85,6 +91,36 @@ nlohmann::json to_json(const MineResult& r, const MineRequest& req) {
           {"settings", settings}};
 }
 
+// The search, with the plan and a live line (rate, share done, time left) once it has run a
+// second; Ctrl-C is acknowledged at once.
+MineResult search_with_progress(Backend& backend, const MineRequest& req,
+                                const std::atomic<uint64_t>& searched) {
+  Progress progress(Progress::stderr_is_tty());
+  const auto t0 = std::chrono::steady_clock::now();
+  bool planned = false;
+  ProgressTicker ticker(progress, [&] {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double done = static_cast<double>(searched.load(std::memory_order_relaxed));
+    const double rate = seconds > 0 ? done / seconds : 0;
+    const double left = rate > 0 ? (static_cast<double>(req.count) - done) / rate : -1;
+    if (InterruptGuard::stop_requested().load()) {
+      return std::string("mine: stopping (Ctrl-C); again to abort");
+    }
+    if (!planned) {
+      planned = true;
+      return fmt::format("mine: {} nonces on {} from {}; about {} at {}",
+                         format_count(static_cast<double>(req.count)), backend.info().id, req.start,
+                         format_duration(left), format_rate(rate, "hash"));
+    }
+    return fmt::format("mine: {} of {} nonces ({:.1f}%), {}, {} left", format_count(done),
+                       format_count(static_cast<double>(req.count)),
+                       100.0 * done / static_cast<double>(req.count), format_rate(rate, "hash"),
+                       format_duration(left));
+  });
+  return backend.mine(req);
+}
+
 }  // namespace
 
 void add_mine_command(CLI::App& app, Outcome& outcome) {
@@ -109,13 +145,13 @@ void add_mine_command(CLI::App& app, Outcome& outcome) {
       ->capture_default_str();
   cmd->add_option("--variant", o->variant, "Kernel variant; default: the fastest this device runs");
   cmd->add_option("--threads", o->threads, "CPU threads; default: all cores")
-      ->check(CLI::Range(1u, 4096u));
+      ->check(whole_between(1, 4096));
   cmd->add_option("--threads-per-block", o->threads_per_block,
                   "GPU: threads per block; default: from the occupancy API")
-      ->check(CLI::Range(32u, 1024u));
+      ->check(whole_between(32, 1024));
   cmd->add_option("--nonces-per-thread", o->nonces_per_thread,
                   "GPU: nonces each thread tests per launch; default: autotuned")
-      ->check(CLI::Range(1u, 4096u));
+      ->check(whole_between(1, 4096));
   cmd->add_flag("--json", o->json, "Print one JSON object on stdout instead of text");
 
   cmd->callback([o, &outcome] {
@@ -133,13 +169,25 @@ void add_mine_command(CLI::App& app, Outcome& outcome) {
     req.nonces_per_thread = o->nonces_per_thread;
 
     auto backend = open_backend(DeviceSpec::parse(o->device));
-    const auto result = backend->mine(req);
+    InterruptGuard interrupt;
+    req.cancel = &InterruptGuard::stop_requested();
+    std::atomic<uint64_t> searched{0};
+    req.searched = &searched;
+    MineResult result(search_with_progress(*backend, req, searched));
+    const bool interrupted = InterruptGuard::stop_requested().load();
     if (o->json) {
-      fmt::print("{}\n", to_json(result, req).dump(2));
+      auto j = to_json(result, req);
+      j["interrupted"] = interrupted;
+      fmt::print("{}\n", j.dump(2));
     } else {
       print_text(result, req, backend->info());
+      if (interrupted) {
+        fmt::print("stopped    by Ctrl-C after {} of {} nonces\n", result.nonces_tried, req.count);
+      }
     }
-    outcome.exit_code = result.mismatches == 0 ? exit_code::success : exit_code::failure;
+    outcome.exit_code = result.mismatches != 0 ? exit_code::failure
+                        : interrupted          ? exit_code::interrupted
+                                               : exit_code::success;
   });
 }
 

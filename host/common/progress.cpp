@@ -39,4 +39,32 @@ void Progress::clear() {
   shown_ = false;
 }
 
+ProgressTicker::ProgressTicker(Progress& progress, std::function<std::string()> line,
+                               std::chrono::milliseconds first,
+                               std::chrono::milliseconds log_period)
+    : progress_(progress),
+      line_(std::move(line)),
+      start_(std::chrono::steady_clock::now()),
+      first_(first),
+      log_period_(log_period) {
+  thread_.emplace(std::chrono::milliseconds(500), [this] {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - start_ < first_) return true;
+    const std::string text = line_();
+    if (!started_ || (!progress_.live() && now >= next_log_)) {
+      progress_.log(text);
+      started_ = true;
+      next_log_ = now + log_period_;
+    } else {
+      progress_.status(text);
+    }
+    return true;
+  });
+}
+
+ProgressTicker::~ProgressTicker() {
+  thread_.reset();
+  progress_.clear();
+}
+
 }  // namespace hashflop

@@ -189,13 +189,21 @@ GemmRunResult run_gemm(const GemmVariant& variant, const GemmRunRequest& req) {
     result.reason = std::move(why);
     return result;
   }
+  GemmProgress unused;
+  GemmProgress& progress = req.progress != nullptr ? *req.progress : unused;
+  const auto cancelled = [&req] { return req.cancel != nullptr && req.cancel->load(); };
+  progress.step = GemmProgress::preparing;
   PreparedGemm gemm(variant, req);
   GemmExecutor& exec = gemm.executor();
   result.input_sets = static_cast<int>(gemm.sets());
   result.settings = exec.settings();
 
   // The cold warm-up is also the verified run: set 0, C poisoned (or random when beta != 0).
+  progress.step = GemmProgress::first_product;
+  const auto t0 = std::chrono::steady_clock::now();
   gemm.run_once(0);
+  progress.seconds_per_product =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto v = gemm.check(0, 0x5eed);
   result.rel_error = v.rel_error;
   result.verification = v.verdict;
@@ -204,17 +212,32 @@ GemmRunResult run_gemm(const GemmVariant& variant, const GemmRunRequest& req) {
   // Batches of at least 20 ms between two clock readings (CUDA events on a GPU), sized from a
   // warm product: launch overhead and event resolution stay far below the batch.
   size_t next = 1 % gemm.sets();
-  const double warm = time_batch(exec, next, gemm.sets(), 1);
-  result.batch = batch_size(warm);
-  for (int rep = 0; rep < std::max(req.repetitions, 1); ++rep) {
-    result.samples.push_back(time_batch(exec, next, gemm.sets(), result.batch) / result.batch);
+  progress.step = GemmProgress::warm_product;
+  if (cancelled()) {
+    result.interrupted = true;
+    return result;
   }
+  const double warm = time_batch(exec, next, gemm.sets(), 1);
+  progress.seconds_per_product = warm;
+  result.batch = batch_size(warm);
+  progress.batch = result.batch;
+  progress.step = GemmProgress::timing;
+  for (int rep = 0; rep < std::max(req.repetitions, 1); ++rep) {
+    if (cancelled()) {
+      result.interrupted = true;
+      break;
+    }
+    result.samples.push_back(time_batch(exec, next, gemm.sets(), result.batch) / result.batch);
+    progress.batches_done = rep + 1;
+  }
+  if (result.samples.empty()) return result;
   result.seconds = median(result.samples);
   result.flops_per_second = result.seconds > 0 ? req.shape.flops() / result.seconds : 0;
 
   // The warm-up's check ran on set 0; check a timed product too. With beta == 0 the last set's
   // C is A B whatever ran on it before.
   if (req.beta == 0.0f && result.verification == Verdict::passed) {
+    progress.step = GemmProgress::checking;
     const size_t last = (next + gemm.sets() - 1) % gemm.sets();
     const auto t = gemm.check(last, 0x7173);
     if (t.verdict != Verdict::passed) {

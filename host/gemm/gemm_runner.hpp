@@ -3,6 +3,8 @@
 // operand sets to overflow the device's last-level cache.
 #pragma once
 
+#include <atomic>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,14 +16,26 @@
 
 namespace hashflop::gemm {
 
+/// What run_gemm is doing, for a progress line on another thread.
+struct GemmProgress {
+  enum Step { preparing, first_product, warm_product, timing, checking };
+  std::atomic<int> step{preparing};
+  std::atomic<int> batches_done{0};  ///< timed batches finished
+  std::atomic<int> batch{0};         ///< products per timed batch, once known
+  /// Seconds per product from the first (verified) one; 0 until it finishes.
+  std::atomic<double> seconds_per_product{0};
+};
+
 struct GemmRunRequest {
   GemmShape shape;
   Dtype dtype = Dtype::fp32;
   float alpha = 1.0f, beta = 0.0f;
   unsigned threads = 0;  ///< 0: all logical cores
   int repetitions = 5;
-  uint64_t seed = 0;  ///< 0: a fresh seed from std::random_device
-  DeviceRef device;   ///< where the variant runs (a CUDA variant: which GPU)
+  uint64_t seed = 0;                 ///< 0: a fresh seed from std::random_device
+  DeviceRef device;                  ///< where the variant runs (a CUDA variant: which GPU)
+  GemmProgress* progress = nullptr;  ///< when set, updated at each step
+  const std::atomic<bool>* cancel = nullptr;  ///< when set: stop between timed batches
 };
 
 struct GemmRunResult {
@@ -36,7 +50,8 @@ struct GemmRunResult {
   double rel_error = 0, tolerance = 0;
   Verdict verification = Verdict::not_verified;
   std::string verify_method;
-  std::string reason;  ///< why not_supported (or what went wrong)
+  std::string reason;        ///< why not_supported (or what went wrong)
+  bool interrupted = false;  ///< cancelled: `samples` holds the batches that finished
 };
 
 /// The most operand sets ever rotated: for tiny shapes, enough sets to overflow a cache would

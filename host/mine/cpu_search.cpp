@@ -42,6 +42,7 @@ MineResult search_range(const MineRequest& request, const Sha256dVariant& varian
       const uint64_t n = std::min(kChunk, request.count - offset);
       variant.search(job, static_cast<uint32_t>(request.start + offset), n, sink);
       tried.fetch_add(n, std::memory_order_relaxed);
+      if (request.searched != nullptr) request.searched->fetch_add(n, std::memory_order_relaxed);
       if (!local.empty()) {
         verify_candidates(request, local, mine);
         local.clear();

@@ -59,6 +59,8 @@ MineResult search_range(int device, const MineRequest& request, const LaunchGeom
   // Re-checked launch by launch (while the GPU runs the next one), so memory stays bounded.
   auto done = [&](const Chunk& c, std::span<const uint32_t> found) {
     tried += c.count;
+    if (request.searched != nullptr)
+      request.searched->fetch_add(c.count, std::memory_order_relaxed);
     verify_candidates(request, found, checked);
   };
 

@@ -30,6 +30,8 @@ struct MineRequest {
   unsigned nonces_per_thread = 0;
   /// Set by another thread to stop early; nonces_tried then counts exactly what was searched.
   const std::atomic<bool>* cancel = nullptr;
+  /// When set, advanced by each chunk of nonces as it is searched: what a progress line reads.
+  std::atomic<uint64_t>* searched = nullptr;
   /// At most this many found nonces are listed (the lowest); the rest are only counted, so an
   /// easy target over 2^32 nonces cannot fill the memory with billions of hits.
   uint64_t max_listed = 1000;
