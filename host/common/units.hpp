@@ -1,4 +1,6 @@
-// The one place numbers become text with units: rates and work per joule with SI prefixes.
+// The one place numbers become text for people: rates and work per joule with SI prefixes, plain
+// numbers with thousands separators, multiples in words, money, durations. The rule for each is
+// here and nowhere else, so `run`, `gemm`, `compare` and `report` read alike.
 #pragma once
 
 #include <string>
@@ -10,5 +12,25 @@ namespace hashflop {
 std::string format_rate(double rate, std::string_view unit);
 /// "3.2 kH/J", "45.6 GFLOP/J".
 std::string format_per_joule(double per_joule, std::string_view unit);
+/// "H/s" or "FLOP/s" for a work unit ("hash" or "flop"); other units get "/s" appended.
+std::string rate_unit(std::string_view work_unit);
+/// "H/J" or "FLOP/J", likewise.
+std::string per_joule_unit(std::string_view work_unit);
+/// "12.3 M" + unit: 3 significant digits and an SI prefix (k to E) for |v| >= 1000.
+std::string format_si(double v, std::string_view unit);
+/// 3 significant digits, never an exponent: "0.0123", "15.2", "266,000"; from a million on in
+/// words: "2.1 million", "3.4 billion", "12 trillion".
+std::string format_number(double v);
+/// "2.1 million ×", "15.2 ×".
+std::string format_multiple(double v);
+/// Dollars: two decimals from $1 on ("$13.33", "$1,234.50"), else two significant digits
+/// written out ("$0.19", "$0.0000064"); negative as "-$0.06".
+std::string format_usd(double v);
+/// "4.29 G": a count with an SI prefix and 3 significant digits.
+std::string format_count(double count);
+/// "812 µs", "12.3 ms", "1.52 s": a measured time, 3 significant digits.
+std::string format_seconds(double seconds);
+/// "45 s", "2 min 05 s", "1 h 03 min": a duration a person reads at a glance.
+std::string format_duration(double seconds);
 
 }  // namespace hashflop

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/units.hpp"
+
 namespace hashflop::compare {
 
 void add_fleet_series(const results::Result& r, Dataset& d) {
@@ -19,8 +21,8 @@ void add_fleet_series(const results::Result& r, Dataset& d) {
     const std::string dtype = f.params.value("dtype", "");
     s.label = fmt::format("fleet {}/{}{} ({} devices)", f.workload, f.variant,
                           dtype.empty() ? "" : "/" + dtype, f.device_count);
-    s.unit = f.work_unit + "/s";
-    s.per_joule_unit = f.work_unit + "/J";
+    s.unit = rate_unit(f.work_unit);
+    s.per_joule_unit = per_joule_unit(f.work_unit);
     s.rate = f.window_total_rates;
     if (f.per_joule) s.per_joule = std::vector<double>{*f.per_joule};
   }

@@ -5,23 +5,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/units.hpp"
+
 namespace hashflop::compare {
 namespace {
 
-// 3 significant digits with an SI prefix: rates span 1e3 (scalar hashes) to 1e15 (GPU FLOPs).
-std::string si(double v) {
-  static constexpr const char* prefixes[] = {"", "k", "M", "G", "T", "P", "E"};
-  std::size_t i = 0;
-  while (std::abs(v) >= 1000 && i + 1 < std::size(prefixes)) {
-    v /= 1000;
-    ++i;
-  }
-  return fmt::format("{:.4g} {}", v, prefixes[i]);
-}
-
 std::string median_text(const std::optional<Side>& s, const std::string& unit) {
   if (!s) return "-";
-  return fmt::format("{}{} (n={})", si(s->median), unit, s->n);
+  return fmt::format("{} (n={})", format_si(s->median, unit), s->n);
 }
 
 bool measured(const PairResult& p) {

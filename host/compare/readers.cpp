@@ -5,7 +5,9 @@
 #include <sstream>
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
+#include "common/units.hpp"
 
 #include "common/error.hpp"
 #include "common/json_input.hpp"
@@ -94,8 +96,8 @@ void read_result(const json& j, Dataset& d) {
     }
     auto& s = series_for(d, key);
     s.label = fmt::format("{}/{}{} @ {}", run.workload, run.variant, params_label(params), dev);
-    s.unit = run.work_unit + "/s";
-    s.per_joule_unit = run.work_unit + "/J";
+    s.unit = rate_unit(run.work_unit);
+    s.per_joule_unit = per_joule_unit(run.work_unit);
     std::vector<double> pj;
     bool all_energy = true;
     for (const auto& sample : run.samples) {
