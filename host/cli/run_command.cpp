@@ -14,7 +14,9 @@
 #include "fleet/fleet.hpp"
 #include "harness/session.hpp"
 #include "report/fleet_table.hpp"
+#include "report/market.hpp"
 #include "report/run_table.hpp"
+#include "report/valuation.hpp"
 #include "results/result.hpp"
 
 namespace hashflop::cli {
@@ -58,6 +60,18 @@ std::string fallback_path(const results::Result& result, const std::string& devi
       .string();
 }
 
+// The report's opening sentence, at the market file's prices; nothing when there is no
+// market file to price with (the table stands on its own).
+void print_verdict(std::FILE* to, const results::Result& result) {
+  try {
+    const auto market = report::load_market(report::default_market_path());
+    const auto v = report::value_result(result, "", market);
+    fmt::print(to, "{}\n(prices: {}; `hashflop report` shows the figures behind it)\n",
+               report::verdict_sentence(v), market.name);
+  } catch (const std::exception&) {
+  }
+}
+
 // Prints the table, then writes the file (or, if that fails, a fallback, and says where).
 // Returns false when the file could not be written where it was asked.
 bool publish(const RunArgs& a, const results::Result& result, const std::string& device_id,
@@ -68,6 +82,7 @@ bool publish(const RunArgs& a, const results::Result& result, const std::string&
     report::print_fleet(table, result);
   } else {
     report::print_run_table(table, result);
+    print_verdict(table, result);
   }
   std::fflush(table);
   const std::string path = !a.out.empty()        ? a.out
@@ -103,9 +118,12 @@ int exit_code_of(harness::SessionEnd end) {
 
 int execute(const RunArgs& a) {
   const auto options = session_options(a);
-  // Everything that can be checked is checked before a second is measured.
+  // Everything that can be checked is checked before a second is measured: the device's name
+  // first (no results/ directory is made for a typo), then where the file goes.
+  const bool fleet = fleet::fleet_requested(a.device);
+  if (!fleet) DeviceSpec::parse(a.device);
   results::check_writable(a.out.empty() ? std::string("results/x.json") : a.out);
-  if (fleet::fleet_requested(a.device)) {
+  if (fleet) {
     return fleet::run_fleet({a.device, options, a.rank_timeout, a.out},
                             [&a](const fleet::FleetOutcome& f) {
                               const bool written = publish(a, f.result, "fleet", true, f.path);
@@ -142,27 +160,27 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
   cmd->add_option("--rank-timeout", o->rank_timeout,
                   "Fleet runs: seconds after which a silent rank counts as hung and the root "
                   "writes what it has (default: from duration, repetitions and workloads)")
-      ->check(finite_number & CLI::PositiveNumber);
+      ->check(positive_number);
   cmd->add_option("--workloads", o->workloads, "Comma-separated: sha256d, gemm")
       ->capture_default_str();
   cmd->add_option("--duration", o->duration, "Seconds per measured window (default 10; --quick 1)")
-      ->check(finite_number & CLI::Range(0.01, 86400.0));
+      ->check(number_between(0.01, 86400.0));
   cmd->add_option("--repetitions", o->repetitions,
                   "Measured windows per workload (default 5; --quick 3)")
-      ->check(CLI::Range(1, 100000));
+      ->check(whole_between(1, 100000));
   cmd->add_flag("--quick", o->quick, "About 1 s x 3 windows, short warm-up and idle baseline");
   cmd->add_option("--cooldown", o->cooldown,
                   "Idle seconds between workloads (default 5; --quick 1)")
-      ->check(finite_number & CLI::Range(0.0, 3600.0));
+      ->check(number_between(0.0, 3600.0));
   cmd->add_option("--assume-watts", o->assume_watts,
                   "Use this constant power instead of a measurement; every output marks it assumed")
-      ->check(finite_number & CLI::PositiveNumber);
+      ->check(positive_number);
   cmd->add_option("--threads", o->threads,
                   "CPU threads; default: all cores (under mpirun: cores / ranks on the node)")
-      ->check(CLI::Range(1u, 4096u));
+      ->check(whole_between(1, 4096));
   cmd->add_option("--gemm-size", o->gemm_size,
                   "GEMM M = N = K (default 2048 on the CPU, 8192 on a GPU)")
-      ->check(CLI::Range(int64_t{16}, int64_t{65536}));
+      ->check(whole_between(16, 65536));
   cmd->add_option("--out", o->out, "Results file; default results/<host>-<device>-<UTC time>.json");
   cmd->add_flag("--json", o->json,
                 "Print the results file's JSON on stdout (the table goes to stderr)");

@@ -179,23 +179,50 @@ std::vector<Plot> run_plot_script(const fs::path& data_file, const fs::path& out
   return {};
 }
 
+namespace {
+
+// A fleet file holds several devices: each is valued on its own runs (a device's money figures
+// must never mix in another rank's runs). A one-device file comes back as it is.
+std::vector<results::Result> per_device(const results::Result& r) {
+  if (r.devices.size() <= 1) return {r};
+  std::vector<results::Result> out;
+  for (const auto& d : r.devices) {
+    results::Result one = r;
+    const std::string id = d.value("id", "");
+    one.devices = nlohmann::json::array({d});
+    one.runs.clear();
+    for (const auto& run : r.runs) {
+      if (run.device == id) one.runs.push_back(run);
+    }
+    one.fleet.reset();
+    out.push_back(std::move(one));
+  }
+  return out;
+}
+
+}  // namespace
+
 ReportOutput write_report(const ReportOptions& o) {
   if (o.inputs.empty()) throw UsageError("report: give at least one results file");
   Market market = load_market(o.market.empty() ? default_market_path() : o.market);
   for (const auto& s : o.sets) market.apply_override(s);
 
   ReportOutput out;
-  std::vector<results::Result> results;
+  std::vector<results::Result> results;  // as read: the fleet sections need the whole file
+  std::vector<results::Result> valued;   // one per device, parallel to out.valuations
   for (const auto& path : o.inputs) {
     results.push_back(results::load_result(path));
-    // Valuing reads fields load_result leaves as JSON (params, host, telemetry).
-    out.valuations.push_back(
-        convert_input(path, [&] { return value_result(results.back(), path.string(), market); }));
+    for (auto& one : per_device(results.back())) {
+      valued.push_back(std::move(one));
+      // Valuing reads fields load_result leaves as JSON (params, host, telemetry).
+      out.valuations.push_back(
+          convert_input(path, [&] { return value_result(valued.back(), path.string(), market); }));
+    }
   }
   out.hashprice_usd_per_ph_day = hashprice_usd_per_ph_day(chain_of(market));
 
   const fs::path data_file = o.out_dir / "report-data.json";
-  results::write_atomically(data_file, plot_data(market, out.valuations, results).dump(1) + "\n");
+  results::write_atomically(data_file, plot_data(market, out.valuations, valued).dump(1) + "\n");
   out.written.push_back(data_file);
   if (o.plots) {
     out.plots = run_plot_script(data_file, o.out_dir, out.plot_note);

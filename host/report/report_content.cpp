@@ -8,10 +8,10 @@ namespace hashflop::report {
 namespace {
 
 std::string num(double v) {
-  return fmt::format("{:.4g}", v);
+  return format_number(v);
 }
 std::string usd(double v) {
-  return v < 0 ? fmt::format("-${:.4g}", -v) : fmt::format("${:.4g}", v);
+  return format_usd(v);
 }
 std::string opt_usd(const std::optional<double>& v) {
   return v ? usd(*v) : "not computed";
@@ -123,11 +123,16 @@ void add_money(Document& doc, const Valuation& v, const Market& m) {
          fmt::format("{} at {:.2f} W", format_rate(g.flops_per_second, "flop"), *g.avg_watts)});
   }
   rows.push_back({"AI price per PFLOP", opt_usd(v.usd_per_pflop),
-                  "hour price / (FLOP/s x 3600 / 1e15), at the measured rate"});
-  rows.push_back(
-      {"value multiple, AI / mining",
-       v.value_multiple ? num(*v.value_multiple) + mark(sha_assumed || ai_assumed) : "not computed",
-       "AI revenue per kWh / mining revenue per kWh"});
+                  "hour price / (FLOP/s x 3600 / 1e15), at the fastest GEMM's measured rate "
+                  "(no energy needed)"});
+  rows.push_back({"value multiple, AI / mining, per kWh",
+                  v.value_multiple
+                      ? format_multiple(*v.value_multiple) + mark(sha_assumed || ai_assumed)
+                      : "not computed",
+                  "AI revenue per kWh / mining revenue per kWh"});
+  rows.push_back({"value multiple, AI / mining, per device-hour",
+                  v.hour_multiple ? format_multiple(*v.hour_multiple) : "not computed",
+                  "hour price / (hashes per second x 3600 x USD per hash): no energy needed"});
   s.table({"figure", "USD per device kWh", "how"}, rows);
   if (v.cpu) {
     s.paragraph(fmt::format(
@@ -189,6 +194,7 @@ Document build_document(const Market& market, const std::vector<Valuation>& valu
   Document doc;
   doc.title = "hashflop value report: mining versus AI per kWh";
   auto& sum = doc.add("Summary");
+  for (const auto& v : valuations) sum.paragraph(verdict_sentence(v));
   std::vector<std::vector<std::string>> rows;
   for (const auto& v : valuations) {
     const std::string status = v.any_assumed()                       ? "ASSUMED"
@@ -198,10 +204,11 @@ Document build_document(const Market& market, const std::vector<Valuation>& valu
                     v.j_per_th ? num(*v.j_per_th) : "-",
                     v.best_gemm ? num(*v.gemm[*v.best_gemm].flops_per_joule) : "-",
                     opt_usd(v.mining_usd_per_kwh), opt_usd(v.ai_usd_per_kwh),
-                    v.value_multiple ? num(*v.value_multiple) : "-"});
+                    v.value_multiple ? format_multiple(*v.value_multiple) : "-",
+                    v.hour_multiple ? format_multiple(*v.hour_multiple) : "-"});
   }
   sum.table({"device", "energy", "hashes/J", "J/TH", "best FLOP/J", "mining $/kWh", "AI $/kWh",
-             "AI / mining"},
+             "AI / mining per kWh", "AI / mining per hour"},
             rows);
   for (const auto& v : valuations) {
     if (v.any_assumed())

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/units.hpp"
+
 #include "common/json_input.hpp"
 
 namespace hashflop::report {
@@ -79,13 +81,53 @@ void value_money(Valuation& v, const Market& m) {
   if (v.best_gemm) {
     const auto& g = v.gemm[*v.best_gemm];
     v.ai_usd_per_kwh = ai_usd_per_kwh(v.hour_usd, *g.avg_watts);
-    v.usd_per_pflop = usd_per_pflop(v.hour_usd, g.flops_per_second);
+  }
+  // Figures that need no energy: the price of a PFLOP at the fastest GEMM, and an hour of AI
+  // rental against an hour of mining.
+  double fastest = 0;
+  for (const auto& g : v.gemm) fastest = std::max(fastest, g.flops_per_second);
+  if (fastest > 0) v.usd_per_pflop = usd_per_pflop(v.hour_usd, fastest);
+  v.btc_price_usd = m.at("btc_price_usd");
+  if (v.sha && v.sha->rate > 0) {
+    const double mining_hour_usd = v.sha->rate * 3600 * usd_per_hash(chain_of(m));
+    if (mining_hour_usd > 0) v.hour_multiple = v.hour_usd / mining_hour_usd;
   }
   if (v.mining_usd_per_kwh && v.ai_usd_per_kwh && *v.mining_usd_per_kwh > 0)
     v.value_multiple = *v.ai_usd_per_kwh / *v.mining_usd_per_kwh;
 }
 
 }  // namespace
+
+std::string verdict_sentence(const Valuation& v) {
+  const std::string device =
+      fmt::format("{} ({})", v.device_name.empty() ? v.device_id : v.device_name, v.device_id);
+  std::string s;
+  if (v.hour_multiple) {
+    s = fmt::format(
+        "On this {}, an hour of AI rental earns {} what an hour of mining earns at {} "
+        "BTC.",
+        device, format_multiple(*v.hour_multiple),
+        fmt::format("${}", format_number(v.btc_price_usd)));
+  } else {
+    s = fmt::format(
+        "On this {}, no sha256d rate was measured, so mining and AI cannot be set "
+        "side by side.",
+        device);
+  }
+  if (v.value_multiple) {
+    s +=
+        fmt::format(" Per kWh, AI earns {} what mining does{}.", format_multiple(*v.value_multiple),
+                    v.any_assumed() ? " (ASSUMED watts, not measured)" : "");
+  } else if (v.sha_energy == EnergyStatus::missing || !v.best_gemm) {
+    s += v.cpu ? " Per kWh figures need energy: let hashflop read RAPL (sudo chmod o+r "
+                 "/sys/class/powercap/intel-rapl:*/energy_uj), or give --assume-watts with the "
+                 "CPU's typical package power (a laptop 15-45 W, a server socket 150-400 W), "
+                 "which marks every per-joule figure ASSUMED."
+               : " Per kWh figures need energy: NVML gave none; --assume-watts with the card's "
+                 "board power (e.g. 700 for an H100 SXM) marks every per-joule figure ASSUMED.";
+  }
+  return s;
+}
 
 Valuation value_result(const results::Result& result, const std::string& file, const Market& m) {
   Valuation v;
@@ -96,7 +138,9 @@ Valuation value_result(const results::Result& result, const std::string& file, c
     v.device_id = result.devices[0].value("id", "");
     v.device_name = result.devices[0].value("name", "");
   }
-  v.cpu = !v.device_id.starts_with("cuda");
+  // A fleet names its devices rank0@host/cuda:1: the kind is in the local part.
+  const std::string local = v.device_id.substr(v.device_id.rfind('/') + 1);
+  v.cpu = !local.starts_with("cuda");
   v.label = fmt::format("{} ({}) on {}", v.device_name.empty() ? v.device_id : v.device_name,
                         v.device_id, v.hostname.empty() ? "unknown host" : v.hostname);
 

@@ -54,6 +54,10 @@ struct Valuation {
       break_even_usd_per_kwh, ai_usd_per_kwh, usd_per_pflop, value_multiple;
   std::optional<std::array<std::array<double, 3>, 3>> sensitivity;
 
+  /// What an hour of AI rental earns over what an hour of mining earns on this device: hour_usd
+  /// over sha256d rate x 3600 x USD per hash. Needs no energy figure.
+  std::optional<double> hour_multiple;
+  double btc_price_usd = 0;
   std::vector<std::string> flags;  ///< plain sentences: assumed or missing energy, incomplete runs
   bool any_assumed() const;
 };
@@ -61,6 +65,11 @@ struct Valuation {
 Chain chain_of(const Market& market);
 /// Values `result` (loaded from `file`) under `market`. Never throws for missing energy: the
 /// figures that need it are left empty and a flag says why.
+/// One sentence a person can act on: "On this AMD EPYC (cpu), an hour of AI rental earns 1.2
+/// million × what an hour of mining earns at $96,500 BTC." plus, where energy is missing, how to
+/// get it.
+std::string verdict_sentence(const Valuation& v);
+
 Valuation value_result(const results::Result& result, const std::string& file,
                        const Market& market);
 

@@ -158,5 +158,69 @@ TEST(Report, PicturesAreRealPngsWhenMatplotlibIsThere) {
   fs::remove_all(w.dir);
 }
 
+// Without a meter there is still a verdict: an hour of AI rental against an hour of mining needs
+// only the rates and the prices; and the sentence says how to get the per-kWh figures.
+TEST(Report, WithoutEnergyTheHourVerdictStandsAndSaysHowToGetEnergy) {
+  const auto v = value("energy_unavailable.json");
+  ASSERT_TRUE(v.hour_multiple);
+  EXPECT_GT(*v.hour_multiple, 1);
+  EXPECT_TRUE(v.usd_per_pflop) << "the price of a PFLOP needs no energy";
+  const std::string s = verdict_sentence(v);
+  EXPECT_NE(s.find("an hour of AI rental earns"), std::string::npos) << s;
+  EXPECT_NE(s.find(" ×"), std::string::npos) << s;
+  EXPECT_NE(s.find("--assume-watts"), std::string::npos) << s;
+  EXPECT_EQ(s.find("e+"), std::string::npos) << "no exponents: " << s;
+}
+
+// A 2-rank fleet file: each device's section holds its own runs and only those.
+TEST(Report, AFleetFileIsValuedDeviceByDevice) {
+  auto a = results::load_result(fixtures / "cpu_only.json");
+  const auto b = results::load_result(fixtures / "gpu_like.json");
+  const std::string id0 = "rank0@node-a/cpu", id1 = "rank1@node-b/cuda:0";
+  results::Result fleet = a;
+  fleet.devices = nlohmann::json::array({a.devices[0], b.devices[0]});
+  fleet.devices[0]["id"] = id0;
+  fleet.devices[1]["id"] = id1;
+  fleet.runs.clear();
+  for (auto run : a.runs) {
+    run.device = id0;
+    fleet.runs.push_back(run);
+  }
+  for (auto run : b.runs) {
+    run.device = id1;
+    fleet.runs.push_back(run);
+  }
+  fleet.fleet = results::Fleet{};
+  for (int r = 0; r < 2; ++r) {
+    results::RankRecord rank;
+    rank.rank = r;
+    fleet.fleet->ranks.push_back(rank);
+  }
+  const fs::path dir = fs::temp_directory_path() / "hashflop-report-fleet-test";
+  fs::remove_all(dir);
+  const fs::path file = dir / "fleet.json";
+  results::write_atomically(file, results::to_json(fleet).dump(1));
+  ReportOptions o;
+  o.inputs = {file};
+  o.market = source / "results/market/2025-11.json";
+  o.out_dir = dir / "report";
+  o.plots = false;
+  const auto out = write_report(o);
+  ASSERT_EQ(out.valuations.size(), 2u);
+  EXPECT_EQ(out.valuations[0].device_id, id0);
+  EXPECT_EQ(out.valuations[1].device_id, id1);
+  // Each valuation sees exactly its device's runs.
+  EXPECT_EQ(out.valuations[0].gemm.size(), value("cpu_only.json").gemm.size());
+  EXPECT_EQ(out.valuations[1].gemm.size(), value("gpu_like.json").gemm.size());
+  ASSERT_TRUE(out.valuations[0].sha && out.valuations[1].sha);
+  EXPECT_EQ(out.valuations[0].sha->device, id0);
+  EXPECT_EQ(out.valuations[1].sha->device, id1);
+  EXPECT_TRUE(out.valuations[0].cpu);
+  EXPECT_FALSE(out.valuations[1].cpu);
+  const std::string md = slurp(o.out_dir / "report.md");
+  EXPECT_NE(md.find(id0), std::string::npos);
+  EXPECT_NE(md.find(id1), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hashflop::report
