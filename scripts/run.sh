@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Quick start, step 1: install what is missing, build, self-test, then the main job: both
 # workloads measured on the best device (the first GPU, else the CPU), with a results file under
-# results/. Extra arguments go to `hashflop run`, e.g. --device cpu --quick.
+# scratch/ (results/ is for the project's reference measurements) unless --out is given. Extra
+# arguments go to `hashflop run`, e.g. --device cpu --quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
 device=auto
+out=()
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[i]}" in
@@ -15,5 +17,9 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --device=*) device=${args[i]#--device=} ;;
   esac
 done
+case " $* " in
+  *" --out "* | *" --out="*) ;;
+  *) out=(--out "scratch/run-$(date -u +%Y%m%dT%H%M%SZ).json") ;;
+esac
 ./build/release/hashflop verify --device "$device"
-./build/release/hashflop run "$@"
+./build/release/hashflop run "$@" "${out[@]}"

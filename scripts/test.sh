@@ -13,3 +13,9 @@ fi
 cmake "${configure[@]}" >/dev/null
 cmake --build --preset dev
 ctest --preset dev
+# The GPU tests are one ctest entry (tests/CMakeLists.txt); say why they were skipped, once.
+log=build/dev/Testing/Temporary/LastTest.log
+if grep -q 'no CUDA device: ' "$log" 2>/dev/null; then
+  count=$(grep -c '^\[  SKIPPED \] Cuda' "$log" || true)
+  echo "GPU tests: ${count} skipped, $(grep -m1 -o 'no CUDA device: .*' "$log")"
+fi
