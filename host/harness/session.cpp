@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/units.hpp"
+
 namespace hashflop::harness {
 
 Session::Session(Backend& backend, SessionOptions options, Progress& progress,
@@ -36,7 +38,18 @@ size_t Session::prepare() {
                                     [](const auto& w) { return w->workload() == "gemm"; });
   if (options_.plan.wants("gemm") && !any_gemm)
     warnings_.push_back("no GEMM variant runs on " + info.id);
-  return work_.size() * static_cast<size_t>(options_.harness.repetitions);
+  // The plan and its length, before the first second is spent: warm-up takes a few windows
+  // when clocks settle at once, up to its cap when they do not.
+  const auto& h = options_.harness;
+  const double n = static_cast<double>(work_.size());
+  const double fixed = h.idle_seconds + n * (h.repetitions * h.duration + h.cooldown);
+  progress_.log(fmt::format(
+      "plan: {} workload runs, each verified, warmed up, then {} x {} windows; an idle baseline "
+      "of {}, {} cool-downs: about {} (at most {} plus verification)",
+      work_.size(), h.repetitions, format_seconds(h.duration), format_seconds(h.idle_seconds),
+      format_seconds(h.cooldown), format_duration(fixed + n * 2 * h.warmup_window),
+      format_duration(fixed + n * h.warmup_max_windows * h.warmup_window)));
+  return work_.size() * static_cast<size_t>(h.repetitions);
 }
 
 nlohmann::json Session::harness_json() const {
