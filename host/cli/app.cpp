@@ -32,16 +32,17 @@ int run(int argc, char** argv) {
   add_mine_command(app, outcome);
   add_gemm_command(app, outcome);
   add_run_command(app, outcome);
+  add_transformer_command(app, outcome);
   add_report_command(app, outcome);
   add_compare_command(app, outcome);
   add_recover_command(app, outcome);
 
   try {
     if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
-      throw UsageError(
-          fmt::format("unknown command '{}' (commands: devices, verify, mine, gemm, run, compare, "
-                      "report, recover)",
-                      argv[1]));
+      throw UsageError(fmt::format(
+          "unknown command '{}' (commands: devices, verify, mine, gemm, run, transformer, "
+          "compare, report, recover)",
+          argv[1]));
     }
     app.parse(argc, argv);
     return outcome.exit_code;

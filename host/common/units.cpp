@@ -21,11 +21,17 @@ std::string scaled(double v, std::string_view unit) {
 }  // namespace
 
 std::string format_rate(double rate, std::string_view unit) {
-  return scaled(rate, unit == "hash" ? "H/s" : "FLOP/s");
+  return scaled(rate, unit == "hash"    ? "H/s"
+                      : unit == "token" ? "tok/s"
+                      : unit == "byte"  ? "B/s"
+                                        : "FLOP/s");
 }
 
 std::string format_per_joule(double per_joule, std::string_view unit) {
-  return scaled(per_joule, unit == "hash" ? "H/J" : "FLOP/J");
+  return scaled(per_joule, unit == "hash"    ? "H/J"
+                           : unit == "token" ? "tok/J"
+                           : unit == "byte"  ? "B/J"
+                                             : "FLOP/J");
 }
 
 }  // namespace hashflop
