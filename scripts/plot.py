@@ -20,6 +20,7 @@ try:
     # not start mathtext (which fails half-way through a picture on unbalanced dollars).
     matplotlib.rcParams["text.parse_math"] = False
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 except ImportError:
     print("matplotlib is not installed (Debian: apt-get install python3-matplotlib)",
           file=sys.stderr)
@@ -160,6 +161,49 @@ def devices_plot(data, out_dir):
     save(fig, out_dir, "devices", "Devices side by side: hashes/J and best FLOP/J")
 
 
+def tokens_plot(data, out_dir):
+    dev = [d for d in data["devices"]
+           if any(t["tokens_per_joule"] is not None for t in d.get("tokens", []))]
+    if not dev:
+        return
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for i, d in enumerate(dev):
+        color = f"C{i}"
+        for phase, marker in (("decode", "o"), ("prefill", "s")):
+            pts = sorted((t["batch"], t["tokens_per_joule"]) for t in d["tokens"]
+                         if t["phase"] == phase and t["tokens_per_joule"] is not None)
+            if pts:
+                b, tpj = zip(*pts)
+                ax.plot(b, tpj, marker=marker, color=color, ls="-" if phase == "decode" else ":",
+                        label=f"{d['short_label']} {d['tokens'][0]['model']} {phase}"
+                        + (" (assumed W)" if d["assumed"] else ""))
+        line = next((t["mining_tokens_per_joule"] for t in d["tokens"]
+                     if t["mining_tokens_per_joule"] is not None), None)
+        if line is not None:
+            # Tokens/J at which a kWh of tokens earns what a kWh of mining earns on this device.
+            ax.axhline(line, color=color, ls="--", lw=1,
+                       label=f"{d['short_label']}: tokens/J that earn what mining earns")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    # Plain tick text: mathtext is off (see the top), so the log axes' default "10^x" labels
+    # would print as raw TeX.
+    batches = sorted({t["batch"] for d in dev for t in d["tokens"]})
+    ax.set_xticks(batches)
+    plain = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+    ax.xaxis.set_major_formatter(plain)
+    ax.yaxis.set_major_formatter(plain)
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xlabel("batch (sequences)")
+    ax.set_ylabel("tokens per joule (log)")
+    ax.set_title("Tokens per joule against batch, with the mining line for scale", fontsize=10)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    save(fig, out_dir, "tokens",
+         "Tokens/J against batch size per phase, with the tokens/J at which tokens earn what "
+         "mining earns per kWh")
+
+
 def main(argv):
     if len(argv) != 3:
         print(__doc__, file=sys.stderr)
@@ -172,7 +216,7 @@ def main(argv):
         print(f"plot.py: cannot read {argv[1]}: {e}", file=sys.stderr)
         return 2
     os.makedirs(argv[2], exist_ok=True)
-    for plot in (power_plot, efficiency_plot, value_plot, devices_plot):
+    for plot in (power_plot, efficiency_plot, value_plot, devices_plot, tokens_plot):
         plot(data, argv[2])
     return 0
 

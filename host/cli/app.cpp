@@ -83,6 +83,7 @@ int run(int argc, char** argv) {
   add_mine_command(app, outcome);
   add_gemm_command(app, outcome);
   add_run_command(app, outcome);
+  add_transformer_command(app, outcome);
   add_report_command(app, outcome);
   add_compare_command(app, outcome);
   add_recover_command(app, outcome);

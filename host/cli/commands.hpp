@@ -16,6 +16,7 @@ void add_verify_command(CLI::App& app, Outcome& outcome);
 void add_devices_command(CLI::App& app, Outcome& outcome);
 void add_gemm_command(CLI::App& app, Outcome& outcome);
 void add_run_command(CLI::App& app, Outcome& outcome);
+void add_transformer_command(CLI::App& app, Outcome& outcome);
 void add_report_command(CLI::App& app, Outcome& outcome);
 void add_compare_command(CLI::App& app, Outcome& outcome);
 void add_recover_command(CLI::App& app, Outcome& outcome);

@@ -180,7 +180,8 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
     std::vector<const GemmVariant*> chosen;
     bool any_takes_dtype = false;
     for (const auto& v : gemm_variants()) {
-      if (v.device != req.device.kind || (o->impl != "all" && v.impl != o->impl)) continue;
+      if (v.device != req.device.kind || !v.square || (o->impl != "all" && v.impl != o->impl))
+        continue;
       chosen.push_back(&v);
       any_takes_dtype |= v.unavailable(req.dtype).empty();
     }

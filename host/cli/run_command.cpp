@@ -13,9 +13,12 @@
 #include "common/interrupt.hpp"
 #include "fleet/fleet.hpp"
 #include "harness/session.hpp"
+#include "model/model_presets.hpp"
+#include "model/transformer_shapes.hpp"
 #include "report/fleet_table.hpp"
 #include "report/market.hpp"
 #include "report/run_table.hpp"
+#include "report/token_figures.hpp"
 #include "report/valuation.hpp"
 #include "results/result.hpp"
 
@@ -29,7 +32,24 @@ struct RunArgs {
   std::optional<int64_t> gemm_size;
   unsigned threads = 0;
   bool quick = false, json = false;
+  // The transformer workload's model and phases.
+  std::string model{model::default_model}, prefill = "1x2048,8x512", decode = "1,8,64,256";
+  int64_t context = 2048;
+  bool write_file = true;  // `hashflop transformer` writes only with --out
 };
+
+// The model and phases, checked before anything runs: an unknown model or a batch, prompt or
+// context of 0 or below is a UsageError (exit 2).
+workload::TransformerPlan transformer_plan(const RunArgs& a) {
+  workload::TransformerPlan plan;
+  plan.model = model::find_model(a.model).name;
+  plan.phases = model::parse_prefill_list(a.prefill);
+  if (!a.decode.empty()) model::decode_phase(1, a.context);  // the context alone, named
+  for (auto& p : model::parse_decode_list(a.decode, a.context)) plan.phases.push_back(p);
+  if (plan.phases.empty())
+    throw UsageError("transformer: no phase (--prefill and --decode are both empty)");
+  return plan;
+}
 
 // --quick or the defaults, with --duration, --repetitions and --cooldown applied.
 harness::HarnessOptions harness_options(const RunArgs& a) {
@@ -48,6 +68,7 @@ harness::SessionOptions session_options(const RunArgs& a) {
   o.plan = workload::WorkloadPlan::parse(a.workloads);
   o.plan.threads = a.threads;
   o.plan.gemm_size = a.gemm_size;
+  if (o.plan.wants("transformer")) o.plan.transformer = transformer_plan(a);
   o.assume_watts = a.assume_watts;
   return o;
 }
@@ -82,6 +103,7 @@ bool publish(const RunArgs& a, const results::Result& result, const std::string&
     report::print_fleet(table, result);
   } else {
     report::print_run_table(table, result);
+    report::print_token_table(table, result);
     print_verdict(table, result);
   }
   std::fflush(table);
@@ -89,6 +111,11 @@ bool publish(const RunArgs& a, const results::Result& result, const std::string&
                            : !fleet_path.empty() ? fleet_path
                                                  : results::default_path(result, device_id);
   const std::string text = j.dump(2) + "\n";
+  if (!a.write_file && a.out.empty()) {
+    if (a.json) fmt::print("{}\n", j.dump(2));
+    std::fflush(stdout);
+    return true;
+  }
   bool written = true;
   try {
     results::write_atomically(path, text);
@@ -122,7 +149,8 @@ int execute(const RunArgs& a) {
   // first (no results/ directory is made for a typo), then where the file goes.
   const bool fleet = fleet::fleet_requested(a.device);
   if (!fleet) DeviceSpec::parse(a.device);
-  results::check_writable(a.out.empty() ? std::string("results/x.json") : a.out);
+  if (a.write_file || !a.out.empty())
+    results::check_writable(a.out.empty() ? std::string("results/x.json") : a.out);
   if (fleet) {
     return fleet::run_fleet({a.device, options, a.rank_timeout, a.out},
                             [&a](const fleet::FleetOutcome& f) {
@@ -143,7 +171,44 @@ int execute(const RunArgs& a) {
   return code == exit_code::success && !written ? exit_code::failure : code;
 }
 
+void add_transformer_options(CLI::App* cmd, RunArgs& o) {
+  cmd->add_option("--model", o.model,
+                  "Transformer preset (data/models.json): llama-3.2-1b, llama-3.1-8b, "
+                  "llama-3.1-70b")
+      ->capture_default_str();
+  cmd->add_option("--prefill", o.prefill,
+                  "Transformer prefill phases, BATCHxPROMPT comma-separated ('' for none)")
+      ->capture_default_str();
+  cmd->add_option("--decode", o.decode, "Transformer decode batches, comma-separated ('' for none)")
+      ->capture_default_str();
+  cmd->add_option("--context", o.context, "Transformer decode KV context in tokens")
+      ->capture_default_str();
+}
+
 }  // namespace
+
+void add_transformer_command(CLI::App& app, Outcome& outcome) {
+  auto* cmd = app.add_subcommand(
+      "transformer",
+      "A quick look at tokens per second and per joule: `run --quick --workloads transformer`\n"
+      "(a memory-copy ceiling on the CPU, then prefill and decode at model shapes), printed,\n"
+      "and written only with --out. Example: hashflop transformer --model llama-3.2-1b");
+  auto o = std::make_shared<RunArgs>();
+  o->workloads = "transformer";
+  o->quick = true;
+  o->write_file = false;
+  cmd->add_option("--device", o->device, "auto (first GPU, else CPU), cpu or cuda:N")
+      ->capture_default_str();
+  add_transformer_options(cmd, *o);
+  cmd->add_option("--assume-watts", o->assume_watts,
+                  "Use this constant power instead of a measurement; every output marks it assumed")
+      ->check(finite_number & CLI::PositiveNumber);
+  cmd->add_option("--threads", o->threads, "CPU threads; default: all cores")
+      ->check(CLI::Range(1u, 4096u));
+  cmd->add_option("--out", o->out, "Also write the results file here");
+  cmd->add_flag("--json", o->json, "Print the results JSON on stdout (the tables go to stderr)");
+  cmd->callback([o, &outcome] { outcome.exit_code = execute(*o); });
+}
 
 void add_run_command(CLI::App& app, Outcome& outcome) {
   auto* cmd = app.add_subcommand(
@@ -161,8 +226,9 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
                   "Fleet runs: seconds after which a silent rank counts as hung and the root "
                   "writes what it has (default: from duration, repetitions and workloads)")
       ->check(positive_number);
-  cmd->add_option("--workloads", o->workloads, "Comma-separated: sha256d, gemm")
+  cmd->add_option("--workloads", o->workloads, "Comma-separated: sha256d, gemm, transformer")
       ->capture_default_str();
+  add_transformer_options(cmd, *o);
   cmd->add_option("--duration", o->duration, "Seconds per measured window (default 10; --quick 1)")
       ->check(number_between(0.01, 86400.0));
   cmd->add_option("--repetitions", o->repetitions,

@@ -53,12 +53,16 @@ std::string scaled(double v, std::string_view unit) {
 std::string rate_unit(std::string_view work_unit) {
   if (work_unit == "hash") return "H/s";
   if (work_unit == "flop") return "FLOP/s";
+  if (work_unit == "token") return "tok/s";
+  if (work_unit == "byte") return "B/s";
   return std::string(work_unit) + "/s";
 }
 
 std::string per_joule_unit(std::string_view work_unit) {
   if (work_unit == "hash") return "H/J";
   if (work_unit == "flop") return "FLOP/J";
+  if (work_unit == "token") return "tok/J";
+  if (work_unit == "byte") return "B/J";
   return std::string(work_unit) + "/J";
 }
 

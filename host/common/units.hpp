@@ -8,7 +8,7 @@
 
 namespace hashflop {
 
-/// "12.3 MH/s", "1.23 TFLOP/s": `rate` of `unit` ("hash" or "flop") per second.
+/// "12.3 MH/s", "1.23 TFLOP/s": `rate` of `unit` ("hash", "flop", "token" or "byte") per second.
 std::string format_rate(double rate, std::string_view unit);
 /// "3.2 kH/J", "45.6 GFLOP/J".
 std::string format_per_joule(double per_joule, std::string_view unit);

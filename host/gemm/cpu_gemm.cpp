@@ -106,6 +106,21 @@ void sgemm_tiled(const SgemmProblem& problem, gemm_kernels::SgemmRangeFn kernel,
   }  // jthreads join here
 }
 
+void sgemm_stream(const SgemmProblem& problem, gemm_kernels::SgemmColumnsFn kernel,
+                  unsigned threads) {
+  // Whole 64-byte lines of each B row per thread, so no two threads share a line of C.
+  constexpr int64_t block = 16;
+  const int64_t blocks = (problem.n + block - 1) / block;
+  const int64_t workers = std::clamp<int64_t>(blocks, 1, resolve_threads(threads));
+  const int64_t per = (blocks + workers - 1) / workers * block;
+  std::vector<std::jthread> pool;
+  for (int64_t w = 1; w < workers; ++w) {
+    const int64_t from = std::min(problem.n, w * per), to = std::min(problem.n, from + per);
+    if (from < to) pool.emplace_back([&problem, kernel, from, to] { kernel(problem, from, to); });
+  }
+  kernel(problem, 0, std::min(problem.n, per));
+}
+
 void sgemm_openblas(const SgemmProblem& p, unsigned threads) {
   openblas_set_num_threads(static_cast<int>(resolve_threads(threads)));
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<blasint>(p.m),

@@ -18,6 +18,10 @@ void sgemm_tiled(const gemm_kernels::SgemmProblem& problem, gemm_kernels::SgemmR
                  gemm_kernels::MicroTile tile, unsigned threads);
 
 /// cblas_sgemm with OpenBLAS's thread count set to `threads` (0: all logical cores).
+/// `kernel` over C's columns split across `threads` threads (0: all cores) in whole 16-float
+/// blocks; each thread reads its columns of B in place.
+void sgemm_stream(const gemm_kernels::SgemmProblem& problem, gemm_kernels::SgemmColumnsFn kernel,
+                  unsigned threads);
 void sgemm_openblas(const gemm_kernels::SgemmProblem& problem, unsigned threads);
 
 /// OpenBLAS's build and the core type it chose, e.g. "OpenBLAS 0.3.21 ... / SkylakeX".

@@ -8,6 +8,7 @@
 #include "common/array_concat.hpp"
 #include "cpu/cpu_info.hpp"
 #include "gemm/cpu_gemm.hpp"
+#include "gemm_stream.hpp"
 
 namespace hashflop::gemm {
 namespace {
@@ -47,6 +48,14 @@ std::unique_ptr<GemmExecutor> prepare_tiled(const GemmProblemSpec& spec) {
       fmt::format("tile={}x{} mc={} kc={} nc={}", Tile.mr, Tile.nr, blk.mc, blk.kc, blk.nc));
 }
 
+template <gk::SgemmColumnsFn Kernel>
+std::unique_ptr<GemmExecutor> prepare_stream(const GemmProblemSpec& spec) {
+  return std::make_unique<CpuExecutor>(
+      spec, [](const gk::SgemmProblem& p, unsigned t) { sgemm_stream(p, Kernel, t); },
+      fmt::format("rows={} strip={} floats, B read in place", gk::stream_rows,
+                  gk::stream_strip_floats));
+}
+
 std::unique_ptr<GemmExecutor> prepare_openblas(const GemmProblemSpec& spec) {
   return std::make_unique<CpuExecutor>(spec, sgemm_openblas, openblas_description());
 }
@@ -72,16 +81,30 @@ constexpr std::array cpu_tiled{
                   return f.avx512f && f.fma ? std::string() : "this CPU lacks AVX-512F and FMA";
                 },
                 prepare_tiled<gk::sgemm_range_avx512, gk::avx512_tile>},
+    // For skinny products (transformer decode), where packing B would double the traffic.
+    GemmVariant{"stream-avx2", "tiled", DeviceKind::cpu,
+                "B read in place, 8 rows of A per pass, AVX2+FMA (skinny products)", cpu_dtypes,
+                [] {
+                  const auto& f = cpu::cpu_info().features;
+                  return f.avx2 && f.fma ? std::string() : "this CPU lacks AVX2 and FMA";
+                },
+                prepare_stream<gk::sgemm_stream_avx2>, /*square=*/false},
+    GemmVariant{"stream-avx512", "tiled", DeviceKind::cpu,
+                "B read in place, 8 rows of A per pass, AVX-512F (skinny products)", cpu_dtypes,
+                [] {
+                  const auto& f = cpu::cpu_info().features;
+                  return f.avx512f && f.fma ? std::string() : "this CPU lacks AVX-512F and FMA";
+                },
+                prepare_stream<gk::sgemm_stream_avx512>, /*square=*/false},
 };
 #elif defined(__aarch64__)
 constexpr std::array cpu_tiled{
-    GemmVariant{"neon", "tiled", DeviceKind::cpu, "packed panels, 8x12 NEON micro-kernel",
-                cpu_dtypes,
-                [] {
-                  return cpu::cpu_info().features.asimd ? std::string()
-                                                        : "this CPU lacks Advanced SIMD";
-                },
-                prepare_tiled<gk::sgemm_range_neon, gk::neon_tile>},
+    GemmVariant{
+        "neon", "tiled", DeviceKind::cpu, "packed panels, 8x12 NEON micro-kernel", cpu_dtypes,
+        [] {
+          return cpu::cpu_info().features.asimd ? std::string() : "this CPU lacks Advanced SIMD";
+        },
+        prepare_tiled<gk::sgemm_range_neon, gk::neon_tile>},
 };
 #endif
 

@@ -76,6 +76,10 @@ struct GemmVariant {
   std::string (*missing)();
   /// An executor for `spec`, on spec.device. Throws DeviceError when the device fails.
   std::unique_ptr<GemmExecutor> (*prepare)(const GemmProblemSpec& spec);
+  /// Part of the square GEMM benchmark (`run`'s gemm workload, `hashflop gemm` without
+  /// --variant). False for kernels built for skinny products only (transformer decode), which
+  /// at 2048^3 run at a tenth of the others and would only add time and rows there.
+  bool square = true;
 
   bool takes(Dtype dtype) const { return (dtypes & dtype_bit(dtype)) != 0; }
   /// Why this variant cannot compute `dtype` here (a dtype it does not take, naming those of

@@ -51,4 +51,8 @@ std::array<std::array<double, 3>, 3> mining_sensitivity(double hashes_per_joule,
   return grid;
 }
 
+double token_usd_per_kwh(double tokens_per_joule, double usd_per_token) {
+  return tokens_per_joule * 3.6e6 * usd_per_token;
+}
+
 }  // namespace hashflop::report

@@ -34,6 +34,9 @@ double ai_usd_per_kwh(double usd_per_hour, double avg_watts);
 /// Rental price of one PFLOP at the measured rate: usd_per_hour / (FLOP/s x 3600 / 1e15).
 double usd_per_pflop(double usd_per_hour, double flops_per_second);
 
+/// Token revenue per kWh of device energy: tokens/J x 3.6e6 J/kWh x USD per token.
+double token_usd_per_kwh(double tokens_per_joule, double usd_per_token);
+
 inline constexpr std::array<double, 3> price_factors = {0.5, 1.0, 2.0};
 inline constexpr std::array<double, 3> difficulty_factors = {0.8, 1.0, 1.2};
 /// Mining USD per device kWh for each BTC price factor (rows) and difficulty factor (columns).

@@ -82,10 +82,13 @@ void Market::apply_override(const std::string& assignment) {
   if (eq == std::string::npos || eq == 0)
     throw UsageError(fmt::format("--set '{}': expected key=value", assignment));
   const std::string key = assignment.substr(0, eq), raw = assignment.substr(eq + 1);
-  const auto it = values.find(key);
-  if (it == values.end()) {
+  const bool token = key.starts_with("token_price.");
+  auto& table = token ? token_prices : values;
+  const auto it = table.find(token ? key.substr(12) : key);
+  if (it == table.end()) {
     std::string known;
     for (const auto& k : market_keys()) known += (known.empty() ? "" : ", ") + k;
+    for (const auto& [k, v] : token_prices) known += ", token_price." + k;
     throw UsageError(fmt::format("--set: unknown market key '{}' (known: {})", key, known));
   }
   double v = 0;
@@ -110,6 +113,19 @@ void Market::apply_override(const std::string& assignment) {
 
 namespace {
 
+MarketValue parse_value(const json& v, const std::string& at) {
+  if (!v.is_object() || !v.contains("value")) throw UsageError(at + ": needs \"value\"");
+  MarketValue mv;
+  mv.value = positive(v.at("value"), at + ".value");
+  mv.unit = v.value("unit", "");
+  mv.date = text(v, "date", at);
+  mv.source = text(v, "source", at);
+  mv.assumption = v.value("assumption", false);
+  mv.low = optional_positive(v, "low", at);
+  mv.high = optional_positive(v, "high", at);
+  return mv;
+}
+
 Market parse_market(const fs::path& path) {
   const json j = read_json(path);
   const std::string where = path.string();
@@ -130,17 +146,13 @@ Market parse_market(const fs::path& path) {
   for (const auto& key : market_keys()) {
     const std::string at = fmt::format("{}: values.{}", where, key);
     if (!values.contains(key)) throw UsageError(at + ": missing");
-    const json& v = values.at(key);
-    if (!v.is_object() || !v.contains("value")) throw UsageError(at + ": needs \"value\"");
-    MarketValue mv;
-    mv.value = positive(v.at("value"), at + ".value");
-    mv.unit = v.value("unit", "");
-    mv.date = text(v, "date", at);
-    mv.source = text(v, "source", at);
-    mv.assumption = v.value("assumption", false);
-    mv.low = optional_positive(v, "low", at);
-    mv.high = optional_positive(v, "high", at);
-    m.values[key] = mv;
+    m.values[key] = parse_value(values.at(key), at);
+  }
+  if (j.contains("token_prices")) {
+    const json& t = j.at("token_prices");
+    if (!t.is_object()) throw UsageError(where + ": \"token_prices\" must be an object");
+    for (const auto& [model, v] : t.items())
+      m.token_prices[model] = parse_value(v, fmt::format("{}: token_prices.{}", where, model));
   }
   if (j.contains("asics")) {
     m.asics = parse_asics(j.at("asics"), where);

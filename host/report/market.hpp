@@ -35,11 +35,14 @@ struct Market {
   std::string name, description;
   std::filesystem::path path;
   std::map<std::string, MarketValue> values;  ///< exactly market_keys()
+  /// USD per million tokens, by model preset name (data/models.json); optional in the file.
+  std::map<std::string, MarketValue> token_prices;
   std::vector<Asic> asics;
 
   /// The value of `key`; throws Error when absent (load_market guarantees every key).
   double at(const std::string& key) const;
-  /// Replaces one field from "key=value": the value becomes a user override dated today.
+  /// Replaces one field from "key=value" (a token price: "token_price.MODEL=value"): the value
+  /// becomes a user override dated today.
   /// Throws UsageError for an unknown key or a value that is not a positive finite number.
   void apply_override(const std::string& assignment);
 };

@@ -113,7 +113,19 @@ json plot_data(const Market& m, const std::vector<Valuation>& vals,
                        {"flops_per_joule", num_or_null(g.flops_per_joule)},
                        {"assumed", g.energy == EnergyStatus::assumed}});
     }
+    json tokens = json::array();
+    for (const auto& t : v.tokens) {
+      tokens.push_back({{"model", t.figure.model},
+                        {"phase", t.figure.phase},
+                        {"variant", t.figure.variant},
+                        {"batch", t.figure.batch},
+                        {"tokens_per_joule", num_or_null(t.figure.tokens_per_joule)},
+                        {"usd_per_kwh", num_or_null(t.usd_per_kwh)},
+                        {"mining_tokens_per_joule", num_or_null(t.mining_tokens_per_joule)},
+                        {"assumed", t.energy == EnergyStatus::assumed}});
+    }
     devices.push_back({{"label", v.label},
+                       {"tokens", tokens},
                        {"short_label", v.device_name.empty() ? v.device_id : v.device_name},
                        {"cpu", v.cpu},
                        {"assumed", v.any_assumed()},

@@ -37,6 +37,14 @@ void add_market(Document& doc, const Market& m) {
                     : v.assumption ? "assumption"
                                    : "published"});
   }
+  for (const auto& [model, v] : m.token_prices) {
+    std::string value = fmt::format("{:g}", v.value);
+    if (v.low && v.high) value += fmt::format(" (range {:g} to {:g})", *v.low, *v.high);
+    rows.push_back({"token_price." + model, value, v.unit, v.date, v.source,
+                    v.overridden   ? "override"
+                    : v.assumption ? "assumption"
+                                   : "published"});
+  }
   s.table({"input", "value", "unit", "date", "source", "kind"}, rows);
   std::vector<std::vector<std::string>> asics;
   for (const auto& a : m.asics) {
@@ -155,12 +163,65 @@ void add_money(Document& doc, const Valuation& v, const Market& m) {
   t.table({"BTC price \\ difficulty", "-20%", "0", "+20%"}, grid);
 }
 
+void add_tokens(Document& doc, const Valuation& v, const Market& m) {
+  if (v.tokens.empty()) return;
+  auto& s = doc.add("Token lens: transformer tokens per kWh", 3);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& t : v.tokens) {
+    const auto& f = t.figure;
+    const std::string a = mark(t.energy == EnergyStatus::assumed);
+    rows.push_back(
+        {f.variant, format_rate(f.tokens_per_second, "token"),
+         f.tokens_per_joule ? num(*f.tokens_per_joule) + a : "-",
+         f.joules_per_token ? num(*f.joules_per_token) + a : "-",
+         fmt::format(
+             "{} ({}{})", f.bound, format_rate(f.bytes_per_second, "byte"),
+             f.memory_fraction ? fmt::format(", {:.0f}% of copy", 100 * *f.memory_fraction) : ""),
+         t.usd_per_million_tokens ? usd(*t.usd_per_million_tokens) : "no price",
+         opt_usd(t.usd_per_kwh) + (t.usd_per_kwh ? a : ""),
+         t.value_multiple ? num(*t.value_multiple) + a : "-"});
+  }
+  s.table({"phase", "tokens/s", "tokens/J", "J/token", "bound (bytes/s)", "price per M tokens",
+           "tokens $/kWh", "tokens / mining"},
+          rows);
+  const auto& model = v.tokens.front().figure.model;
+  if (const auto p = m.token_prices.find(model); p != m.token_prices.end()) {
+    s.paragraph(fmt::format(
+        "Token revenue per kWh = tokens/J x 3.6e6 J/kWh x price per token; {} at ${:g} per "
+        "million tokens ({}, {}; {}).",
+        model, p->second.value, p->second.date,
+        p->second.overridden   ? "override"
+        : p->second.assumption ? "an assumption"
+                               : "published",
+        p->second.source));
+  }
+  if (v.best_tokens) {
+    const auto& b = v.tokens[*v.best_tokens];
+    s.paragraph(fmt::format(
+        "Two lenses on AI per kWh: the hour lens ({}) gives {} per kWh, multiple over mining {}; "
+        "the token lens at its best phase ({}) gives {} per kWh, multiple over mining {}.{}",
+        v.hour_basis, opt_usd(v.ai_usd_per_kwh),
+        v.value_multiple ? num(*v.value_multiple) : "not computed", b.figure.variant,
+        opt_usd(b.usd_per_kwh), b.value_multiple ? num(*b.value_multiple) : "not computed",
+        b.mining_tokens_per_joule
+            ? fmt::format(" Tokens earn what mining earns per kWh at {} tokens/J.",
+                          num(*b.mining_tokens_per_joule))
+            : ""));
+  }
+  s.paragraph(
+      "Scope: linear layers and attention products only (no norms, activations, sampling or "
+      "serving overhead), so tokens/J is an upper bound for this device, not a serving "
+      "benchmark. Prefill rows count prompt tokens, decode rows output tokens; one price is "
+      "applied to both.");
+}
+
 void add_device(Document& doc, const Valuation& v, const Market& m) {
   auto& s = doc.add("Device: " + v.label);
   s.paragraph(fmt::format("Results file {}, run started {}.", v.file, v.started));
   if (!v.flags.empty()) s.list(v.flags, true);
   add_efficiency(doc, v, m);
   add_money(doc, v, m);
+  add_tokens(doc, v, m);
 }
 
 void add_method(Document& doc, const Market& m) {
@@ -213,6 +274,13 @@ Document build_document(const Market& market, const std::vector<Valuation>& valu
   for (const auto& v : valuations) {
     if (v.any_assumed())
       sum.paragraph(v.label + ": energy was ASSUMED (--assume-watts), not measured.", true);
+    if (v.best_tokens) {
+      const auto& b = v.tokens[*v.best_tokens];
+      sum.paragraph(fmt::format("{}: token lens ({} {}): {} per kWh, {} times mining{}.", v.label,
+                                b.figure.model, b.figure.variant, opt_usd(b.usd_per_kwh),
+                                b.value_multiple ? num(*b.value_multiple) : "not computed",
+                                mark(b.energy == EnergyStatus::assumed)));
+    }
   }
   add_self_check(doc, market);
   for (const auto& v : valuations) add_device(doc, v, market);

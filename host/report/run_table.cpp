@@ -9,15 +9,15 @@
 namespace hashflop::report {
 
 void print_run_table(std::FILE* to, const results::Result& r) {
-  fmt::print(to, "{:<8} {:<13} {:<5} {:>14} {:>9} {:>10} {:>15} {:>9}  {}\n", "workload", "variant",
-             "dtype", "rate", "avg W", "joules", "work/J", "J/TH", "verification");
+  fmt::print(to, "{:<11} {:<19} {:<5} {:>14} {:>9} {:>10} {:>15} {:>9}  {}\n", "workload",
+             "variant", "dtype", "rate", "avg W", "joules", "work/J", "J/TH", "verification");
   for (const auto& run : r.runs) {
     const std::string dtype = run.params.value("dtype", "");
     const bool e = run.energy.has_value();
     const std::string mark = e && run.energy->assumed ? "*" : "";
     // Stopped (Ctrl-C) before its first window: nothing was measured, so no rate, not "0 H/s".
     const bool unmeasured = run.samples.empty();
-    fmt::print(to, "{:<8} {:<13} {:<5} {:>14} {:>9} {:>10} {:>15} {:>9}  {}{}\n", run.workload,
+    fmt::print(to, "{:<11} {:<19} {:<5} {:>14} {:>9} {:>10} {:>15} {:>9}  {}{}\n", run.workload,
                run.variant, dtype, unmeasured ? "-" : format_rate(run.rate, run.work_unit),
                e ? fmt::format("{:.2f}{}", run.energy->avg_watts, mark) : "-",
                e ? fmt::format("{:.2f}{}", run.energy->joules, mark) : "-",

@@ -25,7 +25,9 @@ const char* to_string(EnergyStatus s) {
 bool Valuation::any_assumed() const {
   if (sha_energy == EnergyStatus::assumed) return true;
   return std::any_of(gemm.begin(), gemm.end(),
-                     [](const GemmFigure& g) { return g.energy == EnergyStatus::assumed; });
+                     [](const GemmFigure& g) { return g.energy == EnergyStatus::assumed; }) ||
+         std::any_of(tokens.begin(), tokens.end(),
+                     [](const TokenLens& t) { return t.energy == EnergyStatus::assumed; });
 }
 
 Chain chain_of(const Market& m) {
@@ -94,6 +96,48 @@ void value_money(Valuation& v, const Market& m) {
   }
   if (v.mining_usd_per_kwh && v.ai_usd_per_kwh && *v.mining_usd_per_kwh > 0)
     v.value_multiple = *v.ai_usd_per_kwh / *v.mining_usd_per_kwh;
+  for (size_t i = 0; i < v.tokens.size(); ++i) {
+    auto& t = v.tokens[i];
+    const auto quote = m.token_prices.find(t.figure.model);
+    if (quote == m.token_prices.end()) continue;
+    t.usd_per_million_tokens = quote->second.value;
+    const double per_token = quote->second.value / 1e6;
+    if (v.mining_usd_per_kwh)
+      t.mining_tokens_per_joule = *v.mining_usd_per_kwh / (3.6e6 * per_token);
+    if (!t.figure.tokens_per_joule) continue;
+    t.usd_per_kwh = token_usd_per_kwh(*t.figure.tokens_per_joule, per_token);
+    if (v.mining_usd_per_kwh && *v.mining_usd_per_kwh > 0)
+      t.value_multiple = *t.usd_per_kwh / *v.mining_usd_per_kwh;
+    if (!v.best_tokens || *t.usd_per_kwh > *v.tokens[*v.best_tokens].usd_per_kwh) v.best_tokens = i;
+  }
+}
+
+void value_tokens(Valuation& v, const results::Result& result, const Market& m) {
+  std::string unpriced;
+  for (const auto& f : token_figures(result)) {
+    TokenLens t;
+    t.figure = f;
+    t.energy = !f.tokens_per_joule ? EnergyStatus::missing
+               : f.assumed         ? EnergyStatus::assumed
+                                   : EnergyStatus::measured;
+    if (f.phase == "decode" && f.memory_fraction &&
+        (!v.token_memory_ratio || *f.memory_fraction > *v.token_memory_ratio))
+      v.token_memory_ratio = f.memory_fraction;
+    if (!m.token_prices.contains(f.model) && unpriced.find(f.model) == std::string::npos)
+      unpriced += (unpriced.empty() ? "" : ", ") + f.model;
+    v.tokens.push_back(t);
+  }
+  if (v.tokens.empty()) return;
+  if (!unpriced.empty())
+    v.flags.push_back(
+        fmt::format("transformer: the market has no token price for {}; no token "
+                    "money figure for it",
+                    unpriced));
+  if (v.tokens.front().energy == EnergyStatus::missing)
+    v.flags.push_back("transformer: energy not measured; no tokens/J or token money figure");
+  else if (v.tokens.front().energy == EnergyStatus::assumed)
+    v.flags.push_back(
+        "transformer: energy ASSUMED (--assume-watts); every token figure is assumed");
 }
 
 }  // namespace
@@ -210,6 +254,7 @@ Valuation value_result(const results::Result& result, const std::string& file, c
     v.hour_usd = m.at("gpu_hour_usd");
     v.hour_basis = fmt::format("GPU-hour price: ${:g} per GPU-hour", v.hour_usd);
   }
+  value_tokens(v, result, m);
   value_money(v, m);
   return v;
 }

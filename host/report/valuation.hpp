@@ -10,6 +10,7 @@
 
 #include "report/economics.hpp"
 #include "report/market.hpp"
+#include "report/token_figures.hpp"
 #include "results/result.hpp"
 
 namespace hashflop::report {
@@ -29,6 +30,17 @@ struct GemmFigure {
 struct TiledVendorRatio {
   std::string dtype, tiled, vendor;  ///< dtype and the two variants compared
   double ratio = 0;
+};
+
+/// One transformer phase and batch seen through the token lens: what its tokens earn per kWh.
+struct TokenLens {
+  TokenFigure figure;
+  EnergyStatus energy = EnergyStatus::missing;
+  std::optional<double> usd_per_million_tokens;  ///< the market's price for the model
+  std::optional<double> usd_per_kwh;             ///< tokens/J x 3.6e6 x price per token
+  std::optional<double> value_multiple;          ///< usd_per_kwh / mining revenue per kWh
+  /// Tokens per joule at which a kWh of tokens earns what a kWh of mining earns.
+  std::optional<double> mining_tokens_per_joule;
 };
 
 struct Valuation {
@@ -58,6 +70,11 @@ struct Valuation {
   /// over sha256d rate x 3600 x USD per hash. Needs no energy figure.
   std::optional<double> hour_multiple;
   double btc_price_usd = 0;
+  // The token lens: transformer runs priced per token (absent without transformer runs).
+  std::vector<TokenLens> tokens;
+  std::optional<size_t> best_tokens;         ///< index into tokens: highest USD per kWh
+  std::optional<double> token_memory_ratio;  ///< best decode bytes/s over the memcopy ceiling
+
   std::vector<std::string> flags;  ///< plain sentences: assumed or missing energy, incomplete runs
   bool any_assumed() const;
 };

@@ -117,7 +117,7 @@ std::vector<std::unique_ptr<Workload>> make_gemm_workloads(DeviceRef device, int
                                                            std::span<const GemmVariant> registry) {
   std::vector<std::unique_ptr<Workload>> out;
   for (const auto& v : registry) {
-    if (v.device != device.kind) continue;
+    if (v.device != device.kind || !v.square) continue;
     for (const Dtype d : all_dtypes) {
       if (v.unavailable(d).empty()) out.push_back(make_gemm(v, d, size, threads, device));
     }

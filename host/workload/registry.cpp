@@ -30,9 +30,14 @@ Made gemm(const DeviceContext& d, const WorkloadPlan& plan) {
   return make_gemm_workloads(d.device, plan.gemm_size_on(d.device.kind), plan.threads);
 }
 
+Made transformer(const DeviceContext& d, const WorkloadPlan& plan) {
+  return make_transformer_workloads(d.device, plan.transformer, plan.threads);
+}
+
 constexpr std::array registry{
     WorkloadEntry{"sha256d", sha256d},
     WorkloadEntry{"gemm", gemm},
+    WorkloadEntry{"transformer", transformer},
 };
 
 std::string known_names() {

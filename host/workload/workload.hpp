@@ -20,6 +20,8 @@
 #include "common/verdict.hpp"
 #include "gemm/gemm_variants.hpp"
 #include "mine/mine_types.hpp"
+#include "model/model_presets.hpp"
+#include "model/transformer_shapes.hpp"
 
 namespace hashflop::cpu {
 struct Sha256dVariant;
@@ -50,11 +52,25 @@ class Workload {
   virtual void check() {}
 };
 
+/// The transformer workload's model and phases (model/transformer_shapes.hpp).
+struct TransformerPlan {
+  std::string model{model::default_model};
+  /// Default: prefill 1x2048 and 8x512, decode at batch 1, 8, 64 and 256 against 2048 tokens.
+  std::vector<model::Phase> phases = default_phases();
+
+  static std::vector<model::Phase> default_phases() {
+    auto p = model::parse_prefill_list("1x2048,8x512");
+    for (auto& d : model::parse_decode_list("1,8,64,256", 2048)) p.push_back(d);
+    return p;
+  }
+};
+
 /// What a run asks a device for.
 struct WorkloadPlan {
   std::vector<std::string> names{"sha256d", "gemm"};  ///< registry names, in run order
   unsigned threads = 0;                               ///< CPU threads; 0: all logical cores
   std::optional<int64_t> gemm_size;  ///< M = N = K; default 2048 on a CPU, 8192 on a GPU
+  TransformerPlan transformer;
 
   /// From a comma-separated list such as "sha256d,gemm"; throws UsageError for a name the
   /// registry does not know, listing the ones it does.
@@ -105,5 +121,18 @@ std::unique_ptr<Workload> make_gemm(const gemm::GemmVariant& variant, gemm::Dtyp
 std::vector<std::unique_ptr<Workload>> make_gemm_workloads(
     DeviceRef device, int64_t size, unsigned threads,
     std::span<const gemm::GemmVariant> registry = gemm::gemm_variants());
+
+/// The transformer workload on `device`: on a CPU first a plain memory copy (the memory
+/// ceiling, measured in the same run), then one workload per phase of `plan`, sharing the
+/// model's layer weight sets. Throws UsageError for an unknown model, listing the presets.
+std::vector<std::unique_ptr<Workload>> make_transformer_workloads(DeviceRef device,
+                                                                  const TransformerPlan& plan,
+                                                                  unsigned threads);
+/// As above for a preset given directly (tests use small made-up models).
+std::vector<std::unique_ptr<Workload>> make_transformer_workloads(
+    DeviceRef device, const model::ModelPreset& model, const std::vector<model::Phase>& phases,
+    unsigned threads);
+/// A plain multi-threaded memory copy on the CPU (bytes read plus written per second).
+std::unique_ptr<Workload> make_memcopy(unsigned threads);
 
 }  // namespace hashflop::workload

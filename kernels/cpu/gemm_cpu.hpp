@@ -61,4 +61,9 @@ void sgemm_range_avx512(const SgemmProblem&, const GemmBlocking&, const GemmRang
 inline constexpr MicroTile neon_tile{8, 12};
 void sgemm_range_neon(const SgemmProblem&, const GemmBlocking&, const GemmRange&, float*);
 
+/// Computes columns [n_begin, n_end) of C, every row, reading B in place (gemm_stream.hpp).
+using SgemmColumnsFn = void (*)(const SgemmProblem&, int64_t n_begin, int64_t n_end);
+void sgemm_stream_avx2(const SgemmProblem&, int64_t n_begin, int64_t n_end);
+void sgemm_stream_avx512(const SgemmProblem&, int64_t n_begin, int64_t n_end);
+
 }  // namespace hashflop::gemm_kernels

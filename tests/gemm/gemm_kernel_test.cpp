@@ -120,7 +120,12 @@ INSTANTIATE_TEST_SUITE_P(Cpu, GemmVariantTest, ::testing::ValuesIn([] {
                            }
                            return v;
                          }()),
-                         [](const auto& p) { return std::string(p.param->name); });
+                         [](const auto& p) {
+                           // gtest names take letters, digits and '_' only (stream-avx2).
+                           std::string n(p.param->name);
+                           for (auto& ch : n) ch = ch == '-' ? '_' : ch;
+                           return n;
+                         });
 
 TEST(GemmVerify, FlagsAnUnwrittenElement) {
   const GemmShape s{40, 50, 30};

@@ -1,0 +1,180 @@
+// The transformer workload's products against fp64 on every GEMM path of the device, at sizes
+// that are multiples of no tile; and the workload end to end on a small made-up model.
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "backend/backend.hpp"
+#include "common/error.hpp"
+#include "gemm/gemm_variants.hpp"
+#include "workload/transformer_products.hpp"
+#include "workload/workload.hpp"
+
+namespace hashflop::workload {
+namespace {
+
+// Odd everywhere: hidden 45 against 6 heads of 7 (q_dim 42), 2 KV heads, intermediate 77.
+model::ModelPreset tiny_model() {
+  model::ModelPreset m;
+  m.name = "tiny";
+  m.source = "made up for tests";
+  m.hidden = 45;
+  m.intermediate = 77;
+  m.layers = 3;
+  m.heads = 6;
+  m.kv_heads = 2;
+  m.head_dim = 7;
+  return m;
+}
+
+struct Operands {
+  std::vector<std::vector<float>> b;
+  std::vector<std::span<const float>> views;
+};
+
+Operands b_sets(const model::ProductShape& s, int rotations) {
+  Operands o;
+  for (int r = 0; r < rotations; ++r) {
+    o.b.emplace_back(static_cast<size_t>(s.count * s.k * s.n));
+    fill_random_parallel(o.b.back(), 100 + r, 2);
+  }
+  for (const auto& b : o.b) o.views.emplace_back(b);
+  return o;
+}
+
+// Shapes off every register and cache tile: 1 row, odd sizes, many small products.
+const model::ProductShape shapes[] = {
+    {"odd", 7, 13, 37, 1, true},   {"one_row", 1, 83, 29, 1, true}, {"pairs", 5, 19, 11, 6, false},
+    {"deep", 3, 9, 301, 4, false}, {"wide", 37, 131, 17, 1, true},
+};
+
+void expect_every_path_matches_fp64(DeviceKind kind, gemm::Dtype dtype) {
+  int paths = 0;
+  for (const auto& v : gemm::gemm_variants()) {
+    if (v.device != kind || !v.unavailable(dtype).empty()) continue;
+    for (const auto& s : shapes) {
+      for (const unsigned threads : {1u, 2u}) {
+        auto ops = b_sets(s, 2);
+        ProductRunner r(s, dtype, {kind, 0}, threads, ops.views, 7);
+        r.use(v);
+        for (size_t rot : {size_t{0}, size_t{1}}) {
+          r.run(rot);
+          const auto check = r.check(rot, 11);
+          EXPECT_EQ(check.verdict, Verdict::passed)
+              << v.name << " " << s.name << " threads " << threads << " rotation " << rot
+              << ": rel_error " << check.rel_error << " tol " << check.tolerance;
+        }
+      }
+    }
+    ++paths;
+  }
+  EXPECT_GT(paths, 0) << "no path computes " << gemm::dtype_name(dtype);
+}
+
+TEST(TransformerProducts, EveryCpuPathMatchesFp64OnOddShapesAndRotations) {
+  expect_every_path_matches_fp64(DeviceKind::cpu, gemm::Dtype::fp32);
+}
+
+TEST(TransformerProducts, EveryCudaPathMatchesFp64OnOddShapesAndRotations) {
+  if (const auto why = cuda_unavailable_reason()) GTEST_SKIP() << *why;
+  expect_every_path_matches_fp64(DeviceKind::cuda, gemm::Dtype::bf16);
+}
+
+TEST(TransformerProducts, AnUnwrittenResultFailsItsCheck) {
+  const model::ProductShape s{"pairs", 5, 19, 11, 6, false};
+  auto ops = b_sets(s, 1);
+  ProductRunner r(s, gemm::Dtype::fp32, {DeviceKind::cpu, 0}, 2, ops.views, 7);
+  r.use(*gemm::find_gemm_variant("openblas"));
+  EXPECT_TRUE(is_failure(r.check(0, 1).verdict));  // C is still the NaN poison
+}
+
+TEST(TransformerProducts, SelectionTimesEveryCpuCandidateAndKeepsTheFastest) {
+  const model::ProductShape s{"odd", 7, 13, 37, 1, true};
+  auto ops = b_sets(s, 2);
+  ProductRunner r(s, gemm::Dtype::fp32, {DeviceKind::cpu, 0}, 2, ops.views, 7);
+  r.select(gemm::gemm_variants());
+  double fastest = 0;
+  int timed = 0;
+  for (const auto& c : r.candidates()) {
+    if (!c.reason.empty()) continue;
+    ++timed;
+    EXPECT_GT(c.seconds, 0) << c.variant;
+    if (fastest == 0 || c.seconds < fastest) fastest = c.seconds;
+  }
+  EXPECT_GE(timed, 1);
+  EXPECT_EQ(r.chosen().seconds, fastest);
+  r.run(1);
+  EXPECT_EQ(r.check(1, 3).verdict, Verdict::passed);
+  EXPECT_EQ(r.describe().at("variant"), r.chosen().variant);
+}
+
+TEST(TransformerWorkload, SmallModelVerifiesRunsAndCountsModelTokens) {
+  const auto m = tiny_model();
+  const std::vector<model::Phase> phases{model::prefill_phase(2, 5), model::decode_phase(3, 11)};
+  auto work = make_transformer_workloads({DeviceKind::cpu, 0}, m, phases, 2);
+  ASSERT_EQ(work.size(), 3u);  // the memory copy, then one per phase
+  EXPECT_EQ(work[0]->variant(), "memcopy");
+  EXPECT_EQ(work[1]->variant(), "prefill-2x5");
+  EXPECT_EQ(work[2]->variant(), "decode-b3-ctx11");
+  for (auto& w : work) w->check();
+  const std::atomic<bool> stop{false};
+  for (size_t i = 1; i < work.size(); ++i) {
+    auto& w = *work[i];
+    const auto before = w.verify();
+    EXPECT_EQ(before.verdict, Verdict::passed) << before.detail;
+    const auto p = w.params();
+    EXPECT_EQ(p.at("model"), "tiny");
+    EXPECT_EQ(p.at("layers"), 3);
+    EXPECT_GE(p.at("layer_sets").get<int>(), 2);
+    EXPECT_EQ(p.at("settings").at("products").size(), 6u);
+    EXPECT_GT(p.at("flops_per_token").get<double>(), 0);
+    EXPECT_GT(p.at("bytes_per_token").get<double>(), 0);
+    const double work_done = w.run(std::chrono::milliseconds(20), stop);
+    // Whole layers only: work x layers / tokens per step is a whole number of steps.
+    const double steps = work_done * 3 / p.at("tokens_per_step").get<double>();
+    EXPECT_GE(steps, 1);
+    EXPECT_NEAR(steps, std::round(steps), 1e-9);
+    const auto after = w.verify_measured();
+    ASSERT_TRUE(after.has_value());
+    EXPECT_EQ(after->verdict, Verdict::passed) << after->detail;
+  }
+}
+
+TEST(TransformerWorkload, MemoryCopyVerifiesByteForByte) {
+  auto copy = make_memcopy(2);
+  EXPECT_EQ(copy->work_unit(), "byte");
+  EXPECT_EQ(copy->verify().verdict, Verdict::passed);
+  const std::atomic<bool> stop{false};
+  EXPECT_GT(copy->run(std::chrono::milliseconds(1), stop), 0);
+  EXPECT_EQ(copy->verify_measured()->verdict, Verdict::passed);
+}
+
+TEST(TransformerWorkload, UnknownModelIsAUsageErrorListingPresets) {
+  TransformerPlan plan;
+  plan.model = "llama-9";
+  try {
+    make_transformer_workloads({DeviceKind::cpu, 0}, plan, 1);
+    FAIL() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("llama-3.2-1b"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TransformerWorkload, KvCacheBeyondMemoryIsRefusedBeforeAllocationWithTheBytes) {
+  const std::vector<model::Phase> phases{model::decode_phase(1 << 20, 1 << 20)};
+  auto work = make_transformer_workloads({DeviceKind::cpu, 0}, tiny_model(), phases, 1);
+  try {
+    work[1]->check();
+    FAIL() << "no error";
+  } catch (const UsageError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("too large for memory"), std::string::npos) << what;
+    EXPECT_NE(what.find("available"), std::string::npos) << what;
+  }
+}
+
+}  // namespace
+}  // namespace hashflop::workload
