@@ -8,6 +8,7 @@ OUT_DIR, each atomically (a temporary file, then rename), and prints one line
 "PLOT name|caption" per picture finished. Exits 3 when matplotlib is missing, 2 on bad input.
 """
 import json
+import math
 import os
 import sys
 import tempfile
@@ -44,8 +45,13 @@ def save(fig, out_dir, name, caption):
 
 
 def power_plot(data, out_dir):
-    runs = [(d, r) for d in data["devices"] for r in d["runs"]]
+    # Only runs a meter watched: an assumed constant, drawn as a line, looks like data, and a
+    # run without energy has nothing to draw. Neither gets a panel.
+    runs = [(d, r) for d in data["devices"] for r in d["runs"]
+            if r["trace"] or (r["avg_watts"] is not None and not r["assumed"])]
     if not runs:
+        print("NOTE No power picture: no meter measured power in this run "
+              "(energy not measured, or assumed with --assume-watts).", flush=True)
         return
     fig, axes = plt.subplots(len(runs), 1, figsize=(8, 1.9 * len(runs) + 0.6), squeeze=False)
     for ax, (dev, run) in zip(axes[:, 0], runs):
@@ -55,15 +61,12 @@ def power_plot(data, out_dir):
         if run["trace"]:
             t, w = zip(*run["trace"])
             ax.plot(t, w, color="tab:blue", lw=1.2, label="polled power")
-        elif run["avg_watts"] is not None and run["windows"]:
-            # No polled trace (assumed or counter-only energy): the windows at their average.
+        else:
+            # A counter-only meter: each window at its measured average.
             for i, (start, end) in enumerate(run["windows"]):
                 ax.hlines(run["avg_watts"], start, end, color="tab:orange", lw=2,
-                          label=("ASSUMED constant watts" if run["assumed"] else "average watts")
-                          if i == 0 else None)
-        else:
-            ax.text(0.5, 0.5, "energy not measured", transform=ax.transAxes, ha="center")
-        title = run["name"] + (" (ASSUMED watts)" if run["assumed"] else "")
+                          label="window average (energy counter)" if i == 0 else None)
+        title = run["name"]
         if len(data["devices"]) > 1:
             title = dev["short_label"] + ": " + title
         ax.set_title(title, fontsize=9)
@@ -73,6 +76,25 @@ def power_plot(data, out_dir):
     axes[-1, 0].set_xlabel("seconds from the first measured window")
     fig.tight_layout()
     save(fig, out_dir, "power", "Power over time per workload; measurement windows shaded")
+
+
+def si(v):
+    for scale, prefix in ((1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= scale:
+            return f"{v / scale:.3g} {prefix}"
+    return f"{v:.3g} "
+
+
+def plain_ticks(axis, fmt):
+    # With parse_math off, matplotlib's log labels print as raw mathtext: plain numbers
+    # instead, and no minor labels.
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt(v)))
+    axis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
+def label_bars(ax, bars, fmt):
+    ax.bar_label(bars, labels=[fmt(b.get_width() if b.get_width() else b.get_height())
+                               for b in bars], fontsize=7, padding=2)
 
 
 def efficiency_plot(data, out_dir):
@@ -88,30 +110,62 @@ def efficiency_plot(data, out_dir):
             names.append(d["short_label"] + (" (assumed W)" if d["assumed"] else ""))
             values.append(d["j_per_th"])
             colors.append("tab:red")
-    a1.barh(names, values, color=colors)
+    bars = a1.barh(names, values, color=colors)
     a1.set_xscale("log")
+    # A few decades, few ticks: the default log ticks crowd and overlap on a narrow panel.
+    a1.xaxis.set_major_locator(matplotlib.ticker.LogLocator(numticks=4))
+    a1.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    plain_ticks(a1.xaxis, lambda v: f"{v:,.0f}" if v >= 1 else f"{v:g}")
+    label_bars(a1, bars, lambda v: f"{v:,.0f}" if v >= 10 else f"{v:.3g}")
+    a1.set_xlim(min(values) / 3, max(values) * 30)
     a1.set_xlabel("J/TH (log scale, lower is better)")
     a1.set_title("Mining efficiency against ASICs", fontsize=10)
-    labels, flops = [], []
+    labels, values2, per_joule = [], [], True
     for d in dev:
         for g in d["gemm"]:
             if g["flops_per_joule"] is not None:
                 prefix = d["short_label"] + " " if len(dev) > 1 else ""
                 labels.append(prefix + g["name"] + (" *" if g["assumed"] else ""))
-                flops.append(g["flops_per_joule"])
+                values2.append(g["flops_per_joule"])
+    if not values2:
+        # No energy: the rates still say something; the axis says which is shown.
+        per_joule = False
+        for d in dev:
+            for g in d["gemm"]:
+                prefix = d["short_label"] + " " if len(dev) > 1 else ""
+                labels.append(prefix + g["name"])
+                values2.append(g.get("flops_per_second") or 0)
     # Log only across orders of magnitude: over a narrow range it crowds the tick labels and
     # makes small differences look large.
-    log = bool(flops) and max(flops) / min(flops) > 10
-    if flops:
-        a2.barh(labels, flops, color="tab:blue")
+    log = bool(values2) and min(values2) > 0 and max(values2) / min(values2) > 10
+    if values2:
+        bars = a2.barh(labels, values2, color="tab:blue" if per_joule else "tab:gray")
+        label_bars(a2, bars, si)
         if log:
             a2.set_xscale("log")
+            a2.set_xlim(min(values2) / 3, max(values2) * 30)
+            a2.xaxis.set_major_locator(matplotlib.ticker.LogLocator(numticks=4))
+        else:
+            a2.set_xlim(0, max(values2) * 1.3)
+            a2.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+        plain_ticks(a2.xaxis, si)
     else:
-        a2.text(0.5, 0.5, "no GEMM energy", transform=a2.transAxes, ha="center")
-    a2.set_xlabel(f"FLOP/J ({'log scale' if log else 'linear'}; * assumed watts)")
-    a2.set_title("GEMM efficiency per dtype", fontsize=10)
+        a2.text(0.5, 0.5, "no GEMM run", transform=a2.transAxes, ha="center")
+    unit = "FLOP/J" if per_joule else "FLOP/s (no energy: rates, not efficiency)"
+    a2.set_xlabel(f"{unit}{', log scale' if log else ''}{'; * assumed watts' if per_joule else ''}")
+    a2.set_title("GEMM efficiency per dtype" if per_joule else "GEMM rate per dtype", fontsize=10)
     fig.tight_layout()
-    save(fig, out_dir, "efficiency", "J/TH against reference ASICs (log scale), and FLOP/J per dtype")
+    save(fig, out_dir, "efficiency", "J/TH against reference ASICs (log scale), and FLOP/J per dtype"
+         if per_joule else "J/TH against reference ASICs (log scale), and GEMM FLOP/s (no energy)")
+
+
+def money(v):
+    # The report's rule: two decimals from $1, two significant digits below.
+    if v <= 0:
+        return ""
+    if v >= 1:
+        return f"${v:,.2f}"
+    return f"${v:.{max(0, 1 - math.floor(math.log10(v)))}f}"
 
 
 def value_plot(data, out_dir):
@@ -123,12 +177,15 @@ def value_plot(data, out_dir):
     x = range(len(dev))
     mining = [d["mining_usd_per_kwh"] or 0 for d in dev]
     ai = [d["ai_usd_per_kwh"] or 0 for d in dev]
-    ax.bar([i - 0.2 for i in x], mining, 0.4, label="mining revenue", color="tab:orange")
-    ax.bar([i + 0.2 for i in x], ai, 0.4, label="AI revenue", color="tab:blue")
+    b1 = ax.bar([i - 0.2 for i in x], mining, 0.4, label="mining revenue", color="tab:orange")
+    b2 = ax.bar([i + 0.2 for i in x], ai, 0.4, label="AI revenue", color="tab:blue")
+    for bars in (b1, b2):
+        ax.bar_label(bars, labels=[money(b.get_height()) for b in bars], fontsize=7, padding=2)
     cost = data["electricity_usd_per_kwh"] * data["pue"]
     ax.axhline(cost, color="tab:red", ls="--",
                label=f"electricity ${data['electricity_usd_per_kwh']:g}/kWh x PUE {data['pue']:g}")
     ax.set_yscale("log")
+    plain_ticks(ax.yaxis, money)
     ax.set_xticks(list(x))
     ax.set_xticklabels([d["short_label"] + (" (assumed W)" if d["assumed"] else "")
                         for d in dev])
@@ -147,14 +204,16 @@ def devices_plot(data, out_dir):
     names = [d["short_label"] for d in dev]
     hpj = [d["hashes_per_joule"] or 0 for d in dev]
     best = [max([g["flops_per_joule"] or 0 for g in d["gemm"]], default=0) for d in dev]
-    a1.bar(names, hpj, color="tab:orange")
+    b1 = a1.bar(names, hpj, color="tab:orange")
     a1.set_title("hashes per joule", fontsize=10)
-    a2.bar(names, best, color="tab:blue")
+    b2 = a2.bar(names, best, color="tab:blue")
     a2.set_title("best FLOP per joule", fontsize=10)
-    for a, v in ((a1, hpj), (a2, best)):
+    for a, v, bars in ((a1, hpj, b1), (a2, best, b2)):
         shown = [x for x in v if x > 0]
         if shown and max(shown) / min(shown) > 10:
             a.set_yscale("log")
+        plain_ticks(a.yaxis, si)
+        a.bar_label(bars, labels=[si(x) if x > 0 else "no energy" for x in v], fontsize=7)
     for a in (a1, a2):
         a.tick_params(axis="x", labelrotation=15)
     fig.tight_layout()

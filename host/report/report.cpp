@@ -110,6 +110,7 @@ json plot_data(const Market& m, const std::vector<Valuation>& vals,
     for (const auto& g : v.gemm) {
       flops.push_back({{"name", g.dtype + " " + g.variant},
                        {"dtype", g.dtype},
+                       {"flops_per_second", g.flops_per_second},
                        {"flops_per_joule", num_or_null(g.flops_per_joule)},
                        {"assumed", g.energy == EnergyStatus::assumed}});
     }
@@ -167,8 +168,13 @@ std::vector<Plot> run_plot_script(const fs::path& data_file, const fs::path& out
       std::vector<Plot> plots;
       std::ifstream in(log);
       std::string line;
-      // The script prints one "PLOT name|caption" line per picture it finished.
+      // The script prints one "PLOT name|caption" line per picture it finished, and one
+      // "NOTE text" line per picture it left out on purpose (e.g. a power trace without a meter).
       while (std::getline(in, line)) {
+        if (line.starts_with("NOTE ")) {
+          note += (note.empty() ? "" : " ") + line.substr(5);
+          continue;
+        }
         if (!line.starts_with("PLOT ")) continue;
         const auto bar = line.find('|');
         const std::string name = line.substr(5, bar - 5);
