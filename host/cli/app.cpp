@@ -35,12 +35,13 @@ int run(int argc, char** argv) {
   add_report_command(app, outcome);
   add_compare_command(app, outcome);
   add_recover_command(app, outcome);
+  add_tune_command(app, outcome);
 
   try {
     if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
       throw UsageError(
           fmt::format("unknown command '{}' (commands: devices, verify, mine, gemm, run, compare, "
-                      "report, recover)",
+                      "report, recover, tune)",
                       argv[1]));
     }
     app.parse(argc, argv);

@@ -26,7 +26,7 @@ struct RunArgs {
   std::optional<int> repetitions;
   std::optional<int64_t> gemm_size;
   unsigned threads = 0;
-  bool quick = false, json = false;
+  bool quick = false, json = false, no_wisdom = false;
 };
 
 // --quick or the defaults, with --duration, --repetitions and --cooldown applied.
@@ -46,6 +46,7 @@ harness::SessionOptions session_options(const RunArgs& a) {
   o.plan = workload::WorkloadPlan::parse(a.workloads);
   o.plan.threads = a.threads;
   o.plan.gemm_size = a.gemm_size;
+  o.plan.use_wisdom = !a.no_wisdom;
   o.assume_watts = a.assume_watts;
   return o;
 }
@@ -164,6 +165,8 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
                   "GEMM M = N = K (default 2048 on the CPU, 8192 on a GPU)")
       ->check(CLI::Range(int64_t{16}, int64_t{65536}));
   cmd->add_option("--out", o->out, "Results file; default results/<host>-<device>-<UTC time>.json");
+  cmd->add_flag("--no-wisdom", o->no_wisdom,
+                "Neither read nor write the wisdom file: calibrate the CPU sha256d variant anew");
   cmd->add_flag("--json", o->json,
                 "Print the results file's JSON on stdout (the table goes to stderr)");
   cmd->callback([o, &outcome] { outcome.exit_code = execute(*o); });
