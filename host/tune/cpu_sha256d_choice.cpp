@@ -104,13 +104,14 @@ Sha256dChoice choose_cpu_sha256d(std::string_view forced, const Sha256dInputs& i
   const auto key = cpu_key(threads);
 
   // A forced variant reads the wisdom only to record what the others measured: quietly.
-  const bool quiet = !forced.empty();
+  // Without a calibration to follow, a stale entry changes nothing worth a line either.
+  const bool quiet = !forced.empty() || !(settings.calibrate || settings.recalibrate);
   std::optional<Wisdom> wisdom;
   std::optional<results::Selection> known;
   if (settings.use_wisdom) {
     wisdom =
         Wisdom::load(settings.wisdom_path.empty() ? default_wisdom_path() : settings.wisdom_path);
-    if (!wisdom->warning().empty() && !quiet) settings.say(wisdom->warning());
+    if (!wisdom->warning().empty() && forced.empty()) settings.say(wisdom->warning());
     std::string stale;
     known = wisdom->find(sha256d_workload, sha256d_problem, key, &stale);
     if (known && !std::any_of(cpu::sha256d_variants().begin(), cpu::sha256d_variants().end(),
@@ -139,8 +140,9 @@ Sha256dChoice choose_cpu_sha256d(std::string_view forced, const Sha256dInputs& i
   if (known && !settings.recalibrate) {
     Sha256dChoice c{&cpu::sha256d_variant(known->choice, features), *known};
     c.selection.chosen_by = results::ChosenBy::wisdom;
-    settings.say(fmt::format("sha256d: {} from wisdom (calibrated {} on {} threads: {})",
-                             known->choice, known->calibrated_at, threads, rates_line(*known)));
+    if (!quiet)
+      settings.say(fmt::format("sha256d: {} from wisdom (calibrated {} on {} threads: {})",
+                               known->choice, known->calibrated_at, threads, rates_line(*known)));
     return c;
   }
   if (!settings.calibrate && !settings.recalibrate) {

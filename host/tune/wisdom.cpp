@@ -80,7 +80,10 @@ std::optional<results::Selection> Wisdom::find(std::string_view workload, std::s
   for (const auto& e : entries_) {
     if (e.workload != workload || e.problem != problem) continue;
     if (e.key == key) return e.selection;
-    if (why.empty()) why = key_difference(key, e.key);
+    // An entry for another thread count is another slot, not a stale one: nothing to say.
+    auto other = e.key;
+    if (other.is_object() && key.contains("threads")) other["threads"] = key["threads"];
+    if (why.empty() && other != key) why = key_difference(key, e.key);
   }
   if (stale != nullptr) *stale = why;
   return std::nullopt;
