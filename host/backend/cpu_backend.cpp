@@ -1,14 +1,63 @@
+#include <cstdio>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "backend/backend.hpp"
+#include "bitcoin/target.hpp"
 #include "cpu/cpu_info.hpp"
 #include "cpu/sha256d_variants.hpp"
 #include "energy/open_meter.hpp"
 #include "mine/cpu_search.hpp"
+#include "mine/known_headers.hpp"
+#include "tune/cpu_sha256d_choice.hpp"
+#include "tune/wisdom.hpp"
 
 namespace hashflop {
 namespace {
+
+// A nonce search this long (about 13 s at 80 MH/s) is worth a calibration of about a second
+// when the wisdom file has no answer; a shorter one takes wisdom or the CPUID default.
+constexpr uint64_t kCalibrateMinCount = uint64_t{1} << 30;
+
+// "avx512 (chosen by measurement, 2026-12-02T10:00:00Z, 2 threads)" or "... (by CPUID, not yet
+// calibrated)": what `devices` says, from the wisdom file alone.
+std::string sha256d_property() {
+  tune::TuneSettings settings;
+  settings.calibrate = false;
+  const auto c = tune::choose_cpu_sha256d(
+      "", {bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex), {}, 0}, settings);
+  const auto& s = c.selection;
+  if (s.chosen_by == results::ChosenBy::wisdom) {
+    return fmt::format("{} (chosen by measurement on {}, {} threads)", s.choice, s.calibrated_at,
+                       cpu::cpu_info().logical_cores);
+  }
+  return fmt::format("{} (by CPUID, not yet calibrated: hashflop tune measures)", s.choice);
+}
+
+std::string selection_text(const results::Selection& s) {
+  std::string text;
+  switch (s.chosen_by) {
+    case results::ChosenBy::measured:
+      text = fmt::format("by measurement in {:.2f} s", s.calibration_seconds.value_or(0));
+      break;
+    case results::ChosenBy::wisdom:
+      text = fmt::format("from wisdom (calibrated {})", s.calibrated_at);
+      break;
+    case results::ChosenBy::forced:
+      text = "forced by --variant";
+      break;
+    case results::ChosenBy::cpuid:
+      text = "by CPUID, not calibrated";
+      break;
+  }
+  std::string rates;
+  for (const auto& c : s.candidates) {
+    if (!c.rate) continue;
+    rates += fmt::format("{}{} {:.1f}", rates.empty() ? "" : ", ", c.name, *c.rate / 1e6);
+  }
+  return rates.empty() ? text : fmt::format("{}; MH/s: {}", text, rates);
+}
 
 class CpuBackend final : public Backend {
  public:
@@ -19,15 +68,25 @@ class CpuBackend final : public Backend {
     info_.properties = {
         {"logical cores", std::to_string(cpu.logical_cores)},
         {"features", fmt::format("{}", fmt::join(cpu.feature_names(), " "))},
-        {"sha256d variant", std::string(cpu::best_sha256d_variant(cpu.features).name)},
+        {"sha256d variant", sha256d_property()},
     };
+    if (!cpu.signature.empty()) info_.properties.emplace_back("signature", cpu.signature);
+    if (!cpu.microcode.empty()) info_.properties.emplace_back("microcode", cpu.microcode);
   }
 
   const DeviceInfo& info() const override { return info_; }
   DeviceRef ref() const override { return {DeviceKind::cpu, 0}; }
 
   MineResult mine(const MineRequest& request) override {
-    return cpu::search_range(request, variant_for(request.variant));
+    tune::TuneSettings settings;
+    settings.use_wisdom = request.use_wisdom;
+    settings.calibrate = request.count >= kCalibrateMinCount;
+    settings.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
+    const auto choice = tune::choose_cpu_sha256d(
+        request.variant, {request.header, request.target, request.threads}, settings);
+    auto result = cpu::search_range(request, *choice.variant);
+    result.settings.emplace_back("variant chosen", selection_text(choice.selection));
+    return result;
   }
 
   std::vector<std::string> mine_variants() const override {
@@ -40,8 +99,21 @@ class CpuBackend final : public Backend {
 
   std::vector<std::unique_ptr<workload::Workload>> workloads(
       const workload::WorkloadPlan& plan) override {
-    return workload::make_workloads(plan,
-                                    {ref(), [this](const MineRequest& r) { return mine(r); }});
+    workload::DeviceContext context;
+    context.device = ref();
+    context.mine = [this](const MineRequest& r) { return mine(r); };
+    if (plan.wants("sha256d")) {
+      // Calibrated on the header and target the workload searches, outside every window.
+      const auto header = bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex);
+      tune::TuneSettings settings;
+      settings.use_wisdom = plan.use_wisdom;
+      settings.log = plan.log;
+      const auto choice = tune::choose_cpu_sha256d(
+          "", {header, bitcoin::target_from_bits(header.bits()), plan.threads}, settings);
+      context.sha256d_variant = choice.variant;
+      context.sha256d_selection = choice.selection;
+    }
+    return workload::make_workloads(plan, context);
   }
 
   std::unique_ptr<energy::EnergyMeter> open_meter(std::optional<double> assume_watts) override {
@@ -49,12 +121,6 @@ class CpuBackend final : public Backend {
   }
 
  private:
-  static const cpu::Sha256dVariant& variant_for(const std::string& name) {
-    const auto& features = cpu::cpu_info().features;
-    return name.empty() ? cpu::best_sha256d_variant(features)
-                        : cpu::sha256d_variant(name, features);
-  }
-
   DeviceInfo info_;
 };
 

@@ -89,8 +89,10 @@ class CudaBackend final : public Backend {
 
   std::vector<std::unique_ptr<workload::Workload>> workloads(
       const workload::WorkloadPlan& plan) override {
-    return workload::make_workloads(plan,
-                                    {ref(), [this](const MineRequest& r) { return mine(r); }});
+    workload::DeviceContext context;
+    context.device = ref();
+    context.mine = [this](const MineRequest& r) { return mine(r); };
+    return workload::make_workloads(plan, context);
   }
 
   std::unique_ptr<energy::EnergyMeter> open_meter(std::optional<double> assume_watts) override {

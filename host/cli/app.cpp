@@ -87,6 +87,7 @@ int run(int argc, char** argv) {
   add_report_command(app, outcome);
   add_compare_command(app, outcome);
   add_recover_command(app, outcome);
+  add_tune_command(app, outcome);
 
   if (argc <= 1) {  // a first try: the commands and where to start, not an error
     fmt::print("{}", app.help());

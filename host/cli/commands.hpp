@@ -20,6 +20,7 @@ void add_transformer_command(CLI::App& app, Outcome& outcome);
 void add_report_command(CLI::App& app, Outcome& outcome);
 void add_compare_command(CLI::App& app, Outcome& outcome);
 void add_recover_command(CLI::App& app, Outcome& outcome);
+void add_tune_command(CLI::App& app, Outcome& outcome);
 
 /// Parses argv and runs the chosen subcommand; returns the process exit code. Never throws.
 int run(int argc, char** argv);

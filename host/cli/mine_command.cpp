@@ -21,7 +21,7 @@ namespace {
 struct MineOptions {
   std::string header, start = "0", count, bits, target, difficulty, device = "auto", variant;
   unsigned threads = 0, threads_per_block = 0, nonces_per_thread = 0;
-  bool json = false;
+  bool json = false, no_wisdom = false;
 };
 
 bitcoin::Uint256 resolve_target(const MineOptions& o, const bitcoin::BlockHeader& header) {
@@ -143,7 +143,9 @@ void add_mine_command(CLI::App& app, Outcome& outcome) {
   target->excludes(diff);
   cmd->add_option("--device", o->device, "auto (first GPU, else CPU), cpu, or cuda:N")
       ->capture_default_str();
-  cmd->add_option("--variant", o->variant, "Kernel variant; default: the fastest this device runs");
+  cmd->add_option("--variant", o->variant,
+                  "Kernel variant; default: the fastest measured on this machine (the wisdom "
+                  "file, or a calibration before a search of 2^30 nonces or more), else CPUID's");
   cmd->add_option("--threads", o->threads, "CPU threads; default: all cores")
       ->check(whole_between(1, 4096));
   cmd->add_option("--threads-per-block", o->threads_per_block,
@@ -152,6 +154,9 @@ void add_mine_command(CLI::App& app, Outcome& outcome) {
   cmd->add_option("--nonces-per-thread", o->nonces_per_thread,
                   "GPU: nonces each thread tests per launch; default: autotuned")
       ->check(whole_between(1, 4096));
+  cmd->add_flag("--no-wisdom", o->no_wisdom,
+                "CPU: neither read nor write the wisdom file; without --variant a long search is "
+                "calibrated first, a short one takes the CPUID default");
   cmd->add_flag("--json", o->json, "Print one JSON object on stdout instead of text");
 
   cmd->callback([o, &outcome] {
@@ -164,6 +169,7 @@ void add_mine_command(CLI::App& app, Outcome& outcome) {
     validate_range(req.start, req.count);
     req.target = resolve_target(*o, req.header);
     req.variant = o->variant;
+    req.use_wisdom = !o->no_wisdom;
     req.threads = o->threads;
     req.threads_per_block = o->threads_per_block;
     req.nonces_per_thread = o->nonces_per_thread;

@@ -31,7 +31,7 @@ struct RunArgs {
   std::optional<int> repetitions;
   std::optional<int64_t> gemm_size;
   unsigned threads = 0;
-  bool quick = false, json = false;
+  bool quick = false, json = false, no_wisdom = false;
   // The transformer workload's model and phases.
   std::string model{model::default_model}, prefill = "1x2048,8x512", decode = "1,8,64,256";
   int64_t context = 2048;
@@ -69,6 +69,7 @@ harness::SessionOptions session_options(const RunArgs& a) {
   o.plan.threads = a.threads;
   o.plan.gemm_size = a.gemm_size;
   if (o.plan.wants("transformer")) o.plan.transformer = transformer_plan(a);
+  o.plan.use_wisdom = !a.no_wisdom;
   o.assume_watts = a.assume_watts;
   return o;
 }
@@ -248,6 +249,8 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
                   "GEMM M = N = K (default 2048 on the CPU, 8192 on a GPU)")
       ->check(whole_between(16, 65536));
   cmd->add_option("--out", o->out, "Results file; default results/<host>-<device>-<UTC time>.json");
+  cmd->add_flag("--no-wisdom", o->no_wisdom,
+                "Neither read nor write the wisdom file: calibrate the CPU sha256d variant anew");
   cmd->add_flag("--json", o->json,
                 "Print the results file's JSON on stdout (the table goes to stderr)");
   cmd->callback([o, &outcome] { outcome.exit_code = execute(*o); });

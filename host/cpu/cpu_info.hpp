@@ -36,6 +36,13 @@ struct CacheSizes {
 
 struct CpuInfo {
   std::string model;
+  /// What tells two parts of one model name apart: "family 25 model 17 stepping 1" from CPUID
+  /// on x86-64 (the displayed family and model, extended fields added); empty on aarch64, whose
+  /// `model` already carries each core's MIDR.
+  std::string signature;
+  /// The loaded microcode revision from /proc/cpuinfo ("0xa101148"), or empty when the kernel
+  /// does not say (aarch64, some VMs).
+  std::string microcode;
   unsigned logical_cores = 1;
   CpuFeatures features;
   CacheSizes caches;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <fstream>
 #include <thread>
 
 namespace hashflop::cpu {
@@ -64,13 +65,42 @@ CacheSizes detect_caches() {
   return sizes;
 }
 
+// The first "microcode" line of /proc/cpuinfo: the revision the kernel loaded, which CPUID does
+// not report (a microcode update can change instruction timings, so the wisdom key has it).
+std::string microcode_revision() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("microcode", 0) != 0) continue;
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) return {};
+    const auto first = line.find_first_not_of(" \t", colon + 1);
+    return first == std::string::npos ? std::string() : line.substr(first);
+  }
+  return {};
+}
+
+// CPUID leaf 1's family, model and stepping as Linux and the vendors' manuals print them: the
+// extended family is added when the base family is 0xf, the extended model is prepended when
+// the family is 6 or at least 0xf.
+std::string signature_of(unsigned eax) {
+  const unsigned base_family = (eax >> 8) & 0xf;
+  const unsigned family = base_family == 0xf ? base_family + ((eax >> 20) & 0xff) : base_family;
+  unsigned model = (eax >> 4) & 0xf;
+  if (base_family == 0x6 || base_family == 0xf) model |= ((eax >> 16) & 0xf) << 4;
+  return "family " + std::to_string(family) + " model " + std::to_string(model) + " stepping " +
+         std::to_string(eax & 0xf);
+}
+
 CpuInfo detect() {
   CpuInfo info;
   info.model = brand_string();
   info.logical_cores = std::max(1u, std::thread::hardware_concurrency());
 
   unsigned a = 0, b = 0, c = 0, d = 0;
+  info.microcode = microcode_revision();
   if (!__get_cpuid(1, &a, &b, &c, &d)) return info;
+  info.signature = signature_of(a);
   const bool osxsave = (c & bit_OSXSAVE) != 0;
   const uint64_t xcr0 = osxsave ? xgetbv0() : 0;
   const bool os_avx = (xcr0 & 0x6) == 0x6;       // XMM and YMM state

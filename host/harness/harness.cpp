@@ -143,6 +143,7 @@ bool Harness::verify_before(workload::Workload& w, results::Run& run) {
   run.verification = check.verdict;
   run.verification_detail = check.detail;
   run.params = w.params();
+  run.selection = w.selection();
   if (is_failure(check.verdict) || check.verdict == Verdict::not_supported) {
     progress_.log(fmt::format("{}: verification {}: {}; not measured", name,
                               to_string(check.verdict), check.detail));

@@ -32,7 +32,9 @@ size_t Session::prepare() {
         "warning: {:.2f} s windows are under 1 s; energy counters update about every 100 ms",
         options_.harness.duration));
   }
-  work_ = backend_.workloads(options_.plan);
+  auto plan = options_.plan;
+  plan.log = [this](const std::string& line) { progress_.log(line); };
+  work_ = backend_.workloads(plan);
   for (auto& w : work_) w->check();  // a GEMM too large for memory fails now, not after sha256d
   const bool any_gemm = std::any_of(work_.begin(), work_.end(),
                                     [](const auto& w) { return w->workload() == "gemm"; });

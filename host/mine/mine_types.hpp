@@ -35,6 +35,9 @@ struct MineRequest {
   /// At most this many found nonces are listed (the lowest); the rest are only counted, so an
   /// easy target over 2^32 nonces cannot fill the memory with billions of hits.
   uint64_t max_listed = 1000;
+  /// CPU, no `variant`: choose from the wisdom file (false: --no-wisdom). A range long enough
+  /// to pay for it is calibrated first when the file has no answer.
+  bool use_wisdom = true;
 };
 
 struct FoundNonce {

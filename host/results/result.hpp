@@ -39,6 +39,38 @@ struct Energy {
   std::optional<double> integral_joules, disagreement_pct;
 };
 
+/// How a run's variant or settings were chosen (docs/results-schema.md, "selection").
+enum class ChosenBy {
+  measured,  ///< calibrated now, before the measurement
+  wisdom,    ///< a calibration of this machine and build, from the wisdom file
+  forced,    ///< named by the user (--variant)
+  cpuid,     ///< the static default from CPUID (or the cache sizes): nothing was measured
+};
+std::string_view to_string(ChosenBy how);
+std::optional<ChosenBy> parse_chosen_by(std::string_view text);
+
+/// One candidate of a calibration: its median rate over the short trials, or why it has none.
+struct CandidateRate {
+  std::string name;            ///< a variant, or for GEMM a blocking "mc=... kc=... nc=..."
+  std::optional<double> rate;  ///< work per second; nullopt: not timed (it failed)
+  Verdict verification = Verdict::not_verified;
+  std::string detail;
+};
+
+/// What was chosen for a run, how, and what the other candidates measured.
+struct Selection {
+  ChosenBy chosen_by = ChosenBy::cpuid;
+  std::string choice;  ///< the variant, or the settings (GEMM blocking)
+  std::string reason;  ///< one line: why this one
+  std::vector<CandidateRate> candidates;
+  std::optional<double> calibration_seconds;  ///< wall time of the calibration it came from
+  std::string calibrated_at;                  ///< UTC ISO 8601 of that calibration; empty: none
+};
+
+nlohmann::json to_json(const Selection& selection);
+/// Throws nlohmann::json exceptions or Error when `j` is not a selection.
+Selection selection_from_json(const nlohmann::json& j);
+
 /// One measured window.
 struct Sample {
   double work = 0, seconds = 0, rate = 0;
@@ -62,6 +94,8 @@ struct Run {
   nlohmann::json telemetry = nlohmann::json::object();
   std::vector<std::string> warnings;
   bool incomplete = false;
+  /// How the variant (and its settings) were chosen; nullopt in files written before it existed.
+  std::optional<Selection> selection;
 };
 
 /// The headline: best hashes against best FLOPs, per joule when energy was measured, else per

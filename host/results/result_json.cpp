@@ -63,6 +63,69 @@ Energy energy_from(const json& e) {
   return en;
 }
 
+Verdict verdict_from(const json& j);
+
+}  // namespace
+
+std::string_view to_string(ChosenBy how) {
+  switch (how) {
+    case ChosenBy::measured:
+      return "measured";
+    case ChosenBy::wisdom:
+      return "wisdom";
+    case ChosenBy::forced:
+      return "forced";
+    case ChosenBy::cpuid:
+      return "cpuid";
+  }
+  return "cpuid";
+}
+
+std::optional<ChosenBy> parse_chosen_by(std::string_view text) {
+  for (const auto how : {ChosenBy::measured, ChosenBy::wisdom, ChosenBy::forced, ChosenBy::cpuid}) {
+    if (to_string(how) == text) return how;
+  }
+  return std::nullopt;
+}
+
+json to_json(const Selection& s) {
+  json candidates = json::array();
+  for (const auto& c : s.candidates) {
+    candidates.push_back({{"name", c.name},
+                          {"rate", opt(c.rate)},
+                          {"verification", to_string(c.verification)},
+                          {"detail", c.detail}});
+  }
+  return {{"chosen_by", to_string(s.chosen_by)},
+          {"choice", s.choice},
+          {"reason", s.reason},
+          {"candidates", candidates},
+          {"calibration_s", opt(s.calibration_seconds)},
+          {"calibrated_at", s.calibrated_at}};
+}
+
+Selection selection_from_json(const json& j) {
+  Selection s;
+  const auto how = parse_chosen_by(j.at("chosen_by").get<std::string>());
+  if (!how) throw Error(fmt::format("unknown chosen_by {}", j.at("chosen_by").dump()));
+  s.chosen_by = *how;
+  s.choice = j.at("choice").get<std::string>();
+  s.reason = j.value("reason", "");
+  for (const auto& c : j.at("candidates")) {
+    CandidateRate r;
+    r.name = c.at("name").get<std::string>();
+    r.rate = get_opt<double>(c, "rate");
+    r.verification = verdict_from(c.at("verification"));
+    r.detail = c.value("detail", "");
+    s.candidates.push_back(std::move(r));
+  }
+  s.calibration_seconds = get_opt<double>(j, "calibration_s");
+  s.calibrated_at = j.value("calibrated_at", "");
+  return s;
+}
+
+namespace {
+
 json run_to_json(const Run& r) {
   json samples = json::array();
   for (const auto& s : r.samples) {
@@ -92,6 +155,7 @@ json run_to_json(const Run& r) {
       {"warnings", r.warnings},
       {"incomplete", r.incomplete}};
   if (!r.energy) j["energy_unavailable_reason"] = r.energy_unavailable_reason;
+  if (r.selection) j["selection"] = to_json(*r.selection);
   return j;
 }
 
@@ -131,6 +195,8 @@ Run run_from_json_impl(const json& j) {
   r.telemetry = j.value("telemetry", json::object());
   r.warnings = j.value("warnings", std::vector<std::string>{});
   r.incomplete = j.value("incomplete", false);
+  if (const auto it = j.find("selection"); it != j.end() && !it->is_null())
+    r.selection = selection_from_json(*it);
   return r;
 }
 

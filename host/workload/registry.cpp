@@ -18,8 +18,10 @@ using Made = std::vector<std::unique_ptr<Workload>>;
 Made sha256d(const DeviceContext& d, const WorkloadPlan& plan) {
   Made out;
   if (d.device.kind == DeviceKind::cpu) {
-    out.push_back(
-        make_cpu_sha256d(cpu::best_sha256d_variant(cpu::cpu_info().features), plan.threads));
+    const auto& variant = d.sha256d_variant != nullptr
+                              ? *d.sha256d_variant
+                              : cpu::best_sha256d_variant(cpu::cpu_info().features);
+    out.push_back(make_cpu_sha256d(variant, plan.threads, d.sha256d_selection));
   } else {
     out.push_back(make_cuda_sha256d(d.device.index, d.mine));
   }

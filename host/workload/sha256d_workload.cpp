@@ -35,9 +35,11 @@ class Watchdog {
 
 class CpuSha256d final : public Workload {
  public:
-  CpuSha256d(const cpu::Sha256dVariant& variant, unsigned threads)
+  CpuSha256d(const cpu::Sha256dVariant& variant, unsigned threads,
+             std::optional<results::Selection> selection)
       : variant_(variant),
         threads_(threads),
+        selection_(std::move(selection)),
         base_(bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex)) {}
 
   std::string workload() const override { return "sha256d"; }
@@ -49,6 +51,7 @@ class CpuSha256d final : public Workload {
             {"header", "genesis block, BIP 320 version rolled"},
             {"target_bits", fmt::format("{:08x}", base_.bits())}};
   }
+  std::optional<results::Selection> selection() const override { return selection_; }
   Check verify() override {
     return verify_known_nonces(
         [this](const MineRequest& r) { return cpu::search_range(r, variant_); }, variant());
@@ -83,6 +86,7 @@ class CpuSha256d final : public Workload {
  private:
   const cpu::Sha256dVariant& variant_;
   unsigned threads_;
+  std::optional<results::Selection> selection_;
   bitcoin::BlockHeader base_;
   uint64_t cursor_ = 0;
   uint32_t roll_ = 0;
@@ -112,8 +116,9 @@ Check verify_known_nonces(const MineFn& mine, const std::string& variant) {
                       known_headers().size())};
 }
 
-std::unique_ptr<Workload> make_cpu_sha256d(const cpu::Sha256dVariant& variant, unsigned threads) {
-  return std::make_unique<CpuSha256d>(variant, threads);
+std::unique_ptr<Workload> make_cpu_sha256d(const cpu::Sha256dVariant& variant, unsigned threads,
+                                           std::optional<results::Selection> selection) {
+  return std::make_unique<CpuSha256d>(variant, threads, std::move(selection));
 }
 
 }  // namespace hashflop::workload

@@ -22,6 +22,7 @@
 #include "mine/mine_types.hpp"
 #include "model/model_presets.hpp"
 #include "model/transformer_shapes.hpp"
+#include "results/result.hpp"
 
 namespace hashflop::cpu {
 struct Sha256dVariant;
@@ -50,6 +51,9 @@ class Workload {
   /// Checks what can be checked before anything is measured (that its memory fits): throws
   /// UsageError, so a run fails in its first second rather than after the other workloads.
   virtual void check() {}
+  /// How its variant and settings were chosen (calibration, wisdom, --variant or CPUID), for
+  /// the results file; nullopt: nothing was chosen (every variant of the kind runs).
+  virtual std::optional<results::Selection> selection() const { return std::nullopt; }
 };
 
 /// The transformer workload's model and phases (model/transformer_shapes.hpp).
@@ -71,6 +75,10 @@ struct WorkloadPlan {
   unsigned threads = 0;                               ///< CPU threads; 0: all logical cores
   std::optional<int64_t> gemm_size;  ///< M = N = K; default 2048 on a CPU, 8192 on a GPU
   TransformerPlan transformer;
+  /// Read and update the wisdom file when choosing kernels (false: --no-wisdom).
+  bool use_wisdom = true;
+  /// Where a device says what it calibrated or took from wisdom; may be empty.
+  std::function<void(const std::string&)> log;
 
   /// From a comma-separated list such as "sha256d,gemm"; throws UsageError for a name the
   /// registry does not know, listing the ones it does.
@@ -88,6 +96,10 @@ using MineFn = std::function<MineResult(const MineRequest&)>;
 struct DeviceContext {
   DeviceRef device;
   MineFn mine;  ///< the device's nonce search
+  /// CPU: the sha256d variant the backend chose for this plan (calibrated, from wisdom or by
+  /// CPUID) and how; nullptr: the CPUID default.
+  const cpu::Sha256dVariant* sha256d_variant = nullptr;
+  std::optional<results::Selection> sha256d_selection;
 };
 
 /// One kind of workload: its name on the command line and what it makes for a device (nothing
@@ -105,8 +117,10 @@ std::span<const WorkloadEntry> workload_registry();
 std::vector<std::unique_ptr<Workload>> make_workloads(const WorkloadPlan& plan,
                                                       const DeviceContext& device);
 
-/// Nonce search on the CPU with `variant` and `threads` (0: all).
-std::unique_ptr<Workload> make_cpu_sha256d(const cpu::Sha256dVariant& variant, unsigned threads);
+/// Nonce search on the CPU with `variant` and `threads` (0: all); `selection` says how the
+/// variant was chosen, for the results file.
+std::unique_ptr<Workload> make_cpu_sha256d(const cpu::Sha256dVariant& variant, unsigned threads,
+                                           std::optional<results::Selection> selection = {});
 /// Nonce search on CUDA device `device` with the autotuned kernel and geometry; verified
 /// through `mine`. Throws DeviceError in a build without CUDA.
 std::unique_ptr<Workload> make_cuda_sha256d(int device, MineFn mine);

@@ -1,0 +1,26 @@
+// What a calibration depends on: the machine and the build that measured it. A wisdom entry is
+// used only when its key equals the running one field for field, so a new CPU, microcode, thread
+// count or binary recalibrates instead of trusting an answer measured elsewhere.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace hashflop::tune {
+
+/// The running executable's GNU build id (hex), which the linker derives from the code itself:
+/// any rebuild that changes the binary changes it. Without one (a linker run with
+/// --build-id=none) it falls back to the version, commit and compile time of this file.
+std::string build_id();
+
+/// The key of a CPU calibration on `threads` threads (0: all logical cores): CPU model string,
+/// family/model/stepping, microcode, the feature flags hashflop uses, the thread count,
+/// hashflop's version and build id.
+nlohmann::json cpu_key(unsigned threads);
+
+/// The first field whose value differs between `wanted` and `found` ("microcode 0xa10114e, was
+/// 0xa101148"), for the line that says why an entry was not used; empty when they are equal.
+std::string key_difference(const nlohmann::json& wanted, const nlohmann::json& found);
+
+}  // namespace hashflop::tune

@@ -1,0 +1,72 @@
+// The wisdom file: calibration outcomes kept between runs, as FFTW keeps its wisdom. One JSON
+// document (schema hashflop/wisdom/v1, docs/tuning.md) at $XDG_CACHE_HOME/hashflop/wisdom.json,
+// else ~/.cache/hashflop/wisdom.json. An entry is used only under its exact key (machine_key.hpp);
+// the file is a cache, so a corrupt or unreadable one is a warning and is rebuilt, never an
+// error.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "results/result.hpp"
+
+namespace hashflop::tune {
+
+inline constexpr const char* wisdom_schema = "hashflop/wisdom/v1";
+/// Entries kept; the oldest go first. Each is a few hundred bytes: a machine with every thread
+/// count and GEMM size it was run at stays far below this.
+inline constexpr size_t max_wisdom_entries = 64;
+
+/// $XDG_CACHE_HOME/hashflop/wisdom.json when XDG_CACHE_HOME is set to an absolute path (as the
+/// XDG spec requires), else $HOME/.cache/hashflop/wisdom.json; empty when neither is usable.
+std::filesystem::path default_wisdom_path();
+
+/// One calibration: a workload ("sha256d", "gemm"), the problem it was calibrated on ("threads=2",
+/// "avx512 fp32 2048x2048x2048 threads=2"), the machine key, and what it chose and measured.
+struct WisdomEntry {
+  std::string workload, problem;
+  nlohmann::json key;
+  results::Selection selection;
+};
+
+class Wisdom {
+ public:
+  /// Reads `path`: a missing file is empty wisdom; an unreadable, malformed or foreign-schema
+  /// one is empty wisdom with warning() set to one line saying so. Never throws.
+  static Wisdom load(const std::filesystem::path& path);
+
+  /// The selection stored for `workload`, `problem` and exactly `key`, or nullopt. When an entry
+  /// for the same workload and problem exists under another key, `stale` (if given) gets the
+  /// first field that differs.
+  std::optional<results::Selection> find(std::string_view workload, std::string_view problem,
+                                         const nlohmann::json& key,
+                                         std::string* stale = nullptr) const;
+
+  /// Replaces the entry with the same workload, problem and key (or adds it) and writes the file
+  /// atomically. The file is read again first, so entries another process stored meanwhile
+  /// survive (the last writer wins an entry both wrote). Returns an empty string, or a one-line
+  /// warning when the file cannot be written (a read-only home); the wisdom in memory is
+  /// updated either way.
+  std::string store(WisdomEntry entry);
+
+  const std::vector<WisdomEntry>& entries() const { return entries_; }
+  const std::string& warning() const { return warning_; }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  std::vector<WisdomEntry> entries_;
+  std::string warning_;
+};
+
+/// The document `entries` are written as, and back. from_json throws UsageError naming `path`.
+nlohmann::json wisdom_to_json(const std::vector<WisdomEntry>& entries);
+std::vector<WisdomEntry> wisdom_from_json(const nlohmann::json& j,
+                                          const std::filesystem::path& path);
+
+}  // namespace hashflop::tune

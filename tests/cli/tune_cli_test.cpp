@@ -1,0 +1,125 @@
+// `hashflop tune`, and the wisdom file as `devices` and `run` see it, through the real binary.
+// Each test has its own XDG_CACHE_HOME. Nothing here asserts on a rate: tests do not time.
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include "support/shell.hpp"
+
+#include "results/result.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TuneCli : ::testing::Test {
+  fs::path dir;
+  void SetUp() override {
+    dir = fs::temp_directory_path() /
+          (std::string("hashflop-tune-cli-") +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  fs::path wisdom() const { return dir / "cache" / "hashflop" / "wisdom.json"; }
+
+  // stdout, and stderr in err.
+  hashflop::test::ShellResult run(const std::string& args, std::string& err) const {
+    const fs::path err_file = dir / "stderr.txt";
+    const auto r = hashflop::test::run_shell(
+        "XDG_CACHE_HOME=" + (dir / "cache").string() + " HASHFLOP_POWERCAP_ROOT=/nonexistent " +
+        HASHFLOP_BINARY + " " + args + " 2>" + err_file.string());
+    std::ifstream in(err_file);
+    err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return r;
+  }
+};
+
+const std::string sha_run =
+    "run --device cpu --workloads sha256d --quick --duration 0.2 --repetitions 1 --cooldown 0 "
+    "--threads 1 --json --out ";
+
+TEST_F(TuneCli, TuneMeasuresEveryVariantAndDevicesThenSaysSo) {
+  std::string err;
+  auto before = run("devices", err);
+  ASSERT_EQ(before.exit_code, 0) << err;
+  EXPECT_NE(before.out.find("by CPUID, not yet calibrated"), std::string::npos) << before.out;
+
+  const auto r = run("tune --json", err);
+  ASSERT_EQ(r.exit_code, 0) << err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("selection").at("chosen_by"), "measured");
+  EXPECT_GE(j.at("selection").at("candidates").size(), 2u);
+  EXPECT_TRUE(fs::exists(wisdom()));
+
+  const auto after = run("devices", err);
+  EXPECT_NE(after.out.find("chosen by measurement"), std::string::npos) << after.out;
+
+  const auto table = run("tune --no-wisdom --threads 1", err);
+  ASSERT_EQ(table.exit_code, 0) << err;
+  EXPECT_NE(table.out.find("<- chosen"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("(CPUID default)"), std::string::npos) << table.out;
+}
+
+TEST_F(TuneCli, RunRecordsHowItsVariantWasChosenAndReusesTheCalibration) {
+  std::string err;
+  const auto first = run(sha_run + (dir / "a.json").string(), err);
+  ASSERT_EQ(first.exit_code, 0) << err;
+  const auto a = hashflop::results::load_result(dir / "a.json");
+  ASSERT_TRUE(a.runs.at(0).selection.has_value());
+  EXPECT_EQ(a.runs[0].selection->chosen_by, hashflop::results::ChosenBy::measured);
+  EXPECT_EQ(a.runs[0].selection->choice, a.runs[0].variant);
+  EXPECT_TRUE(a.runs[0].selection->calibration_seconds.has_value());
+
+  const auto second = run(sha_run + (dir / "b.json").string(), err);
+  ASSERT_EQ(second.exit_code, 0) << err;
+  const auto b = hashflop::results::load_result(dir / "b.json");
+  EXPECT_EQ(b.runs.at(0).selection->chosen_by, hashflop::results::ChosenBy::wisdom);
+  EXPECT_EQ(b.runs[0].variant, a.runs[0].variant);
+
+  // --no-wisdom calibrates again and leaves the file as it was.
+  const auto stamp = fs::last_write_time(wisdom());
+  const auto third = run(sha_run + (dir / "c.json").string() + " --no-wisdom", err);
+  ASSERT_EQ(third.exit_code, 0) << err;
+  EXPECT_EQ(hashflop::results::load_result(dir / "c.json").runs.at(0).selection->chosen_by,
+            hashflop::results::ChosenBy::measured);
+  EXPECT_EQ(fs::last_write_time(wisdom()), stamp);
+}
+
+TEST_F(TuneCli, ACorruptWisdomFileIsOneWarningAndTheRunGoesOn) {
+  fs::create_directories(wisdom().parent_path());
+  std::ofstream(wisdom()) << "\x01 not json";
+  std::string err;
+  const auto r = run(sha_run + (dir / "r.json").string(), err);
+  ASSERT_EQ(r.exit_code, 0) << err;
+  size_t warnings = 0;
+  for (size_t at = err.find("wisdom file"); at != std::string::npos;
+       at = err.find("wisdom file", at + 1))
+    ++warnings;
+  EXPECT_EQ(warnings, 1u) << err;
+  EXPECT_NE(err.find("warning: ignoring the wisdom file: " + wisdom().string()), std::string::npos)
+      << err;
+  // Rebuilt: the next run takes its answer from it.
+  const auto again = run(sha_run + (dir / "s.json").string(), err);
+  ASSERT_EQ(again.exit_code, 0) << err;
+  EXPECT_EQ(err.find("wisdom file"), std::string::npos) << err;
+  EXPECT_NE(err.find("from wisdom"), std::string::npos) << err;
+}
+
+TEST_F(TuneCli, AnUnknownVariantStillExits2WithTheVariantsThisCpuRuns) {
+  std::string err;
+  const auto r =
+      run("mine --header "
+          "0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b2"
+          "7ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c "
+          "--count 1000 --variant sse9",
+          err);
+  EXPECT_EQ(r.exit_code, 2) << err;
+  EXPECT_NE(err.find("unknown variant 'sse9' (this CPU runs: scalar"), std::string::npos) << err;
+}
+
+}  // namespace
