@@ -79,7 +79,7 @@ TEST(TransformerProducts, EveryCpuPathMatchesFp64OnOddShapesAndRotations) {
 }
 
 TEST(TransformerProducts, EveryCudaPathMatchesFp64OnOddShapesAndRotations) {
-  if (const auto why = cuda_unavailable_reason()) GTEST_SKIP() << *why;
+  if (const auto why = cuda_unavailable_reason()) GTEST_SKIP() << "no CUDA device: " << *why;
   expect_every_path_matches_fp64(DeviceKind::cuda, gemm::Dtype::bf16);
 }
 
