@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages hashflop builds against, and only the missing ones, so it is
 # cheap to call before every build. CUDA is not installed here: it is optional and detected.
+# Arguments are more packages to install with them (scripts/test-sanitizers.sh: clang's).
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,7 @@ packages=(
   python3-matplotlib  # `hashflop report` pictures (scripts/plot.py); optional at run time
   libopenmpi-dev openmpi-bin  # the MPI fleet mode (`mpirun ... hashflop run`); optional
   patchelf          # scripts/gpu-bundle.sh: RUNPATH $ORIGIN on the libraries it copies
+  "$@"
 )
 
 missing=()

@@ -1,10 +1,13 @@
 #include "bitcoin/target.hpp"
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/hex.hpp"
 
 namespace hashflop::bitcoin {
 
@@ -74,6 +77,32 @@ Uint256 target_from_difficulty(long double difficulty) {
     throw UsageError(fmt::format("difficulty {:g} gives a target of zero", difficulty));
   }
   return target;
+}
+
+Uint256 target_from_bits_text(std::string_view text, std::string_view what) {
+  const std::string digits = text.starts_with("0x") ? std::string(text) : "0x" + std::string(text);
+  const uint64_t bits = parse_unsigned(digits, what);
+  if (bits > 0xffffffffu) throw UsageError(fmt::format("{} {}: more than 32 bits", what, text));
+  return target_from_bits(static_cast<uint32_t>(bits));
+}
+
+Uint256 target_from_hex_text(std::string_view text, std::string_view what) {
+  const auto target = Uint256::parse_hex(text, what);
+  if (target.is_zero()) throw UsageError(fmt::format("{}: zero, so no hash can meet it", what));
+  return target;
+}
+
+Uint256 target_from_difficulty_text(std::string_view text, std::string_view what) {
+  long double difficulty = 0;
+  try {
+    const std::string owned(text);
+    size_t used = 0;
+    difficulty = std::stold(owned, &used);
+    if (used != owned.size()) throw std::invalid_argument("trailing characters");
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("{}: '{}' is not a number", what, text));
+  }
+  return target_from_difficulty(difficulty);
 }
 
 bool meets_target(const Uint256& hash, const Uint256& target) {

@@ -25,28 +25,10 @@ struct MineOptions {
 };
 
 bitcoin::Uint256 resolve_target(const MineOptions& o, const bitcoin::BlockHeader& header) {
-  if (!o.bits.empty()) {
-    const uint64_t bits =
-        parse_unsigned(o.bits.starts_with("0x") ? o.bits : "0x" + o.bits, "--bits");
-    if (bits > 0xffffffffu) throw UsageError(fmt::format("--bits {}: more than 32 bits", o.bits));
-    return bitcoin::target_from_bits(static_cast<uint32_t>(bits));
-  }
-  if (!o.target.empty()) {
-    auto t = bitcoin::Uint256::parse_hex(o.target, "--target");
-    if (t.is_zero()) throw UsageError("--target: zero, so no hash can meet it");
-    return t;
-  }
-  if (!o.difficulty.empty()) {
-    long double d = 0;
-    try {
-      size_t used = 0;
-      d = std::stold(o.difficulty, &used);
-      if (used != o.difficulty.size()) throw std::invalid_argument("trailing characters");
-    } catch (const std::exception&) {
-      throw UsageError(fmt::format("--difficulty: '{}' is not a number", o.difficulty));
-    }
-    return bitcoin::target_from_difficulty(d);
-  }
+  if (!o.bits.empty()) return bitcoin::target_from_bits_text(o.bits, "--bits");
+  if (!o.target.empty()) return bitcoin::target_from_hex_text(o.target, "--target");
+  if (!o.difficulty.empty())
+    return bitcoin::target_from_difficulty_text(o.difficulty, "--difficulty");
   return bitcoin::target_from_bits(header.bits());
 }
 

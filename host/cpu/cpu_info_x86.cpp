@@ -38,7 +38,8 @@ CacheSizes detect_caches() {
   CacheSizes sizes;
   unsigned a = 0, b = 0, c = 0, d = 0;
   unsigned leaf = 0;
-  if (__get_cpuid_max(0x80000000u, nullptr) >= 0x8000001Du) {
+  // GCC's cpuid.h returns unsigned, clang's int: compared as the unsigned leaf it is.
+  if (static_cast<unsigned>(__get_cpuid_max(0x80000000u, nullptr)) >= 0x8000001Du) {
     __cpuid(0x80000001u, a, b, c, d);
     if ((c & (1u << 22)) != 0) leaf = 0x8000001Du;  // TopologyExtensions
   }

@@ -8,12 +8,17 @@
 
 #include "common/error.hpp"
 
+// NVML's opaque device type, under its own name (nvml.h: typedef struct nvmlDevice_st*
+// nvmlDevice_t): a function is called through a pointer of exactly its type, as clang's UBSan
+// (-fsanitize=function) checks, only if the type is the library's.
+struct nvmlDevice_st;
+
 namespace hashflop::energy {
 namespace {
 
 // The few entry points used, declared from NVIDIA's documented signatures (no nvml.h here).
 using nvml_return = int;
-using nvml_device = struct nvml_device_opaque*;
+using nvml_device = nvmlDevice_st*;
 constexpr nvml_return nvml_success = 0;
 constexpr nvml_return nvml_error_not_supported = 3;
 constexpr int nvml_clock_sm = 1, nvml_clock_mem = 2, nvml_temperature_gpu = 0;

@@ -37,6 +37,11 @@ std::optional<Spread> spread_from(const json& j, const char* key) {
 
 }  // namespace
 
+void check_params(const json& params, const char* whose) {
+  if (const auto it = params.find("dtype"); it != params.end() && !it->is_string())
+    throw Error(fmt::format("{} \"params\".\"dtype\" is not a string", whose));
+}
+
 json fleet_json(const std::vector<FleetEntry>& entries) {
   json out = json::array();
   for (const auto& e : entries) {
@@ -76,6 +81,7 @@ std::vector<FleetEntry> fleet_from(const json& j) {
     e.variant = f.at("variant").get<std::string>();
     e.params = f.value("params", json::object());
     if (!e.params.is_object()) throw Error("a fleet entry's \"params\" is not an object");
+    check_params(e.params, "a fleet entry's");
     e.work_unit = f.at("work_unit").get<std::string>();
     e.device_count = number_at<int>(f, "device_count", 0);
     e.devices = f.value("devices", std::vector<std::string>{});

@@ -22,6 +22,10 @@ std::optional<T> get_opt(const nlohmann::json& j, const char* key) {
   return it->get<T>();
 }
 
+/// Checks the params keys readers take as text ("dtype"): a number there would make every later
+/// value("dtype", "") throw outside the input's error handling. Throws Error.
+void check_params(const nlohmann::json& params, const char* whose);
+
 nlohmann::json fleet_json(const std::vector<FleetEntry>& entries);
 nlohmann::json ranks_json(const std::vector<RankRecord>& ranks);
 std::vector<FleetEntry> fleet_from(const nlohmann::json& j);

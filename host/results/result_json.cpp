@@ -173,6 +173,7 @@ Run run_from_json_impl(const json& j) {
   r.device = j.at("device").get<std::string>();
   r.params = j.at("params");
   if (!r.params.is_object()) throw Error("a run's \"params\" is not an object");
+  json_parts::check_params(r.params, "a run's");
   r.work_unit = j.at("work_unit").get<std::string>();
   r.work = j.at("work").get<double>();
   r.seconds = j.at("seconds").get<double>();
@@ -193,6 +194,7 @@ Run run_from_json_impl(const json& j) {
   r.verification = verdict_from(j.at("verification").at("status"));
   r.verification_detail = j.at("verification").at("detail").get<std::string>();
   r.telemetry = j.value("telemetry", json::object());
+  if (!r.telemetry.is_object()) throw Error("a run's \"telemetry\" is not an object");
   r.warnings = j.value("warnings", std::vector<std::string>{});
   r.incomplete = j.value("incomplete", false);
   if (const auto it = j.find("selection"); it != j.end() && !it->is_null())
@@ -262,6 +264,9 @@ Result from_json(const json& j) {
     if (!r.host.is_object() || !r.devices.is_array())
       throw Error("\"host\" must be an object and \"devices\" an array");
     r.harness = j.value("harness", json::object());
+    if (!r.harness.is_object()) throw Error("\"harness\" is not an object");
+    if (const auto it = r.harness.find("launcher"); it != r.harness.end() && !it->is_string())
+      throw Error("\"harness\".\"launcher\" is not a string");
     for (const auto& run : j.at("runs")) r.runs.push_back(run_from_json_impl(run));
     r.incomplete = j.at("incomplete").get<bool>();
     r.warnings = j.value("warnings", std::vector<std::string>{});

@@ -145,4 +145,39 @@ TEST_F(MalformedInput, AMarketValueOfTheWrongTypeIsAnInputError) {
   EXPECT_NE(r.out.find("unit"), std::string::npos) << r.out;
 }
 
+// Found by tests/fuzz/results_file_fuzz.cpp: fields load_result kept as JSON without checking
+// their type were read later with value(), whose type_error escaped the report as exit 1.
+TEST_F(MalformedInput, TelemetryThatIsNotAnObjectIsRefusedWhenRead) {
+  auto j = fixture();
+  j["runs"][0]["telemetry"] = 5;
+  expect_refused(write("telemetry.json", j), "telemetry");
+}
+
+TEST_F(MalformedInput, AFleetHarnessOfTheWrongShapeIsRefusedWhenRead) {
+  auto fleet = fixture();
+  fleet["fleet"] = json::array();
+  fleet["ranks"] = json::array({{{"rank", 0}, {"status", "timeout"}, {"error", "x"}}});
+  auto harness = fleet;
+  harness["harness"] = 5;
+  expect_refused(write("harness.json", harness), "harness");
+  auto launcher = fleet;
+  launcher["harness"] = {{"launcher", 7}};
+  expect_refused(write("launcher.json", launcher), "launcher");
+}
+
+TEST_F(MalformedInput, ADtypeThatIsNotTextIsRefusedWhenRead) {
+  auto run = fixture();
+  run["runs"][1]["params"]["dtype"] = 5;
+  expect_refused(write("run-dtype.json", run), "dtype");
+  auto fleet = fixture();
+  fleet["fleet"] = json::array({{{"workload", "gemm"},
+                                 {"variant", "x"},
+                                 {"work_unit", "flop"},
+                                 {"params", {{"dtype", 7}}},
+                                 {"device_count", 1},
+                                 {"total_rate", 1.0}}});
+  fleet["ranks"] = json::array();
+  expect_refused(write("fleet-dtype.json", fleet), "dtype");
+}
+
 }  // namespace

@@ -27,6 +27,9 @@ double elapsed() {
 
 }  // namespace
 
+// NVML's device handle type (nvml.h), so these have exactly the types nvml_meter.cpp calls.
+struct nvmlDevice_st;
+
 extern "C" {
 
 int nvmlInit_v2() {
@@ -40,35 +43,35 @@ const char* nvmlErrorString(int rc) {
   return rc == 3 ? "Not Supported" : "Fake Error";
 }
 
-int nvmlDeviceGetHandleByPciBusId_v2(const char* bus_id, void** device) {
+int nvmlDeviceGetHandleByPciBusId_v2(const char* bus_id, nvmlDevice_st** device) {
   const char* want = std::getenv("FAKE_NVML_BUS_ID");
   if (std::strcmp(bus_id, want != nullptr ? want : "00000000:01:00.0") != 0) return 6;  // NOT_FOUND
-  *device = &g_device_tag;
+  *device = reinterpret_cast<nvmlDevice_st*>(&g_device_tag);
   return 0;
 }
-int nvmlDeviceGetTotalEnergyConsumption(void*, unsigned long long* mj) {
+int nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_st*, unsigned long long* mj) {
   if (!counter_supported()) return 3;
   // Energy since "driver load": 1000 J before init, then the constant power.
   *mj = static_cast<unsigned long long>(1e6 + watts() * elapsed() * 1e3);
   return 0;
 }
-int nvmlDeviceGetPowerUsage(void*, unsigned int* mw) {
+int nvmlDeviceGetPowerUsage(nvmlDevice_st*, unsigned int* mw) {
   *mw = static_cast<unsigned int>(watts() * 1e3);
   return 0;
 }
-int nvmlDeviceGetClockInfo(void*, int type, unsigned int* mhz) {
+int nvmlDeviceGetClockInfo(nvmlDevice_st*, int type, unsigned int* mhz) {
   *mhz = type == 1 ? 1410 : 1593;
   return 0;
 }
-int nvmlDeviceGetTemperature(void*, int, unsigned int* c) {
+int nvmlDeviceGetTemperature(nvmlDevice_st*, int, unsigned int* c) {
   *c = 61;
   return 0;
 }
-int nvmlDeviceGetCurrentClocksEventReasons(void*, unsigned long long* reasons) {
+int nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_st*, unsigned long long* reasons) {
   *reasons = 0x4;  // sw_power_cap
   return 0;
 }
-int nvmlDeviceGetEnforcedPowerLimit(void*, unsigned int* mw) {
+int nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_st*, unsigned int* mw) {
   *mw = 300000;
   return 0;
 }
