@@ -1,4 +1,5 @@
-// Every test process gets a temporary directory of its own. The tests name their scratch
+// Every test process gets a temporary directory of its own (OpenMPI's session directory too,
+// under the fleet tests: the path stays short). The tests name their scratch
 // folders (/tmp/hashflop-report-safety-<test>, ...), so two suites running at once on one
 // machine (two build trees, or CI beside a developer) wrote into each other's folders and
 // failed at random. Children (the hashflop binary under test) inherit TMPDIR.
