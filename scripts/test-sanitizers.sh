@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test suite under clang's sanitizers (CUDA off), installing what is missing first:
 #   asan: AddressSanitizer + UBSan (float-cast-overflow included, no recovery) and LeakSanitizer,
-#         every test but bench_smoke (the benchmarks are built, not timed under ASan); OpenMPI's
-#         own leaks are suppressed by tests/sanitizers/lsan.supp.
+#         every test; the benchmarks are not built (the dev build compiles them, and CI time is
+#         short); OpenMPI's own leaks are suppressed by tests/sanitizers/lsan.supp.
 #   tsan: ThreadSanitizer over the threaded tests (harness, CPU nonce search threads, the
 #         meters' poll threads, `run` end to end); MPI off, as OpenMPI is not instrumented.
 #

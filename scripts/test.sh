@@ -16,6 +16,7 @@ ctest --preset dev
 # The GPU tests are one ctest entry (tests/CMakeLists.txt); say why they were skipped, once.
 log=build/dev/Testing/Temporary/LastTest.log
 if grep -q 'no CUDA device: ' "$log" 2>/dev/null; then
-  count=$(grep -c '^\[  SKIPPED \] Cuda' "$log" || true)
+  # gtest's summary line in the gpu_kernels entry: "[  SKIPPED ] N tests, listed below:".
+  count=$(awk '/Test: gpu_kernels/ { f = 1 } f && /\[  SKIPPED \] [0-9]+ test/ { print $4; exit }' "$log")
   echo "GPU tests: ${count} skipped, $(grep -m1 -o 'no CUDA device: .*' "$log")"
 fi

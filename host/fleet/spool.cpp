@@ -208,7 +208,9 @@ results::Result recover_fleet(const fs::path& results_file) {
     for (auto& run : s.runs) r.runs.push_back(std::move(run));
     if (s.open_run) {
       auto run = *s.open_run;
-      results::summarize_samples(run, method);
+      results::summarize_samples(run, method, method == "assumed");
+      if (!run.energy && run.energy_unavailable_reason.empty())
+        run.energy_unavailable_reason = "not every window has energy";
       run.incomplete = true;
       run.warnings.push_back("recovered from the rank's spool: the run did not finish");
       r.runs.push_back(std::move(run));

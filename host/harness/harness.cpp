@@ -244,23 +244,10 @@ void Harness::verify_after(workload::Workload& w, results::Run& run) {
 
 void Harness::summarize(results::Run& run, const Windows& windows,
                         std::optional<double> idle_watts) {
-  std::vector<double> rates, per_joule;
-  double joules = 0;
-  bool all_energy = !run.samples.empty();
-  for (const auto& s : run.samples) {
-    run.work += s.work;
-    run.seconds += s.seconds;
-    rates.push_back(s.rate);
-    if (s.joules)
-      joules += *s.joules;
-    else
-      all_energy = false;
-    if (s.per_joule) per_joule.push_back(*s.per_joule);
-  }
-  run.rate = run.seconds > 0 ? run.work / run.seconds : 0;
-  run.stats = results::compute_stats(rates);
+  results::summarize_samples(run, std::string(energy::to_string(meter_.method())),
+                             meter_.assumed());
   run.telemetry = telemetry_json(windows.trace, windows.spans);
-  if (!all_energy || joules <= 0) {
+  if (!run.energy) {
     const std::string why_none = meter_.unavailable_reason();
     run.energy_unavailable_reason = !why_none.empty() ? why_none
                                     : !windows.meter_error.empty()
@@ -269,20 +256,13 @@ void Harness::summarize(results::Run& run, const Windows& windows,
                                                           : "the meter reported no energy";
     return;
   }
-  results::Energy e;
-  e.method = std::string(energy::to_string(meter_.method()));
-  e.assumed = meter_.assumed();
-  e.joules = joules;
-  e.avg_watts = joules / run.seconds;
+  results::Energy& e = *run.energy;
   e.idle_watts = idle_watts;
-  if (idle_watts) e.net_joules = joules - *idle_watts * run.seconds;
+  if (idle_watts) e.net_joules = e.joules - *idle_watts * run.seconds;
   if (meter_.cross_checks_counter() && windows.integral_joules && *windows.integral_joules > 0) {
     e.integral_joules = windows.integral_joules;
-    e.disagreement_pct = (joules - *windows.integral_joules) / *windows.integral_joules * 100;
+    e.disagreement_pct = (e.joules - *windows.integral_joules) / *windows.integral_joules * 100;
   }
-  run.energy = e;
-  run.per_joule = run.work / joules;
-  run.per_joule_stats = results::compute_stats(per_joule);
 }
 
 }  // namespace hashflop::harness

@@ -99,7 +99,7 @@ std::optional<Headline> headline(const Result& result) {
   return std::nullopt;
 }
 
-void summarize_samples(Run& run, const std::string& energy_method) {
+void summarize_samples(Run& run, const std::string& energy_method, bool assumed) {
   run.work = run.seconds = 0;
   std::vector<double> rates, per_joule;
   double joules = 0;
@@ -120,14 +120,10 @@ void summarize_samples(Run& run, const std::string& energy_method) {
   run.energy.reset();
   run.per_joule.reset();
   run.per_joule_stats.reset();
-  if (!all_energy || joules <= 0) {
-    if (run.energy_unavailable_reason.empty())
-      run.energy_unavailable_reason = "not every window has energy";
-    return;
-  }
+  if (!all_energy || joules <= 0) return;  // the caller says why
   Energy e;
   e.method = energy_method;
-  e.assumed = energy_method == "assumed";
+  e.assumed = assumed;
   e.joules = joules;
   e.avg_watts = joules / run.seconds;
   run.energy = e;

@@ -185,9 +185,10 @@ nlohmann::json to_json(const Result& result);
 nlohmann::json to_json(const Run& run);
 /// Throws nlohmann::json exceptions or Error when `j` is not a run.
 Run run_from_json(const nlohmann::json& j);
-/// Fills a run's totals, stats and energy from its samples (a run rebuilt from its windows,
-/// e.g. from a crashed fleet rank's spool): energy only when every sample has joules.
-void summarize_samples(Run& run, const std::string& energy_method);
+/// Fills a run's totals, stats and energy (method, joules, average watts) from its samples:
+/// the harness after the windows, and recovery from a crashed rank's spool. Energy only when
+/// every sample has joules; otherwise run.energy is empty and the caller gives the reason.
+void summarize_samples(Run& run, const std::string& energy_method, bool assumed);
 /// Throws Error when `j` is not a hashflop/result/v1 document.
 Result from_json(const nlohmann::json& j);
 
