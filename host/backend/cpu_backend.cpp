@@ -10,6 +10,7 @@
 #include "energy/open_meter.hpp"
 #include "mine/cpu_search.hpp"
 #include "mine/known_headers.hpp"
+#include "results/selection_text.hpp"
 #include "tune/cpu_sha256d_choice.hpp"
 #include "tune/wisdom.hpp"
 
@@ -33,30 +34,6 @@ std::string sha256d_property() {
                        cpu::cpu_info().logical_cores);
   }
   return fmt::format("{} (by CPUID, not yet calibrated: hashflop tune measures)", s.choice);
-}
-
-std::string selection_text(const results::Selection& s) {
-  std::string text;
-  switch (s.chosen_by) {
-    case results::ChosenBy::measured:
-      text = fmt::format("by measurement in {:.2f} s", s.calibration_seconds.value_or(0));
-      break;
-    case results::ChosenBy::wisdom:
-      text = fmt::format("from wisdom (calibrated {})", s.calibrated_at);
-      break;
-    case results::ChosenBy::forced:
-      text = "forced by --variant";
-      break;
-    case results::ChosenBy::cpuid:
-      text = "by CPUID, not calibrated";
-      break;
-  }
-  std::string rates;
-  for (const auto& c : s.candidates) {
-    if (!c.rate) continue;
-    rates += fmt::format("{}{} {:.1f}", rates.empty() ? "" : ", ", c.name, *c.rate / 1e6);
-  }
-  return rates.empty() ? text : fmt::format("{}; MH/s: {}", text, rates);
 }
 
 class CpuBackend final : public Backend {
@@ -85,7 +62,7 @@ class CpuBackend final : public Backend {
     const auto choice = tune::choose_cpu_sha256d(
         request.variant, {request.header, request.target, request.threads}, settings);
     auto result = cpu::search_range(request, *choice.variant);
-    result.settings.emplace_back("variant chosen", selection_text(choice.selection));
+    result.settings.emplace_back("variant chosen", results::describe_selection(choice.selection));
     return result;
   }
 

@@ -3,6 +3,7 @@
 
 #include "common/units.hpp"
 #include "report/report.hpp"
+#include "results/selection_text.hpp"
 
 namespace hashflop::report {
 namespace {
@@ -215,40 +216,12 @@ void add_tokens(Document& doc, const Valuation& v, const Market& m) {
       "applied to both.");
 }
 
-// One line: which sha256d variant ran, how it was chosen, and what the others measured.
-std::string selection_line(const results::Run& run) {
-  const auto& sel = *run.selection;
-  std::string how;
-  switch (sel.chosen_by) {
-    case results::ChosenBy::measured:
-      how = fmt::format("chosen by measurement before the run ({:.2f} s)",
-                        sel.calibration_seconds.value_or(0));
-      break;
-    case results::ChosenBy::wisdom:
-      how = fmt::format("chosen by measurement from the wisdom file (calibrated {})",
-                        sel.calibrated_at);
-      break;
-    case results::ChosenBy::forced:
-      how = "forced with --variant";
-      break;
-    case results::ChosenBy::cpuid:
-      how = "by CPUID, not calibrated";
-      break;
-  }
-  std::string rates;
-  for (const auto& c : sel.candidates) {
-    rates += rates.empty() ? "" : ", ";
-    rates += c.rate ? fmt::format("{} {}", c.name, format_rate(*c.rate, "hash"))
-                    : fmt::format("{} {}", c.name, to_string(c.verification));
-  }
-  return fmt::format("sha256d variant {}: {}{}.", run.variant, how,
-                     rates.empty() ? "" : "; calibration rates: " + rates);
-}
-
 void add_device(Document& doc, const Valuation& v, const Market& m) {
   auto& s = doc.add("Device: " + v.label);
   s.paragraph(fmt::format("Results file {}, run started {}.", v.file, v.started));
-  if (v.sha && v.sha->selection) s.paragraph(selection_line(*v.sha));
+  if (v.sha && v.sha->selection)
+    s.paragraph(fmt::format("sha256d variant {}: {}.", v.sha->variant,
+                            results::describe_selection(*v.sha->selection)));
   if (!v.flags.empty()) s.list(v.flags, true);
   add_efficiency(doc, v, m);
   add_money(doc, v, m);
