@@ -62,7 +62,7 @@ class CpuBackend final : public Backend {
     const auto choice = tune::choose_cpu_sha256d(
         request.variant, {request.header, request.target, request.threads}, settings);
     auto result = cpu::search_range(request, *choice.variant);
-    result.settings.emplace_back("variant chosen", results::describe_selection(choice.selection));
+    result.settings.emplace_back("selection", results::describe_selection(choice.selection));
     return result;
   }
 
