@@ -221,6 +221,11 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
     const double start = std::chrono::duration<double>(mark.t - *origin).count();
     out.spans.push_back({{"start", start}, {"end", start + e.seconds}});
     run.samples.push_back(s);
+    if (s.short_window && results::short_windows(run) == 1) {
+      progress_.log(fmt::format("{}: warning: window {} of {:.2f} s is under {:.0f} s: {}", name,
+                                rep + 1, s.seconds, meter_.shortest_trusted_window(),
+                                meter_.short_window_reason()));
+    }
     if (options_.after_window) options_.after_window(run);
     progress_.log(fmt::format("{}: window {}/{} {} in {:.2f} s{}{}{}", name, rep + 1,
                               options_.repetitions, format_rate(s.rate, run.work_unit), s.seconds,
@@ -235,7 +240,6 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
     const auto warning = fmt::format(
         "{} of {} windows under {:.0f} s, marked short_window: {}", short_ones, run.samples.size(),
         meter_.shortest_trusted_window(), meter_.short_window_reason());
-    progress_.log(fmt::format("{}: warning: {}", name, warning));
     run.warnings.push_back(warning);
   }
   return out;
