@@ -82,7 +82,7 @@ deadline=$((started + budget))
 GENESIS=0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c
 EASY_TARGET=0000ffff$(printf 'f%.0s' $(seq 56))
 # The CUDA tests of hashflop_tests (tests/cuda/): rules, registry, search, GEMM, lane identities.
-GTEST_FILTER='Cuda*:Cublas*:ImadLane.*:VersionRolling.*'
+GTEST_FILTER='Cuda*:Cublas*:ImadLane.*:ImadSplit*:VersionRolling.*'
 # Step 8. 4096^3 rather than the default 8192^3 and 2 s cool-downs keep the step near 5 minutes:
 # its 8 runs (sha256d + 7 GEMM variant/dtype pairs) spend 8 x 30 s in measured windows whatever
 # the size, and each 8192^3 GEMM run adds ~10 s of single-threaded fp64 checking. Step 7 has

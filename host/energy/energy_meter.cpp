@@ -22,6 +22,27 @@ Spread spread_of(std::vector<double> v) {
   return {*lo, median(v), *hi};
 }
 
+// Trapezoids between consecutive polls that read the quantity, over the time they span; one
+// such poll alone (or polls at one instant) gives its plain mean.
+std::optional<double> time_weighted_mean(std::span<const Sample> samples, double Sample::*field) {
+  double area = 0, span = 0, sum = 0;
+  size_t n = 0;
+  const Sample* prev = nullptr;
+  for (const auto& s : samples) {
+    const double v = s.*field;
+    if (std::isnan(v)) continue;
+    sum += v;
+    ++n;
+    if (prev != nullptr && s.t > prev->t) {
+      area += (s.t - prev->t) * (v + prev->*field) / 2;
+      span += s.t - prev->t;
+    }
+    prev = &s;
+  }
+  if (n == 0) return std::nullopt;
+  return span > 0 ? area / span : sum / static_cast<double>(n);
+}
+
 class NoneMeter final : public EnergyMeter {
  public:
   explicit NoneMeter(std::string reason) : reason_(std::move(reason)) {}
@@ -197,6 +218,7 @@ Telemetry summarize(std::span<const Sample> samples) {
   }
   t.watts = spread_of(w);
   t.sm_mhz = spread_of(sm);
+  t.sm_mhz_mean = time_weighted_mean(samples, &Sample::sm_mhz);
   t.mem_mhz = spread_of(mem);
   t.temp_c = spread_of(temp);
   t.reasons = clock_event_reason_names(reasons);

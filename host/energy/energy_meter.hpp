@@ -35,6 +35,10 @@ struct Spread {
 struct Telemetry {
   size_t samples = 0;
   Spread watts, sm_mhz, mem_mhz, temp_c;
+  /// The SM clock averaged over time between the first and last poll that read it (trapezoids,
+  /// so the begin()/end() reads off the polling grid weigh only for the time they cover);
+  /// nullopt when no poll read a clock.
+  std::optional<double> sm_mhz_mean;
   std::vector<std::string> reasons;  ///< clock-event reasons seen at least once
 };
 
@@ -57,12 +61,12 @@ struct Mark {
 
 /// How a meter gets its joules. Results files spell it with to_string().
 enum class EnergyMethod {
-  rapl,                 ///< CPU package energy counters (powercap)
-  nvml_energy_counter,  ///< the GPU's total-energy counter
-  nvml_power_integral,  ///< the GPU's polled power, integrated: no counter on this device
-  hwmon_power_integral, ///< a CPU's polled hwmon power (Grace), integrated: an estimate
-  assumed,              ///< a constant power the user gave (--assume-watts), not a measurement
-  none,                 ///< no joules at all
+  rapl,                  ///< CPU package energy counters (powercap)
+  nvml_energy_counter,   ///< the GPU's total-energy counter
+  nvml_power_integral,   ///< the GPU's polled power, integrated: no counter on this device
+  hwmon_power_integral,  ///< a CPU's polled hwmon power (Grace), integrated: an estimate
+  assumed,               ///< a constant power the user gave (--assume-watts), not a measurement
+  none,                  ///< no joules at all
 };
 std::string_view to_string(EnergyMethod method);
 
@@ -78,6 +82,11 @@ class EnergyMeter {
   bool assumed() const { return method() == EnergyMethod::assumed; }
   /// Whether end() also integrates polled power beside a counter, to cross-check it.
   bool cross_checks_counter() const { return method() == EnergyMethod::nvml_energy_counter; }
+  /// Windows shorter than this give joules too coarse to trust (the harness warns and marks
+  /// them); 0: any length the meter can time.
+  virtual double shortest_trusted_window() const { return 0; }
+  /// Why shortest_trusted_window() is what it is, for the warning.
+  virtual std::string short_window_reason() const { return {}; }
   /// What is measured, e.g. "RAPL package-0 + package-1", for logs and results.
   virtual std::string source() const = 0;
   virtual Mark begin() = 0;

@@ -22,6 +22,10 @@ using nvml_device = nvmlDevice_st*;
 constexpr nvml_return nvml_success = 0;
 constexpr nvml_return nvml_error_not_supported = 3;
 constexpr int nvml_clock_sm = 1, nvml_clock_mem = 2, nvml_temperature_gpu = 0;
+// On Hopper nvmlDeviceGetPowerUsage is a 1 s average and the total-energy counter advances in
+// coarse steps (NVML API reference; issue 16). The polled integral of a window lags the load by
+// up to one averaging period across its two edges: at 5 s that is a fifth of the window.
+constexpr double nvml_shortest_window_seconds = 5;
 
 struct NvmlApi {
   nvml_return (*init)() = nullptr;
@@ -124,6 +128,11 @@ class NvmlMeter final : public PolledMeter {
 
   EnergyMethod method() const override {
     return counter_ ? EnergyMethod::nvml_energy_counter : EnergyMethod::nvml_power_integral;
+  }
+  double shortest_trusted_window() const override { return nvml_shortest_window_seconds; }
+  std::string short_window_reason() const override {
+    return "NVML's power reading is a 1 s moving average on Hopper and its energy counter "
+           "updates coarsely, so a window this short has uncertain joules";
   }
   std::string source() const override {
     return counter_ ? fmt::format("NVML total energy counter, GPU {}", bus_id_)

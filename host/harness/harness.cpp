@@ -213,6 +213,7 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
       s.avg_watts = *e.joules / e.seconds;
       if (*e.joules > 0) s.per_joule = work / *e.joules;
     }
+    describe_window(e, s);
     out.integral_joules = out.integral_joules && e.integral_joules
                               ? std::optional<double>(*out.integral_joules + *e.integral_joules)
                               : std::nullopt;
@@ -220,13 +221,39 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
     const double start = std::chrono::duration<double>(mark.t - *origin).count();
     out.spans.push_back({{"start", start}, {"end", start + e.seconds}});
     run.samples.push_back(s);
+    if (s.short_window && results::short_windows(run) == 1) {
+      progress_.log(fmt::format("{}: warning: window {} of {:.2f} s is under {:.0f} s: {}", name,
+                                rep + 1, s.seconds, meter_.shortest_trusted_window(),
+                                meter_.short_window_reason()));
+    }
     if (options_.after_window) options_.after_window(run);
-    progress_.log(fmt::format("{}: window {}/{} {} in {:.2f} s{}", name, rep + 1,
+    progress_.log(fmt::format("{}: window {}/{} {} in {:.2f} s{}{}{}", name, rep + 1,
                               options_.repetitions, format_rate(s.rate, run.work_unit), s.seconds,
-                              s.avg_watts ? fmt::format(", {:.2f} W", *s.avg_watts) : ""));
+                              s.avg_watts ? fmt::format(", {:.2f} W", *s.avg_watts) : "",
+                              s.sm_mhz ? fmt::format(", SM {:.0f} MHz", *s.sm_mhz) : "",
+                              s.counter_to_integral
+                                  ? fmt::format(", counter/integral {:.3f}", *s.counter_to_integral)
+                                  : ""));
   }
   run.incomplete = stop_ || static_cast<int>(run.samples.size()) < options_.repetitions;
+  if (const size_t short_ones = results::short_windows(run); short_ones > 0) {
+    const auto warning = fmt::format(
+        "{} of {} windows under {:.0f} s, marked short_window: {}", short_ones, run.samples.size(),
+        meter_.shortest_trusted_window(), meter_.short_window_reason());
+    run.warnings.push_back(warning);
+  }
   return out;
+}
+
+// What the meter saw of one window beyond its joules: the mean SM clock, the counter against
+// the polled power, and whether the window is too short for the meter to trust.
+void Harness::describe_window(const energy::WindowEnergy& e, results::Sample& s) const {
+  s.sm_mhz = e.telemetry.sm_mhz_mean;
+  if (meter_.cross_checks_counter() && e.joules && e.integral_joules && *e.integral_joules > 0) {
+    s.integral_joules = e.integral_joules;
+    s.counter_to_integral = *e.joules / *e.integral_joules;
+  }
+  s.short_window = e.joules && !meter_.assumed() && e.seconds < meter_.shortest_trusted_window();
 }
 
 // The check before the windows ran on its own data; this one looks at what was measured.

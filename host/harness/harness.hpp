@@ -64,6 +64,7 @@ class Harness {
   bool verify_before(workload::Workload& w, results::Run& run);
   void warm_up(workload::Workload& w, results::Run& run);
   Windows measure_windows(workload::Workload& w, results::Run& run);
+  void describe_window(const energy::WindowEnergy& e, results::Sample& s) const;
   void verify_after(workload::Workload& w, results::Run& run);
   void summarize(results::Run& run, const Windows& windows, std::optional<double> idle_watts);
   bool sleep_for(double seconds);

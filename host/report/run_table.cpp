@@ -1,12 +1,49 @@
 #include "report/run_table.hpp"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/units.hpp"
 
 namespace hashflop::report {
+
+namespace {
+
+// One line per run whose windows carry what a GPU meter adds (NVML): the spread of the windows'
+// mean SM clocks, the energy counter against the polled power integral, and the windows too
+// short to trust. Nothing for a run without them.
+void print_window_notes(std::FILE* to, const results::Run& run) {
+  std::vector<std::string> notes;
+  std::vector<double> clocks;
+  for (const auto& s : run.samples) {
+    if (s.sm_mhz) clocks.push_back(*s.sm_mhz);
+  }
+  if (!clocks.empty()) {
+    const auto [lo, hi] = std::minmax_element(clocks.begin(), clocks.end());
+    const auto low = fmt::format("{:.0f}", *lo), high = fmt::format("{:.0f}", *hi);
+    notes.push_back(low == high ? fmt::format("mean SM clock {} MHz", low)
+                                : fmt::format("mean SM clock {} to {} MHz", low, high));
+  }
+  if (const auto ratio = results::counter_to_integral_spread(run)) {
+    notes.push_back(fmt::format(
+        "NVML energy counter / polled power integral min {:.3f}, median {:.3f}, max {:.3f}",
+        ratio->min, ratio->median, ratio->max));
+  }
+  if (const size_t n = results::short_windows(run); n > 0) {
+    notes.push_back(fmt::format("{} of {} windows too short for the meter (short_window)", n,
+                                run.samples.size()));
+  }
+  if (notes.empty()) return;
+  const std::string dtype = run.params.value("dtype", "");
+  fmt::print(to, "{} {}{}: {} ({} windows)\n", run.workload, run.variant,
+             dtype.empty() ? "" : " " + dtype, fmt::join(notes, "; "), run.samples.size());
+}
+
+}  // namespace
 
 void print_run_table(std::FILE* to, const results::Result& r) {
   fmt::print(to, "{:<11} {:<19} {:<5} {:>14} {:>9} {:>10} {:>15} {:>9}  {}\n", "workload",
@@ -30,6 +67,7 @@ void print_run_table(std::FILE* to, const results::Result& r) {
                : run.incomplete             ? " (incomplete)"
                                             : "");
   }
+  for (const auto& run : r.runs) print_window_notes(to, run);
   if (!r.runs.empty() && !r.runs.front().energy) {
     fmt::print(to, "energy not measured: {}\n", r.runs.front().energy_unavailable_reason);
   }

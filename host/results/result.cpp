@@ -131,6 +131,21 @@ void summarize_samples(Run& run, const std::string& energy_method, bool assumed)
   run.per_joule_stats = compute_stats(per_joule);
 }
 
+std::optional<WindowSpread> counter_to_integral_spread(const Run& run) {
+  std::vector<double> ratios;
+  for (const auto& s : run.samples) {
+    if (s.counter_to_integral) ratios.push_back(*s.counter_to_integral);
+  }
+  if (ratios.empty()) return std::nullopt;
+  const auto [lo, hi] = std::minmax_element(ratios.begin(), ratios.end());
+  return WindowSpread{ratios.size(), *lo, median(ratios), *hi};
+}
+
+size_t short_windows(const Run& run) {
+  return static_cast<size_t>(std::count_if(run.samples.begin(), run.samples.end(),
+                                           [](const Sample& s) { return s.short_window; }));
+}
+
 std::string default_path(const Result& r, const std::string& device) {
   std::string stamp = r.started;
   std::erase_if(stamp, [](char c) { return c == '-' || c == ':'; });

@@ -71,11 +71,33 @@ nlohmann::json to_json(const Selection& selection);
 /// Throws nlohmann::json exceptions or Error when `j` is not a selection.
 Selection selection_from_json(const nlohmann::json& j);
 
+struct Run;
+
 /// One measured window.
 struct Sample {
   double work = 0, seconds = 0, rate = 0;
   std::optional<double> joules, avg_watts, per_joule;
+  // The four below have initialisers, so the six-value brace initialisations written before
+  // them stay complete under -Wmissing-field-initializers.
+  /// The SM clock's time-weighted mean over the meter's polls in this window (NVML); nullopt
+  /// (absent from the file) without a meter that reads clocks.
+  std::optional<double> sm_mhz{};
+  /// NVML with an energy counter: polled power integrated over this window, and the counter's
+  /// joules over it (1 when the two agree).
+  std::optional<double> integral_joules{}, counter_to_integral{};
+  /// Shorter than the meter trusts (NVML: 5 s): its joules are coarse; the run has a warning.
+  bool short_window = false;
 };
+
+/// min, median and max of one quantity over a run's windows.
+struct WindowSpread {
+  size_t n = 0;
+  double min = 0, median = 0, max = 0;
+};
+/// The spread of the samples' counter_to_integral; nullopt when no window has one.
+std::optional<WindowSpread> counter_to_integral_spread(const Run& run);
+/// Windows marked short_window.
+size_t short_windows(const Run& run);
 
 struct Run {
   std::string workload;  ///< sha256d or gemm

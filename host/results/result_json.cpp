@@ -129,12 +129,18 @@ namespace {
 json run_to_json(const Run& r) {
   json samples = json::array();
   for (const auto& s : r.samples) {
-    samples.push_back({{"work", s.work},
-                       {"seconds", s.seconds},
-                       {"rate", s.rate},
-                       {"joules", opt(s.joules)},
-                       {"avg_watts", opt(s.avg_watts)},
-                       {"per_joule", opt(s.per_joule)}});
+    json sample = {{"work", s.work},
+                   {"seconds", s.seconds},
+                   {"rate", s.rate},
+                   {"joules", opt(s.joules)},
+                   {"avg_watts", opt(s.avg_watts)},
+                   {"per_joule", opt(s.per_joule)}};
+    // Written only when measured: a reader tells "no NVML" from a reading by the key's absence.
+    if (s.sm_mhz) sample["sm_mhz"] = *s.sm_mhz;
+    if (s.integral_joules) sample["integral_joules"] = *s.integral_joules;
+    if (s.counter_to_integral) sample["counter_to_integral"] = *s.counter_to_integral;
+    if (s.short_window) sample["short_window"] = true;
+    samples.push_back(std::move(sample));
   }
   json j = {
       {"workload", r.workload},
@@ -185,9 +191,17 @@ Run run_from_json_impl(const json& j) {
   }
   r.per_joule = get_opt<double>(j, "per_joule");
   for (const auto& s : j.at("samples")) {
-    r.samples.push_back({s.at("work").get<double>(), s.at("seconds").get<double>(),
-                         s.at("rate").get<double>(), get_opt<double>(s, "joules"),
-                         get_opt<double>(s, "avg_watts"), get_opt<double>(s, "per_joule")});
+    // Files before the clock and cross-check fields have none of them: all optional.
+    r.samples.push_back({.work = s.at("work").get<double>(),
+                         .seconds = s.at("seconds").get<double>(),
+                         .rate = s.at("rate").get<double>(),
+                         .joules = get_opt<double>(s, "joules"),
+                         .avg_watts = get_opt<double>(s, "avg_watts"),
+                         .per_joule = get_opt<double>(s, "per_joule"),
+                         .sm_mhz = get_opt<double>(s, "sm_mhz"),
+                         .integral_joules = get_opt<double>(s, "integral_joules"),
+                         .counter_to_integral = get_opt<double>(s, "counter_to_integral"),
+                         .short_window = s.value("short_window", false)});
   }
   r.stats = stats_from(j.at("stats"));
   if (!j.at("per_joule_stats").is_null()) r.per_joule_stats = stats_from(j.at("per_joule_stats"));

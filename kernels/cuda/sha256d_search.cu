@@ -5,7 +5,8 @@
 // operands), and hash_word7 stops the second hash at round 60. On sm_80+ the core's rotates
 // compile to SHF, choose/majority and the three-way XORs to LOP3, byte swaps to PRMT and most
 // additions to three-input IADD3; docs/performance.md counts them. The kernel is compiled for
-// two lane types: plain uint32_t, and ImadLane, which moves some rotates to the FMA pipe.
+// plain uint32_t lanes and for ImadLane<mask>, which moves the rotates in its mask to the FMA
+// pipe: one instance per rotate split, so the autotuner finds the ALU/FMA balance point.
 #include "imad_lane.cuh"
 #include "sha256d_search.cuh"
 
@@ -15,7 +16,8 @@ namespace {
 HF_HD uint32_t lane_value(uint32_t x) {
   return x;
 }
-HF_HD uint32_t lane_value(ImadLane x) {
+template <uint32_t M>
+HF_HD uint32_t lane_value(ImadLane<M> x) {
   return x.v;
 }
 
@@ -57,11 +59,24 @@ __global__ void sha256d_search_kernel(const sha256d::Job job, uint32_t first, ui
 }  // namespace
 
 // The registry: adding a kernel variant (another lane type, another rotate split) is one line.
+// The last field is the rotate mask (imad_lane.cuh): the host tests check each mask's lane
+// against plain lanes, and fail on a mask they do not know.
 constexpr Sha256dKernel kernels[] = {
-    {"cuda", "every rotate one funnel shift (SHF) on the ALU pipe",
-     sha256d_search_kernel<uint32_t>},
+    {"cuda", "every rotate one funnel shift (SHF) on the ALU pipe", sha256d_search_kernel<uint32_t>,
+     0},
+    {"cuda-imad-schedule",
+     "the message schedule's rotates by 7, 18 (sigma0) and 17, 19 (sigma1) as IMAD + IMAD.HI on "
+     "the FMA pipe",
+     sha256d_search_kernel<ImadLane<imad_split::schedule>>, imad_split::schedule},
     {"cuda-imad", "rotates by 2, 13, 22 (Sigma0) and 6 (Sigma1) as IMAD + IMAD.HI on the FMA pipe",
-     sha256d_search_kernel<ImadLane>},
+     sha256d_search_kernel<ImadLane<imad_split::sigma0_and_6>>, imad_split::sigma0_and_6},
+    {"cuda-imad-big5",
+     "rotates by 2, 13, 22 (Sigma0) and 6, 11 (Sigma1) as IMAD + IMAD.HI on the FMA pipe",
+     sha256d_search_kernel<ImadLane<imad_split::big_five>>, imad_split::big_five},
+    {"cuda-imad-big6",
+     "every compression rotate, 2, 13, 22 (Sigma0) and 6, 11, 25 (Sigma1), as IMAD + IMAD.HI on "
+     "the FMA pipe",
+     sha256d_search_kernel<ImadLane<imad_split::big_six>>, imad_split::big_six},
 };
 
 Sha256dKernelList sha256d_kernels() {

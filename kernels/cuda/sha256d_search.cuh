@@ -49,6 +49,9 @@ struct Sha256dKernel {
   const char* name;         ///< as `--variant` and results files spell it
   const char* description;  ///< how its rotates are computed
   SearchKernelFn kernel;
+  /// Rotate amounts sent to the FMA pipe as IMAD + IMAD.HI, bit n for rotr(x, n); 0: none
+  /// (imad_lane.cuh).
+  uint32_t imad_rotates;
 };
 
 /// The registry as a range (std::span is C++20, and this header is also compiled as CUDA C++17).

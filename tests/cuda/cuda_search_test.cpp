@@ -97,10 +97,11 @@ TEST(VersionRolling, EachRollGivesAFreshMidstate) {
   EXPECT_EQ(midstates.size(), 64u);
 }
 
-// The cuda-imad kernel's rotate, hi(x * 2^(32-n)) + lo(x * 2^(32-n)), in exact host arithmetic.
+// The imad kernels' rotate, hi(x * 2^(32-n)) + lo(x * 2^(32-n)), in exact host arithmetic, for
+// every rotate amount SHA-256 uses (any split may move any of them).
 TEST(ImadLane, MultiplyRotateIdentityHolds) {
   std::mt19937_64 rng(3);
-  for (int n : {2, 6, 13, 22}) {
+  for (int n : {2, 6, 7, 11, 13, 17, 18, 19, 22, 25}) {
     const uint64_t m = uint64_t{1} << (32 - n);
     for (int i = 0; i < 100'000; ++i) {
       const auto x = static_cast<uint32_t>(rng());
@@ -111,16 +112,63 @@ TEST(ImadLane, MultiplyRotateIdentityHolds) {
   }
 }
 
-// The lane type drives the shared core exactly as uint32_t does (host side of the code path).
-TEST(ImadLane, CoreGivesTheSameHashAsPlainLanes) {
+// Every rotate split the registry compiles; RegistryUsesOnlyTestedSplits keeps this list whole.
+using ImadSplits = ::testing::Types<
+    cuda::ImadLane<cuda::imad_split::schedule>, cuda::ImadLane<cuda::imad_split::sigma0_and_6>,
+    cuda::ImadLane<cuda::imad_split::big_five>, cuda::ImadLane<cuda::imad_split::big_six>>;
+constexpr uint32_t tested_splits[] = {cuda::imad_split::schedule, cuda::imad_split::sigma0_and_6,
+                                      cuda::imad_split::big_five, cuda::imad_split::big_six};
+
+template <class Lane>
+class ImadSplit : public ::testing::Test {};
+TYPED_TEST_SUITE(ImadSplit, ImadSplits);
+
+// Each split's lane type drives the shared core exactly as uint32_t does (host side of the code
+// path; the device side is the GPU tests below, per registry line).
+TYPED_TEST(ImadSplit, CoreGivesTheSameHashAsPlainLanes) {
   std::mt19937_64 rng(5);
   for (int trial = 0; trial < 200; ++trial) {
     const auto header = random_header(rng);
     const auto job = sha256d::make_job(header.bytes().data(), 0);
     const auto w3 = static_cast<uint32_t>(rng());
-    EXPECT_EQ(sha256d::hash_word7<cuda::ImadLane>(job, cuda::ImadLane{w3}).v,
+    EXPECT_EQ(sha256d::hash_word7<TypeParam>(job, TypeParam{w3}).v,
               sha256d::hash_word7<uint32_t>(job, w3));
   }
+}
+
+TEST(ImadSplit, MasksNameOnlyRotateAmountsSha256Uses) {
+  const uint32_t used = cuda::rotates({2, 6, 7, 11, 13, 17, 18, 19, 22, 25});
+  for (const uint32_t mask : tested_splits) {
+    EXPECT_NE(mask, 0u);
+    EXPECT_EQ(mask & ~used, 0u) << std::hex << mask;
+  }
+  // From fewest rotates moved to most, as the registry describes them.
+  EXPECT_EQ(cuda::imad_split::big_six & cuda::imad_split::big_five, cuda::imad_split::big_five);
+  EXPECT_EQ(cuda::imad_split::big_five & cuda::imad_split::sigma0_and_6,
+            cuda::imad_split::sigma0_and_6);
+  EXPECT_EQ(cuda::imad_split::schedule & cuda::imad_split::big_six, 0u);
+}
+
+// The registry lists every split under its own name, "cuda" (no rotate moved) first, and uses
+// no mask that the lane test above does not cover.
+TEST(ImadSplit, RegistryUsesOnlyTestedSplits) {
+  const auto kernels = cuda::sha256d_kernels();
+  ASSERT_GE(kernels.size(), std::size(tested_splits) + 1);
+  EXPECT_STREQ(kernels.front().name, "cuda");
+  EXPECT_EQ(kernels.front().imad_rotates, 0u);
+  std::set<std::string> names;
+  std::set<uint32_t> masks;
+  for (const auto& k : kernels) {
+    EXPECT_TRUE(names.insert(k.name).second) << k.name;
+    EXPECT_TRUE(masks.insert(k.imad_rotates).second) << k.name;
+    if (k.imad_rotates != 0) {
+      EXPECT_NE(std::find(std::begin(tested_splits), std::end(tested_splits), k.imad_rotates),
+                std::end(tested_splits))
+          << k.name << " uses a rotate mask no host test covers";
+    }
+  }
+  for (const char* name : {"cuda-imad-schedule", "cuda-imad", "cuda-imad-big5", "cuda-imad-big6"})
+    EXPECT_TRUE(names.count(name)) << name;
 }
 
 TEST(CudaDevices, ReasonAndDeviceCountAgree) {
@@ -152,6 +200,7 @@ TEST(CudaSearch, MatchesTheScalarReferenceOnRandomHeaders) {
   // Block sizes that are not a multiple of the warp, and 1 nonce per thread, included.
   const unsigned tpbs[] = {0, 32, 100, 128, 256, 1024};
   const unsigned npts[] = {0, 1, 3, 16, 64};
+  const auto variants = backend->mine_variants();  // every registry line, each 20 headers
   for (int trial = 0; trial < 100; ++trial) {
     MineRequest req(random_header(rng));
     req.count = 40'000 + rng() % 20'000;
@@ -159,7 +208,7 @@ TEST(CudaSearch, MatchesTheScalarReferenceOnRandomHeaders) {
     req.target = kEasyTarget;
     req.threads_per_block = tpbs[trial % std::size(tpbs)];
     req.nonces_per_thread = npts[trial % std::size(npts)];
-    req.variant = trial % 2 == 0 ? "cuda" : "cuda-imad";
+    req.variant = variants[trial % variants.size()];
     SCOPED_TRACE(::testing::Message() << "trial " << trial << " " << req.variant << " tpb "
                                       << req.threads_per_block << " npt " << req.nonces_per_thread);
     const auto got = backend->mine(req);

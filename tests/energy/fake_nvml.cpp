@@ -3,6 +3,9 @@
 //   FAKE_NVML_WATTS    constant power (default 100)
 //   FAKE_NVML_COUNTER  "0": nvmlDeviceGetTotalEnergyConsumption is NOT_SUPPORTED
 //   FAKE_NVML_BUS_ID   the only bus id that has a device (default 00000000:01:00.0)
+//   FAKE_NVML_SM_MHZ   the SM clock (default 1410)
+//   FAKE_NVML_COUNTER_SCALE  the energy counter reads this times the energy the polled power
+//                      gives (default 1), so a test sees a known counter/integral ratio
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -20,6 +23,10 @@ double watts() {
 bool counter_supported() {
   const char* c = std::getenv("FAKE_NVML_COUNTER");
   return c == nullptr || std::strcmp(c, "0") != 0;
+}
+double env_or(const char* name, double fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::atof(v) : fallback;
 }
 double elapsed() {
   return std::chrono::duration<double>(Clock::now() - g_start).count();
@@ -52,7 +59,8 @@ int nvmlDeviceGetHandleByPciBusId_v2(const char* bus_id, nvmlDevice_st** device)
 int nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_st*, unsigned long long* mj) {
   if (!counter_supported()) return 3;
   // Energy since "driver load": 1000 J before init, then the constant power.
-  *mj = static_cast<unsigned long long>(1e6 + watts() * elapsed() * 1e3);
+  *mj = static_cast<unsigned long long>(1e6 + env_or("FAKE_NVML_COUNTER_SCALE", 1) * watts() *
+                                                  elapsed() * 1e3);
   return 0;
 }
 int nvmlDeviceGetPowerUsage(nvmlDevice_st*, unsigned int* mw) {
@@ -60,7 +68,7 @@ int nvmlDeviceGetPowerUsage(nvmlDevice_st*, unsigned int* mw) {
   return 0;
 }
 int nvmlDeviceGetClockInfo(nvmlDevice_st*, int type, unsigned int* mhz) {
-  *mhz = type == 1 ? 1410 : 1593;
+  *mhz = type == 1 ? static_cast<unsigned int>(env_or("FAKE_NVML_SM_MHZ", 1410)) : 1593;
   return 0;
 }
 int nvmlDeviceGetTemperature(nvmlDevice_st*, int, unsigned int* c) {

@@ -13,6 +13,8 @@ constexpr const char* bus = "00000000:01:00.0";
 
 std::unique_ptr<EnergyMeter> open_fake(bool counter) {
   setenv("FAKE_NVML_WATTS", "100", 1);
+  unsetenv("FAKE_NVML_SM_MHZ");
+  unsetenv("FAKE_NVML_COUNTER_SCALE");
   setenv("FAKE_NVML_COUNTER", counter ? "1" : "0", 1);
   auto opened = open_nvml(bus, FAKE_NVML_LIBRARY, std::chrono::milliseconds(20));
   if (auto* why = std::get_if<std::string>(&opened)) ADD_FAILURE() << *why;
@@ -53,6 +55,37 @@ TEST(NvmlMeter, UnsupportedCounterFallsBackToIntegratedPowerAndSaysSo) {
   const auto w = measure(*meter, 0.5);
   ASSERT_TRUE(w.joules);
   EXPECT_NEAR(*w.joules / w.seconds, 100.0, 2.0);
+}
+
+TEST(NvmlMeter, WindowsUnderFiveSecondsAreNotTrustedAndTheReasonSaysWhy) {
+  for (const bool counter : {true, false}) {
+    auto meter = open_fake(counter);
+    ASSERT_TRUE(meter);
+    EXPECT_EQ(meter->shortest_trusted_window(), 5.0);
+    EXPECT_NE(meter->short_window_reason().find("1 s"), std::string::npos)
+        << meter->short_window_reason();
+  }
+  // Meters without NVML's averaging trust any window.
+  EXPECT_EQ(make_none_meter("test")->shortest_trusted_window(), 0.0);
+  EXPECT_EQ(make_assumed_meter(10, "test")->shortest_trusted_window(), 0.0);
+}
+
+TEST(NvmlMeter, WindowHasTheMeanSmClockOfItsPolls) {
+  auto meter = open_fake(true);
+  ASSERT_TRUE(meter);
+  setenv("FAKE_NVML_SM_MHZ", "1755", 1);
+  const auto w = measure(*meter, 0.2);
+  ASSERT_TRUE(w.telemetry.sm_mhz_mean);
+  EXPECT_NEAR(*w.telemetry.sm_mhz_mean, 1755, 1e-6);
+}
+
+TEST(NvmlMeter, CounterToIntegralRatioFollowsACounterThatReadsHigh) {
+  auto meter = open_fake(true);
+  ASSERT_TRUE(meter);
+  setenv("FAKE_NVML_COUNTER_SCALE", "1.1", 1);
+  const auto w = measure(*meter, 0.3);
+  ASSERT_TRUE(w.joules && w.integral_joules);
+  EXPECT_NEAR(*w.joules / *w.integral_joules, 1.1, 0.02);
 }
 
 TEST(NvmlMeter, MissingLibraryIsAReasonNotACrash) {

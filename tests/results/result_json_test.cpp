@@ -67,6 +67,45 @@ TEST(ResultJson, RoundTripsThroughJson) {
   EXPECT_EQ(back.runs[1].stats.ci95_high, r.runs[1].stats.ci95_high);
 }
 
+TEST(ResultJson, WindowClockRatioAndShortMarkRoundTripAndOldFilesReadWithoutThem) {
+  auto r = sample_result();
+  auto& s = r.runs[0].samples[0];
+  s.sm_mhz = 1755;
+  s.integral_joules = 36.0;
+  s.counter_to_integral = 40.0 / 36.0;
+  s.short_window = true;
+  const auto j = to_json(r);
+  const auto back = from_json(nlohmann::json::parse(j.dump()));
+  EXPECT_EQ(to_json(back), j);
+  const auto& b = back.runs[0].samples[0];
+  EXPECT_EQ(b.sm_mhz, 1755.0);
+  EXPECT_EQ(b.integral_joules, 36.0);
+  EXPECT_EQ(b.counter_to_integral, 40.0 / 36.0);
+  EXPECT_TRUE(b.short_window);
+  // The other window measured none of it: its keys are absent, not zero or false.
+  const auto& other = j["runs"][0]["samples"][1];
+  for (const char* key : {"sm_mhz", "integral_joules", "counter_to_integral", "short_window"})
+    EXPECT_FALSE(other.contains(key)) << key;
+
+  // A file written before these fields existed.
+  auto old = j;
+  for (auto& sample : old["runs"][0]["samples"]) {
+    for (const char* key : {"sm_mhz", "integral_joules", "counter_to_integral", "short_window"})
+      sample.erase(key);
+  }
+  const auto read = from_json(old);
+  EXPECT_FALSE(read.runs[0].samples[0].sm_mhz);
+  EXPECT_FALSE(read.runs[0].samples[0].counter_to_integral);
+  EXPECT_FALSE(read.runs[0].samples[0].short_window);
+  EXPECT_FALSE(counter_to_integral_spread(read.runs[0]));
+  EXPECT_EQ(short_windows(read.runs[0]), 0u);
+  EXPECT_EQ(short_windows(back.runs[0]), 1u);
+  const auto spread = counter_to_integral_spread(back.runs[0]);
+  ASSERT_TRUE(spread);
+  EXPECT_EQ(spread->n, 1u);
+  EXPECT_EQ(spread->median, 40.0 / 36.0);
+}
+
 TEST(ResultJson, HeadlineIsTheRatioOfBestPerJoule) {
   const auto h = headline(sample_result());
   ASSERT_TRUE(h);
