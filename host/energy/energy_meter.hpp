@@ -18,17 +18,19 @@
 namespace hashflop::energy {
 
 using Clock = std::chrono::steady_clock;
-inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+/// A reading the source did not give. Not named `nan`: that would be ambiguous with ::nan from
+/// <cmath> wherever a `using namespace` meets a header that pulls it in.
+inline constexpr double unmeasured = std::numeric_limits<double>::quiet_NaN();
 
 /// One poll of the source; NaN where the source has no such reading.
 struct Sample {
   double t = 0;  ///< seconds since the meter started
-  double watts = nan, sm_mhz = nan, mem_mhz = nan, temp_c = nan;
+  double watts = unmeasured, sm_mhz = unmeasured, mem_mhz = unmeasured, temp_c = unmeasured;
   uint64_t reasons = 0;  ///< NVML clock-event reasons, a bitmask
 };
 
 struct Spread {
-  double min = nan, median = nan, max = nan;
+  double min = unmeasured, median = unmeasured, max = unmeasured;
 };
 
 /// What the polled samples of one window looked like.

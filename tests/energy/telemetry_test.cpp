@@ -25,7 +25,7 @@ TEST(Telemetry, MeanSmClockIsWeightedByTheTimeEachPollCovers) {
 }
 
 TEST(Telemetry, PollsWithoutAClockAreSkippedNotCountedAsZero) {
-  const Sample polls[] = {at(0, 1500), at(0.5, nan), at(1, 1700)};
+  const Sample polls[] = {at(0, 1500), at(0.5, unmeasured), at(1, 1700)};
   const auto t = summarize(polls);
   ASSERT_TRUE(t.sm_mhz_mean);
   EXPECT_NEAR(*t.sm_mhz_mean, 1600, 1e-9);
@@ -35,7 +35,7 @@ TEST(Telemetry, OnePollGivesItsClockAndNoneGivesNoMean) {
   const Sample one[] = {at(2, 1830)};
   ASSERT_TRUE(summarize(one).sm_mhz_mean);
   EXPECT_EQ(*summarize(one).sm_mhz_mean, 1830);
-  const Sample none[] = {at(0, nan), at(1, nan)};
+  const Sample none[] = {at(0, unmeasured), at(1, unmeasured)};
   EXPECT_FALSE(summarize(none).sm_mhz_mean);
   EXPECT_FALSE(summarize(std::span<const Sample>{}).sm_mhz_mean);
 }
