@@ -49,17 +49,34 @@ TEST_F(TuneCli, TuneMeasuresEveryVariantAndDevicesThenSaysSo) {
   ASSERT_EQ(before.exit_code, 0) << err;
   EXPECT_NE(before.out.find("by CPUID, not yet calibrated"), std::string::npos) << before.out;
 
-  const auto r = run("tune --json", err);
+  // A small GEMM size keeps the block-size calibration short; nothing here times.
+  const auto r = run("tune --json --gemm-size 160", err);
   ASSERT_EQ(r.exit_code, 0) << err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j.at("selection").at("chosen_by"), "measured");
   EXPECT_GE(j.at("selection").at("candidates").size(), 2u);
   EXPECT_TRUE(fs::exists(wisdom()));
+  for (const auto& g : j.at("gemm")) {
+    EXPECT_EQ(g.at("m"), 160);
+    EXPECT_EQ(g.at("selection").at("chosen_by"), "measured") << g.dump();
+    for (const auto& c : g.at("selection").at("candidates")) {
+      EXPECT_EQ(c.at("verification"), "passed") << c.dump();
+    }
+  }
+
+  // `gemm` at that size and thread count takes the block sizes from the wisdom file.
+  const auto again = run("gemm --size 160 --impl tiled --device cpu --repetitions 1 --json", err);
+  ASSERT_EQ(again.exit_code, 0) << err;
+  for (const auto& row : nlohmann::json::parse(again.out).at("runs")) {
+    if (row.at("variant") == "avx2" || row.at("variant") == "avx512") {
+      EXPECT_EQ(row.at("selection").at("chosen_by"), "wisdom") << row.dump();
+    }
+  }
 
   const auto after = run("devices", err);
   EXPECT_NE(after.out.find("chosen by measurement"), std::string::npos) << after.out;
 
-  const auto table = run("tune --no-wisdom --threads 1", err);
+  const auto table = run("tune --no-wisdom --threads 1 --gemm-size 96", err);
   ASSERT_EQ(table.exit_code, 0) << err;
   EXPECT_NE(table.out.find("<- chosen"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("(CPUID default)"), std::string::npos) << table.out;
