@@ -107,6 +107,35 @@ TEST_F(TuneCli, RunRecordsHowItsVariantWasChosenAndReusesTheCalibration) {
   EXPECT_EQ(fs::last_write_time(wisdom()), stamp);
 }
 
+TEST_F(TuneCli, RunRecordsHowItsGemmBlockSizesWereChosenAndReusesThem) {
+  const std::string gemm_run =
+      "run --device cpu --workloads gemm --gemm-size 96 --quick --duration 0.05 --repetitions 1 "
+      "--cooldown 0 --threads 1 --json --out ";
+  std::string err;
+  const auto first = run(gemm_run + (dir / "g1.json").string(), err);
+  ASSERT_EQ(first.exit_code, 0) << err;
+  const auto second = run(gemm_run + (dir / "g2.json").string(), err);
+  ASSERT_EQ(second.exit_code, 0) << err;
+  const auto a = hashflop::results::load_result(dir / "g1.json");
+  const auto b = hashflop::results::load_result(dir / "g2.json");
+  size_t tiled = 0;
+  for (size_t i = 0; i < a.runs.size(); ++i) {
+    if (a.runs[i].variant != "avx2" && a.runs[i].variant != "avx512") {
+      EXPECT_FALSE(a.runs[i].selection.has_value()) << a.runs[i].variant;
+      continue;
+    }
+    ++tiled;
+    ASSERT_TRUE(a.runs[i].selection.has_value()) << a.runs[i].variant;
+    EXPECT_EQ(a.runs[i].selection->chosen_by, hashflop::results::ChosenBy::measured);
+    EXPECT_NE(a.runs[i].params.at("settings").get<std::string>().find(a.runs[i].selection->choice),
+              std::string::npos);
+    ASSERT_TRUE(b.runs.at(i).selection.has_value());
+    EXPECT_EQ(b.runs[i].selection->chosen_by, hashflop::results::ChosenBy::wisdom);
+    EXPECT_EQ(b.runs[i].selection->choice, a.runs[i].selection->choice);
+  }
+  EXPECT_GE(tiled, 1u);
+}
+
 TEST_F(TuneCli, ACorruptWisdomFileIsOneWarningAndTheRunGoesOn) {
   fs::create_directories(wisdom().parent_path());
   std::ofstream(wisdom()) << "\x01 not json";
