@@ -11,6 +11,7 @@
 #include "common/units.hpp"
 #include "gemm/cpu_gemm.hpp"
 #include "gemm/gemm_reference.hpp"
+#include "gemm/gemm_runner.hpp"
 #include "tune/machine_key.hpp"
 #include "tune/wisdom.hpp"
 
@@ -20,21 +21,32 @@ namespace {
 namespace gk = gemm_kernels;
 using gemm::GemmShape;
 
+// Rows of A a trial runs. M is cut, as the blocking repeats along it: to about 8 GFLOP per
+// thread (0.1 s on one Zen 4 core, so five candidates in 4 rounds take about 2 s), but never
+// below two of the largest candidate's mc blocks per thread when mc blocks A for L2
+// (SliverInL1::b, `largest_mc` > 0), so each thread sweeps whole blocks as in the real run.
+int64_t probe_rows(const GemmShape& shape, gk::MicroTile tile, unsigned threads,
+                   int64_t largest_mc) {
+  const int64_t t = std::max<unsigned>(threads, 1);
+  const int64_t unit = tile.mr * t;
+  const double per_row = 2.0 * static_cast<double>(shape.n) * static_cast<double>(shape.k);
+  const auto for_time = static_cast<int64_t>(8e9 * static_cast<double>(t) / per_row) + 1;
+  return std::min(shape.m, std::max((for_time + unit - 1) / unit * unit, 2 * largest_mc * t));
+}
+
+// Bytes the probe's operands take (A and C cut to probe_rows, all of B), in fp32.
+double probe_bytes(const GemmShape& shape, int64_t rows) {
+  const auto m = static_cast<double>(rows), n = static_cast<double>(shape.n),
+             k = static_cast<double>(shape.k);
+  return 4.0 * (m * k + k * n + m * n);
+}
+
 class CpuGemmProbe final : public Probe {
  public:
   CpuGemmProbe(const gemm::GemmVariant& variant, const GemmShape& shape, unsigned threads,
                int64_t largest_mc)
       : tiled_(*variant.tiled), threads_(threads), shape_(shape) {
-    // M is cut, as the blocking repeats along it: to about 8 GFLOP per thread (0.1 s on one Zen
-    // 4 core, so five candidates in 4 rounds take about 2 s), but never below two of the
-    // largest candidate's mc blocks per thread when mc blocks A for L2 (SliverInL1::b), so each
-    // thread sweeps whole blocks as in the real run.
-    const int64_t t = std::max<unsigned>(threads, 1);
-    const int64_t unit = tiled_.tile.mr * t;
-    const double per_row = 2.0 * static_cast<double>(shape.n) * static_cast<double>(shape.k);
-    const auto for_time = static_cast<int64_t>(8e9 * static_cast<double>(t) / per_row) + 1;
-    const int64_t rows = std::max((for_time + unit - 1) / unit * unit, 2 * largest_mc * t);
-    shape_.m = std::min(shape.m, rows);
+    shape_.m = probe_rows(shape, tiled_.tile, threads, largest_mc);
     a_.resize(static_cast<size_t>(shape_.m * shape_.k));
     b_.resize(static_cast<size_t>(shape_.k * shape_.n));
     c_.resize(static_cast<size_t>(shape_.m * shape_.n));
@@ -217,6 +229,19 @@ GemmBlockingChoice choose_cpu_gemm_blocking(const gemm::GemmVariant& variant,
   }
   // One warm-up and three timed products per candidate (each about 0.1 s, see the probe).
   plan.rounds = 3;
+  // The trials need B whole: a shape whose operands would not fit in half the free memory is
+  // not calibrated (the run itself then says whether the product fits).
+  const double bytes = probe_bytes(shape, probe_rows(shape, tile, t, largest_mc));
+  if (probe == nullptr && bytes > 0.5 * static_cast<double>(gemm::available_memory_bytes())) {
+    GemmBlockingChoice c{fallback, {}};
+    c.selection.chosen_by = results::ChosenBy::cpuid;
+    c.selection.choice = gemm::blocking_text(fallback);
+    c.selection.reason = fmt::format(
+        "from the cache sizes: calibrating needs {:.1f} GiB, more than half the free memory",
+        bytes / (1u << 30));
+    settings.say(fmt::format("{}: {}", head, c.selection.reason));
+    return c;
+  }
   settings.say(
       fmt::format("{}: calibrating {} blockings on {} threads", head, plan.candidates.size(), t));
   std::unique_ptr<Probe> own;
