@@ -23,15 +23,16 @@ using gemm::GemmShape;
 
 // Rows of A a trial runs. M is cut, as the blocking repeats along it: to about 8 GFLOP per
 // thread (0.1 s on one Zen 4 core, so five candidates in 4 rounds take about 2 s), but never
-// below two of the largest candidate's mc blocks per thread when mc blocks A for L2
-// (SliverInL1::b, `largest_mc` > 0), so each thread sweeps whole blocks as in the real run.
+// below one of the largest candidate's mc blocks per thread when mc blocks A for L2
+// (SliverInL1::b, `largest_mc` > 0), so each thread sweeps a whole block as in the real run.
+// (Two blocks per thread made avx2's calibration at 4096^3 take 81 s on a loaded 2-core VM.)
 int64_t probe_rows(const GemmShape& shape, gk::MicroTile tile, unsigned threads,
                    int64_t largest_mc) {
   const int64_t t = std::max<unsigned>(threads, 1);
   const int64_t unit = tile.mr * t;
   const double per_row = 2.0 * static_cast<double>(shape.n) * static_cast<double>(shape.k);
   const auto for_time = static_cast<int64_t>(8e9 * static_cast<double>(t) / per_row) + 1;
-  return std::min(shape.m, std::max((for_time + unit - 1) / unit * unit, 2 * largest_mc * t));
+  return std::min(shape.m, std::max((for_time + unit - 1) / unit * unit, largest_mc * t));
 }
 
 // Bytes the probe's operands take (A and C cut to probe_rows, all of B), in fp32.

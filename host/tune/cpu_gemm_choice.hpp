@@ -50,7 +50,7 @@ GemmBlockingChoice choose_cpu_gemm_blocking(const gemm::GemmVariant& variant,
 
 /// The probe a calibration uses. verify: one product on a shape that ends inside a partial mc
 /// block, kc slice and register tile, checked in full against fp64. trial: one product of
-/// `shape` with M cut to about 8 GFLOP per thread, but to no fewer than two `largest_mc` blocks
+/// `shape` with M cut to about 8 GFLOP per thread, but to no fewer than one `largest_mc` block
 /// per thread (the blocking repeats along M, so more rows add time but not information); the
 /// first trial of each candidate is checked against fp64, and a mismatch throws. A trial runs
 /// products back to back for at least 20 ms.
