@@ -11,6 +11,7 @@
 #include "mine/cpu_search.hpp"
 #include "mine/known_headers.hpp"
 #include "results/selection_text.hpp"
+#include "tune/cpu_gemm_choice.hpp"
 #include "tune/cpu_sha256d_choice.hpp"
 #include "tune/wisdom.hpp"
 
@@ -89,6 +90,18 @@ class CpuBackend final : public Backend {
           "", {header, bitcoin::target_from_bits(header.bits()), plan.threads}, settings);
       context.sha256d_variant = choice.variant;
       context.sha256d_selection = choice.selection;
+    }
+    if (plan.wants("gemm")) {
+      // Block sizes calibrated at the run's size, dtype and thread count, before any window.
+      context.gemm_blocking = [&plan](const gemm::GemmVariant& v, gemm::Dtype dtype,
+                                      const gemm::GemmShape& shape) {
+        tune::TuneSettings settings;
+        settings.use_wisdom = plan.use_wisdom;
+        settings.log = plan.log;
+        auto c =
+            tune::choose_cpu_gemm_blocking(v, shape, dtype, plan.threads, std::nullopt, settings);
+        return workload::GemmTuning{c.blocking, std::move(c.selection)};
+      };
     }
     return workload::make_workloads(plan, context);
   }

@@ -15,7 +15,10 @@
 #include "common/interrupt.hpp"
 #include "common/progress.hpp"
 #include "common/units.hpp"
+#include "gemm/cpu_gemm.hpp"
 #include "gemm/gemm_runner.hpp"
+#include "results/result.hpp"
+#include "tune/cpu_gemm_choice.hpp"
 
 namespace hashflop::cli {
 namespace {
@@ -28,7 +31,8 @@ struct GemmOptions {
   unsigned threads = 0;
   int repetitions = 5;
   float alpha = 1.0f, beta = 0.0f;
-  bool json = false;
+  bool json = false, no_wisdom = false;
+  std::string blocking;
 };
 
 int64_t positive(const std::optional<int64_t>& v, const char* flag, int64_t fallback) {
@@ -155,6 +159,13 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
   cmd->add_option("--beta", o->beta, "Scale of the old C (0: C is not read)")
       ->check(finite_number)
       ->capture_default_str();
+  cmd->add_option(
+      "--blocking", o->blocking,
+      "Cache blocking of the tiled CPU variants, \"mc=M kc=K nc=N\"; default: the\n"
+      "fastest measured here for this shape, dtype and thread count (wisdom file, else\n"
+      "calibrated now in a few seconds)");
+  cmd->add_flag("--no-wisdom", o->no_wisdom,
+                "Neither read nor write the wisdom file (block sizes are calibrated now)");
   cmd->add_flag("--json", o->json, "Print one JSON object on stdout instead of text");
 
   cmd->callback([o, &outcome] {
@@ -168,6 +179,8 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
     req.repetitions = o->repetitions;
     req.alpha = o->alpha;
     req.beta = o->beta;
+    std::optional<gemm_kernels::GemmBlocking> forced;
+    if (!o->blocking.empty()) forced = parse_blocking(o->blocking);
 
     // The device: cuda:N must open (DeviceError otherwise, exit 1); auto takes the first usable
     // GPU, else the CPU. Every variant runs on exactly that device.
@@ -196,7 +209,21 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
     req.cancel = &InterruptGuard::stop_requested();
     Progress progress(Progress::stderr_is_tty());
     std::vector<GemmRunResult> rows;
+    std::vector<std::optional<results::Selection>> selections;
+    tune::TuneSettings settings;
+    settings.use_wisdom = !o->no_wisdom;
+    settings.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
     for (size_t i = 0; i < chosen.size() && !interrupt.stop_requested().load(); ++i) {
+      // Block sizes are chosen before the variant's first product, outside every timed batch.
+      req.blocking.reset();
+      std::optional<results::Selection> selection;
+      if (chosen[i]->tiled != nullptr && chosen[i]->unavailable(req.dtype).empty()) {
+        auto choice = tune::choose_cpu_gemm_blocking(*chosen[i], req.shape, req.dtype, req.threads,
+                                                     forced, settings);
+        req.blocking = choice.blocking;
+        selection = std::move(choice.selection);
+      }
+      selections.push_back(std::move(selection));
       GemmProgress state;
       req.progress = &state;
       const auto start = std::chrono::steady_clock::now();
@@ -211,7 +238,10 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
     for (const auto& r : rows) any_incorrect |= is_failure(r.verification);
     if (o->json) {
       nlohmann::json runs = nlohmann::json::array();
-      for (const auto& r : rows) runs.push_back(to_json(r));
+      for (size_t i = 0; i < rows.size(); ++i) {
+        runs.push_back(to_json(rows[i]));
+        if (selections[i]) runs.back()["selection"] = results::to_json(*selections[i]);
+      }
       const nlohmann::json out = {{"device", device_id}, {"m", req.shape.m},
                                   {"n", req.shape.n},    {"k", req.shape.k},
                                   {"alpha", req.alpha},  {"beta", req.beta},

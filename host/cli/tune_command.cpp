@@ -1,6 +1,7 @@
 // `hashflop tune`: recalibrate on purpose. Times every CPU sha256d variant this machine runs on
-// the real search, prints the table, and stores the outcome in the wisdom file that `run`,
-// `mine` and `devices` read.
+// the real search, and the block-size candidates of every tiled CPU GEMM variant at one size,
+// prints the tables, and stores the outcomes in the wisdom file that `run`, `mine`, `devices`
+// and `gemm` read.
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -11,7 +12,9 @@
 #include "common/error.hpp"
 #include "common/units.hpp"
 #include "cpu/cpu_info.hpp"
+#include "gemm/gemm_variants.hpp"
 #include "mine/known_headers.hpp"
+#include "tune/cpu_gemm_choice.hpp"
 #include "tune/cpu_sha256d_choice.hpp"
 #include "tune/wisdom.hpp"
 
@@ -20,8 +23,37 @@ namespace {
 
 struct TuneArgs {
   unsigned threads = 0;
-  bool json = false, no_wisdom = false;
+  int64_t gemm_size = 2048;
+  bool json = false, no_wisdom = false, no_gemm = false;
 };
+
+struct GemmTuned {
+  std::string variant;
+  gemm::GemmShape shape;
+  results::Selection selection;
+};
+
+void print_gemm_table(const GemmTuned& g, unsigned threads) {
+  const auto& s = g.selection;
+  fmt::print("\ngemm {} fp32 {} ({} threads): block sizes calibrated in {:.2f} s\n", g.variant,
+             g.shape.str(), threads, s.calibration_seconds.value_or(0));
+  double default_rate = 0;
+  if (!s.candidates.empty() && s.candidates.front().rate) default_rate = *s.candidates.front().rate;
+  fmt::print("{:<26} {:>14} {:>11}  {}\n", "blocking", "median", "vs default", "check");
+  for (size_t i = 0; i < s.candidates.size(); ++i) {
+    const auto& c = s.candidates[i];
+    const std::string rate = c.rate ? format_rate(*c.rate, "flop") : "-";
+    const std::string versus = c.rate && default_rate > 0
+                                   ? fmt::format("{:+.1f}%", (*c.rate / default_rate - 1) * 100)
+                                   : "-";
+    std::string mark;
+    if (c.name == s.choice) mark += "  <- chosen";
+    if (i == 0) mark += "  (cache-size default)";
+    fmt::print("{:<26} {:>14} {:>11}  {}{}\n", c.name, rate, versus, to_string(c.verification),
+               mark);
+  }
+  fmt::print("chosen: {}: {}\n", s.choice, s.reason);
+}
 
 void print_table(const results::Selection& s, const std::string& fallback, unsigned threads) {
   fmt::print("sha256d on {} ({} threads): calibrated in {:.2f} s\n", cpu::cpu_info().model, threads,
@@ -51,13 +83,20 @@ void add_tune_command(CLI::App& app, Outcome& outcome) {
   auto* cmd = app.add_subcommand(
       "tune",
       "Calibrate now: time every CPU sha256d variant this machine runs (a warm-up, then five\n"
-      "alternating trials of about 30 ms each on the real search), print their rates and keep\n"
-      "the fastest in the wisdom file ($XDG_CACHE_HOME/hashflop/wisdom.json, else\n"
-      "~/.cache/hashflop/wisdom.json) for `run`, `mine` and `devices`.");
+      "alternating trials of about 30 ms each on the real search) and the block-size candidates\n"
+      "of every tiled CPU GEMM variant (a warm-up, then three alternating products at\n"
+      "--gemm-size), print their rates and keep the fastest in the wisdom file\n"
+      "($XDG_CACHE_HOME/hashflop/wisdom.json, else ~/.cache/hashflop/wisdom.json) for `run`,\n"
+      "`mine`, `devices` and `gemm`.");
   auto o = std::make_shared<TuneArgs>();
   cmd->add_option("--threads", o->threads,
                   "CPU threads to calibrate for (default: all cores, as run and mine use)")
       ->check(CLI::Range(1u, 4096u));
+  cmd->add_option("--gemm-size", o->gemm_size,
+                  "M = N = K of the GEMM block-size calibration (`gemm --size` reuses it)")
+      ->check(CLI::Range(int64_t{1}, int64_t{65536}))
+      ->capture_default_str();
+  cmd->add_flag("--no-gemm", o->no_gemm, "Calibrate sha256d only");
   cmd->add_flag("--no-wisdom", o->no_wisdom, "Measure and print only; leave the wisdom file alone");
   cmd->add_flag("--json", o->json, "Print the selection as one JSON object on stdout");
   cmd->callback([o, &outcome] {
@@ -70,17 +109,38 @@ void add_tune_command(CLI::App& app, Outcome& outcome) {
     const auto choice = tune::choose_cpu_sha256d(
         "", {header, bitcoin::target_from_bits(header.bits()), threads}, settings);
     const std::string fallback(cpu::best_sha256d_variant(cpu::cpu_info().features).name);
+    std::vector<GemmTuned> gemms;
+    if (!o->no_gemm) {
+      const gemm::GemmShape shape{o->gemm_size, o->gemm_size, o->gemm_size};
+      for (const auto& v : gemm::gemm_variants()) {
+        if (v.tiled == nullptr || !v.unavailable(gemm::Dtype::fp32).empty()) continue;
+        auto c = tune::choose_cpu_gemm_blocking(v, shape, gemm::Dtype::fp32, threads, std::nullopt,
+                                                settings);
+        gemms.push_back({std::string(v.name), shape, std::move(c.selection)});
+      }
+    }
     const auto path = tune::default_wisdom_path();
     if (o->json) {
+      nlohmann::json gemm_json = nlohmann::json::array();
+      for (const auto& g : gemms) {
+        gemm_json.push_back({{"variant", g.variant},
+                             {"dtype", "fp32"},
+                             {"m", g.shape.m},
+                             {"n", g.shape.n},
+                             {"k", g.shape.k},
+                             {"selection", results::to_json(g.selection)}});
+      }
       fmt::print("{}\n", nlohmann::json{{"device", "cpu"},
                                         {"threads", threads},
                                         {"workload", "sha256d"},
                                         {"cpuid_default", fallback},
                                         {"selection", results::to_json(choice.selection)},
+                                        {"gemm", gemm_json},
                                         {"wisdom_file", o->no_wisdom ? "" : path.string()}}
                              .dump(2));
     } else {
       print_table(choice.selection, fallback, threads);
+      for (const auto& g : gemms) print_gemm_table(g, threads);
       if (!o->no_wisdom) fmt::print("wisdom: {}\n", path.string());
     }
     outcome.exit_code = exit_code::success;

@@ -3,10 +3,16 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <memory>
+#include <sstream>
 #include <thread>
 #include <vector>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
 
 namespace hashflop::gemm {
 namespace {
@@ -34,37 +40,97 @@ struct FreeDeleter {
 }  // namespace
 
 // The Goto/BLIS analytical blocking, with each level's resident block given part of its cache so
-// the data streaming through (C tiles, the next slivers, the other operand) does not evict it:
-//  - kc: the kc x NR sliver of packed B is reused by every MR-row sliver of A in the block, so it
-//        must stay in L1: kc = (3/4 L1) / (NR * 4 bytes), a multiple of 8, clamped to [64, 512]
-//        (deeper kc also amortises the C tile's load and store over more FMAs; 3/4 measured ~3%
-//        faster than 1/2 at 2048^3 on Zen 4, the A sliver streaming in needs only MR*4 bytes/k).
-//  - mc: the mc x kc packed block of A is swept once per NR columns, so it must stay in L2:
-//        mc = (L2 / 2) / (kc * 4 bytes), a multiple of MR.
-//  - nc: the kc x nc packed panel of B is swept once per mc rows and every thread packs its
-//        own, so the threads' panels share L3: nc = (L3 / 2) / (kc * 4 bytes * threads), a
-//        multiple of NR, at most 8192 so the workspace stays small.
-// Unknown cache sizes fall back to 32 KiB, 1 MiB and 8 MiB.
+// the data streaming through (C tiles, the next slivers, the other operand) does not evict it.
+// Unknown cache sizes fall back to 32 KiB, 1 MiB and 8 MiB. These are the defaults; calibration
+// (tune/cpu_gemm_choice.cpp) times variations of them and the wisdom file keeps the fastest.
+//
+// SliverInL1::b (the kc x NR sliver of B in L1):
+//  - kc = (3/4 L1) / (NR * 4 bytes), a multiple of 8, clamped to [64, 512] (3/4 measured ~3%
+//    faster than 1/2 at 2048^3 on Zen 4; the A sliver streaming in needs only MR*4 bytes/k).
+//  - mc: the mc x kc block of A is swept once per NR columns, so it must stay in L2:
+//    mc = (L2 / 2) / (kc * 4 bytes), a multiple of MR.
+//  - nc: the kc x nc panel of B is swept once per mc rows and every thread packs its own, so
+//    the threads' panels share L3: nc = (L3 / 2) / (kc * 4 bytes * threads), a multiple of NR.
+// SliverInL1::a (the MR x kc sliver of A in L1; BLIS's Zen 4 sgemm blocking, transposed):
+//  - kc = (2/3 L1) / (MR * 4 bytes), a multiple of 16, clamped to [64, 1024]: the rest of L1
+//    holds the B sliver lines streaming past and the C tile (448 on Zen 4; BLIS uses 480).
+//  - nc: the kc x nc panel of B is swept once per MR rows, so it must stay in L2:
+//    nc = (3/4 L2) / (kc * 4 bytes), a multiple of NR.
+//  - mc: the mc x kc block of A is swept once per nc columns and every thread packs its own:
+//    mc = (L3 / 2) / (kc * 4 bytes * threads), a multiple of MR.
+// mc and nc are at most 8192 so the workspace stays small.
 GemmBlocking cpu_blocking(MicroTile tile, unsigned threads, const cpu::CacheSizes& caches) {
   const auto l1 = static_cast<int64_t>(caches.l1d != 0 ? caches.l1d : 32 * 1024);
   const auto l2 = static_cast<int64_t>(caches.l2 != 0 ? caches.l2 : 1024 * 1024);
   const auto l3 = static_cast<int64_t>(caches.l3 != 0 ? caches.l3 : 8 * 1024 * 1024);
   const int64_t t = std::max<int64_t>(1, threads);
   GemmBlocking b;
+  if (tile.l1 == gemm_kernels::SliverInL1::a) {
+    b.kc = std::clamp<int64_t>(round_down(l1 * 2 / 3 / (tile.mr * 4), 16), 64, 1024);
+    b.nc = std::clamp<int64_t>(round_down(l2 * 3 / 4 / (b.kc * 4), tile.nr), tile.nr, 8192);
+    b.mc = std::clamp<int64_t>(round_down(l3 / 2 / (b.kc * 4 * t), tile.mr), tile.mr, 8192);
+    return b;
+  }
   b.kc = std::clamp<int64_t>(round_down(l1 * 3 / 4 / (tile.nr * 4), 8), 64, 512);
   b.mc = std::clamp<int64_t>(round_down(l2 / 2 / (b.kc * 4), tile.mr), tile.mr, 4096);
   b.nc = std::clamp<int64_t>(round_down(l3 / 2 / (b.kc * 4 * t), tile.nr), tile.nr, 8192);
   return b;
 }
 
+GemmBlocking fit_blocking(GemmBlocking b, MicroTile tile, const GemmShape& shape) {
+  b.mc = std::max<int64_t>(1, std::min(b.mc, round_up(shape.m, tile.mr)));
+  b.nc = std::max<int64_t>(1, std::min(b.nc, round_up(shape.n, tile.nr)));
+  b.kc = std::max<int64_t>(1, std::min(b.kc, shape.k));
+  return b;
+}
+
+std::string blocking_text(const GemmBlocking& b) {
+  return fmt::format("mc={} kc={} nc={}", b.mc, b.kc, b.nc);
+}
+
+GemmBlocking parse_blocking(std::string_view text) {
+  const auto bad = [&](std::string_view why) {
+    return UsageError(fmt::format(
+        "blocking \"{}\": {} (expected \"mc=M kc=K nc=N\" or \"M,K,N\", each at least 1)", text,
+        why));
+  };
+  std::string s(text);
+  for (char& ch : s) {
+    if (ch == ',') ch = ' ';
+  }
+  std::istringstream in(s);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  if (words.size() != 3) throw bad("three sizes wanted");
+  GemmBlocking b{0, 0, 0};
+  const char* names[3] = {"mc", "kc", "nc"};
+  int64_t* fields[3] = {&b.mc, &b.kc, &b.nc};
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string_view w = words[i];
+    int64_t* field = fields[i];
+    if (const auto eq = w.find('='); eq != std::string_view::npos) {
+      field = nullptr;
+      for (int f = 0; f < 3; ++f) {
+        if (w.substr(0, eq) == names[f]) field = fields[f];
+      }
+      if (field == nullptr) throw bad(fmt::format("unknown field \"{}\"", w.substr(0, eq)));
+      w = w.substr(eq + 1);
+    }
+    int64_t v = 0;
+    const auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+    if (ec != std::errc() || end != w.data() + w.size() || v < 1 || v > (int64_t{1} << 20))
+      throw bad(fmt::format("\"{}\" is not a size", w));
+    *field = v;
+  }
+  if (b.mc < 1 || b.kc < 1 || b.nc < 1) throw bad("a field is missing");
+  return b;
+}
+
 void sgemm_tiled(const SgemmProblem& problem, gemm_kernels::SgemmRangeFn kernel, MicroTile tile,
-                 unsigned threads) {
+                 unsigned threads, const GemmBlocking& blocking) {
   const unsigned t = resolve_threads(threads);
-  GemmBlocking blk = cpu_blocking(tile, t, cpu::cpu_info().caches);
   // Do not reserve workspace for more than the problem has.
-  blk.mc = std::min(blk.mc, round_up(problem.m, tile.mr));
-  blk.nc = std::min(blk.nc, round_up(problem.n, tile.nr));
-  blk.kc = std::min(blk.kc, std::max<int64_t>(problem.k, 1));
+  const GemmBlocking blk = fit_blocking(blocking, tile, {problem.m, problem.n, problem.k});
 
   // Split whichever of M and N has more register tiles, in whole tiles, so every thread owns a
   // disjoint block of C and no synchronisation is needed until the end.

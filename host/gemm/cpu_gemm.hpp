@@ -2,7 +2,11 @@
 // and the OpenBLAS wrapper.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "cpu/cpu_info.hpp"
+#include "gemm/gemm_types.hpp"
 #include "gemm_cpu.hpp"
 
 namespace hashflop::gemm {
@@ -12,10 +16,21 @@ namespace hashflop::gemm {
 gemm_kernels::GemmBlocking cpu_blocking(gemm_kernels::MicroTile tile, unsigned threads,
                                         const cpu::CacheSizes& caches);
 
-/// Runs one product with `kernel` on `threads` std::jthreads (0: all logical cores), each owning
-/// a disjoint block of C.
+/// `blocking` clamped to `shape`, so no workspace is reserved beyond what the product has.
+gemm_kernels::GemmBlocking fit_blocking(gemm_kernels::GemmBlocking blocking,
+                                        gemm_kernels::MicroTile tile, const GemmShape& shape);
+
+/// "mc=8192 kc=448 nc=416": a blocking as calibration candidates, wisdom and results name it.
+std::string blocking_text(const gemm_kernels::GemmBlocking& blocking);
+/// The blocking `text` names ("mc=.. kc=.. nc=..", the fields in any order, or "mc,kc,nc");
+/// UsageError for anything else or a size below 1.
+gemm_kernels::GemmBlocking parse_blocking(std::string_view text);
+
+/// Runs one product with `kernel` and `blocking` (clamped to the product) on `threads`
+/// std::jthreads (0: all logical cores), each owning a disjoint block of C.
 void sgemm_tiled(const gemm_kernels::SgemmProblem& problem, gemm_kernels::SgemmRangeFn kernel,
-                 gemm_kernels::MicroTile tile, unsigned threads);
+                 gemm_kernels::MicroTile tile, unsigned threads,
+                 const gemm_kernels::GemmBlocking& blocking);
 
 /// cblas_sgemm with OpenBLAS's thread count set to `threads` (0: all logical cores).
 /// `kernel` over C's columns split across `threads` threads (0: all cores) in whole 16-float

@@ -129,7 +129,8 @@ int batch_size(double warm_product_seconds, double min_batch_seconds) {
 std::unique_ptr<GemmExecutor> check_fits(const GemmVariant& variant, const GemmRunRequest& req) {
   // Prepared first: the executor says which cache the sets must overflow. Preparing allocates
   // no operand memory, so the fit checks still come before any large allocation.
-  auto exec = variant.prepare({req.shape, req.dtype, req.alpha, req.beta, req.threads, req.device});
+  auto exec = variant.prepare(
+      {req.shape, req.dtype, req.alpha, req.beta, req.threads, req.device, req.blocking});
   check_gemm_fits(req, exec->cache_bytes());
   exec->check_memory(static_cast<size_t>(input_sets(req.shape, req.dtype, exec->cache_bytes())));
   return exec;

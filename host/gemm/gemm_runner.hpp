@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,9 +33,11 @@ struct GemmRunRequest {
   float alpha = 1.0f, beta = 0.0f;
   unsigned threads = 0;  ///< 0: all logical cores
   int repetitions = 5;
-  uint64_t seed = 0;                 ///< 0: a fresh seed from std::random_device
-  DeviceRef device;                  ///< where the variant runs (a CUDA variant: which GPU)
-  GemmProgress* progress = nullptr;  ///< when set, updated at each step
+  uint64_t seed = 0;  ///< 0: a fresh seed from std::random_device
+  DeviceRef device;   ///< where the variant runs (a CUDA variant: which GPU)
+  /// A tiled CPU variant's cache blocking; nullopt: the cache-size formula.
+  std::optional<gemm_kernels::GemmBlocking> blocking;
+  GemmProgress* progress = nullptr;           ///< when set, updated at each step
   const std::atomic<bool>* cancel = nullptr;  ///< when set: stop between timed batches
 };
 

@@ -39,13 +39,33 @@ class CpuExecutor : public GemmExecutor {
   std::vector<HostOperands> sets_;
 };
 
-template <gk::SgemmRangeFn Kernel, const gk::MicroTile& Tile>
+// Runs a tiled kernel with the blocking it was prepared with.
+class TiledExecutor : public GemmExecutor {
+ public:
+  TiledExecutor(const GemmProblemSpec& spec, const TiledCpuKernel& kernel, gk::GemmBlocking blk)
+      : spec_(spec), kernel_(kernel), blk_(blk) {}
+  void bind(std::span<const HostOperands> sets) override { sets_.assign(sets.begin(), sets.end()); }
+  void run(size_t index) override {
+    sgemm_tiled(sgemm_problem(spec_, sets_.at(index)), kernel_.range, kernel_.tile, spec_.threads,
+                blk_);
+  }
+  std::string settings() const override {
+    return fmt::format("tile={}x{} {}", kernel_.tile.mr, kernel_.tile.nr, blocking_text(blk_));
+  }
+
+ private:
+  GemmProblemSpec spec_;
+  TiledCpuKernel kernel_;
+  gk::GemmBlocking blk_;
+  std::vector<HostOperands> sets_;
+};
+
+template <const TiledCpuKernel& Kernel>
 std::unique_ptr<GemmExecutor> prepare_tiled(const GemmProblemSpec& spec) {
   const unsigned threads = spec.threads != 0 ? spec.threads : cpu::cpu_info().logical_cores;
-  const auto blk = cpu_blocking(Tile, threads, cpu::cpu_info().caches);
-  return std::make_unique<CpuExecutor>(
-      spec, [](const gk::SgemmProblem& p, unsigned t) { sgemm_tiled(p, Kernel, Tile, t); },
-      fmt::format("tile={}x{} mc={} kc={} nc={}", Tile.mr, Tile.nr, blk.mc, blk.kc, blk.nc));
+  const auto blk =
+      spec.blocking.value_or(cpu_blocking(Kernel.tile, threads, cpu::cpu_info().caches));
+  return std::make_unique<TiledExecutor>(spec, Kernel, fit_blocking(blk, Kernel.tile, spec.shape));
 }
 
 template <gk::SgemmColumnsFn Kernel>
@@ -66,6 +86,8 @@ constexpr unsigned cpu_dtypes = dtype_bit(Dtype::fp32);
 
 // Only the target architecture's CPU kernels are compiled and listed.
 #if defined(__x86_64__)
+constexpr TiledCpuKernel avx2_kernel{gk::sgemm_range_avx2, gk::avx2_tile};
+constexpr TiledCpuKernel avx512_kernel{gk::sgemm_range_avx512, gk::avx512_tile};
 constexpr std::array cpu_tiled{
     GemmVariant{"avx2", "tiled", DeviceKind::cpu, "packed panels, 6x16 AVX2+FMA micro-kernel",
                 cpu_dtypes,
@@ -73,14 +95,14 @@ constexpr std::array cpu_tiled{
                   const auto& f = cpu::cpu_info().features;
                   return f.avx2 && f.fma ? std::string() : "this CPU lacks AVX2 and FMA";
                 },
-                prepare_tiled<gk::sgemm_range_avx2, gk::avx2_tile>},
-    GemmVariant{"avx512", "tiled", DeviceKind::cpu, "packed panels, 12x32 AVX-512F micro-kernel",
-                cpu_dtypes,
+                prepare_tiled<avx2_kernel>, /*square=*/true, &avx2_kernel},
+    GemmVariant{"avx512", "tiled", DeviceKind::cpu,
+                "packed panels, 12x32 AVX-512F micro-kernel, A sliver in L1", cpu_dtypes,
                 [] {
                   const auto& f = cpu::cpu_info().features;
                   return f.avx512f && f.fma ? std::string() : "this CPU lacks AVX-512F and FMA";
                 },
-                prepare_tiled<gk::sgemm_range_avx512, gk::avx512_tile>},
+                prepare_tiled<avx512_kernel>, /*square=*/true, &avx512_kernel},
     // For skinny products (transformer decode), where packing B would double the traffic.
     GemmVariant{"stream-avx2", "tiled", DeviceKind::cpu,
                 "B read in place, 8 rows of A per pass, AVX2+FMA (skinny products)", cpu_dtypes,
@@ -98,13 +120,14 @@ constexpr std::array cpu_tiled{
                 prepare_stream<gk::sgemm_stream_avx512>, /*square=*/false},
 };
 #elif defined(__aarch64__)
+constexpr TiledCpuKernel neon_kernel{gk::sgemm_range_neon, gk::neon_tile};
 constexpr std::array cpu_tiled{
     GemmVariant{
         "neon", "tiled", DeviceKind::cpu, "packed panels, 8x12 NEON micro-kernel", cpu_dtypes,
         [] {
           return cpu::cpu_info().features.asimd ? std::string() : "this CPU lacks Advanced SIMD";
         },
-        prepare_tiled<gk::sgemm_range_neon, gk::neon_tile>},
+        prepare_tiled<neon_kernel>, /*square=*/true, &neon_kernel},
 };
 #endif
 

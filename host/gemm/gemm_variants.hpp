@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "gemm/gemm_types.hpp"
+#include "gemm_cpu.hpp"
 
 namespace hashflop::gemm {
 
@@ -32,6 +33,15 @@ struct GemmProblemSpec {
   /// The device the executor runs on. A CUDA executor makes it current on every call, so the
   /// product never lands on whatever device the calling thread had current.
   DeviceRef device;
+  /// A tiled CPU variant's cache blocking (calibrated, from wisdom or forced); nullopt: the
+  /// cache-size formula (cpu_blocking). Ignored by the other variants.
+  std::optional<gemm_kernels::GemmBlocking> blocking;
+};
+
+/// A cache-blocked CPU kernel: what calibrating its block sizes needs to run it directly.
+struct TiledCpuKernel {
+  gemm_kernels::SgemmRangeFn range;
+  gemm_kernels::MicroTile tile;
 };
 
 /// A variant prepared for one problem: it owns its device buffers and workspace. The runner
@@ -80,6 +90,8 @@ struct GemmVariant {
   /// --variant). False for kernels built for skinny products only (transformer decode), which
   /// at 2048^3 run at a tenth of the others and would only add time and rows there.
   bool square = true;
+  /// A cache-blocked CPU kernel, whose block sizes calibration can choose; nullptr: none.
+  const TiledCpuKernel* tiled = nullptr;
 
   bool takes(Dtype dtype) const { return (dtypes & dtype_bit(dtype)) != 0; }
   /// Why this variant cannot compute `dtype` here (a dtype it does not take, naming those of

@@ -59,16 +59,14 @@ results::Selection calibrate(const CalibrationPlan& plan, Probe& probe) {
   const auto rate_of = [](const Timing* t) { return *t->record.rate; };
   if (fallback != nullptr && best != fallback &&
       rate_of(best) <= rate_of(fallback) * (1 + plan.margin)) {
-    s.reason = fmt::format(
-        "fastest median; {} was within {:.0f}% of the default, so the default "
-        "{} is kept",
-        best->record.name, plan.margin * 100, plan.fallback);
+    s.reason = fmt::format("fastest median; {} was within {:.0f}% of the {}, so the {} {} is kept",
+                           best->record.name, plan.margin * 100, plan.fallback_label,
+                           plan.fallback_label, plan.fallback);
     best = fallback;
   } else if (fallback != nullptr && best != fallback) {
-    s.reason = fmt::format(
-        "fastest median of {} alternating trials: {:.1f}% faster than the "
-        "CPUID default {}",
-        plan.rounds, (rate_of(best) / rate_of(fallback) - 1) * 100, plan.fallback);
+    s.reason = fmt::format("fastest median of {} alternating trials: {:.1f}% faster than the {} {}",
+                           plan.rounds, (rate_of(best) / rate_of(fallback) - 1) * 100,
+                           plan.fallback_label, plan.fallback);
   } else {
     s.reason = fmt::format("fastest median of {} alternating trials", plan.rounds);
   }

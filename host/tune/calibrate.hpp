@@ -29,6 +29,8 @@ struct CalibrationPlan {
   /// The static choice (CPUID order); kept unless another candidate's median beats it by more
   /// than `margin`, so calibration never trades a known default for noise.
   std::string fallback;
+  /// What the fallback is, for the reason line: "CPUID default", "cache-size default".
+  std::string fallback_label = "CPUID default";
   int warmup_rounds = 1;  ///< untimed trials of each candidate first (clocks, caches, pages)
   int rounds = 5;         ///< timed trials of each, alternating; the median is compared
   /// How much faster than the fallback (as a fraction) a winner must be. Two percent is above

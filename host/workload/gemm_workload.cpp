@@ -16,18 +16,23 @@ using namespace hashflop::gemm;
 class GemmWorkload final : public Workload {
  public:
   GemmWorkload(const GemmVariant& variant, Dtype dtype, int64_t size, unsigned threads,
-               DeviceRef device)
+               DeviceRef device, std::optional<GemmTuning> tuning)
       : variant_(variant) {
     req_.shape = {size, size, size};
     req_.dtype = dtype;
     req_.threads = threads;
     req_.device = device;
+    if (tuning) {
+      req_.blocking = tuning->blocking;
+      selection_ = std::move(tuning->selection);
+    }
   }
 
   std::string workload() const override { return "gemm"; }
   std::string variant() const override { return std::string(variant_.name); }
   std::string work_unit() const override { return "flop"; }
   DeviceRef device() const override { return req_.device; }
+  std::optional<results::Selection> selection() const override { return selection_; }
   nlohmann::json params() const override {
     return {{"dtype", dtype_name(req_.dtype)},
             {"impl", variant_.impl},
@@ -94,6 +99,7 @@ class GemmWorkload final : public Workload {
 
   const GemmVariant& variant_;
   GemmRunRequest req_;
+  std::optional<results::Selection> selection_;
   std::unique_ptr<GemmExecutor> checked_;  // prepared by check(), before the sets exist
   std::optional<PreparedGemm> gemm_;
   size_t next_ = 1;  // set 0 holds the verified product
@@ -104,22 +110,27 @@ class GemmWorkload final : public Workload {
 }  // namespace
 
 std::unique_ptr<Workload> make_gemm(const GemmVariant& variant, Dtype dtype, int64_t size,
-                                    unsigned threads, DeviceRef device) {
+                                    unsigned threads, DeviceRef device,
+                                    std::optional<GemmTuning> tuning) {
   if (variant.device != device.kind) {
     throw DeviceError(fmt::format("{} does not run on {}", variant.name, device.id()));
   }
   if (auto why = variant.unavailable(dtype); !why.empty()) throw DeviceError(why);
-  return std::make_unique<GemmWorkload>(variant, dtype, size, threads, device);
+  return std::make_unique<GemmWorkload>(variant, dtype, size, threads, device, std::move(tuning));
 }
 
 std::vector<std::unique_ptr<Workload>> make_gemm_workloads(DeviceRef device, int64_t size,
                                                            unsigned threads,
-                                                           std::span<const GemmVariant> registry) {
+                                                           std::span<const GemmVariant> registry,
+                                                           const GemmBlockingFn& blocking) {
   std::vector<std::unique_ptr<Workload>> out;
   for (const auto& v : registry) {
     if (v.device != device.kind || !v.square) continue;
     for (const Dtype d : all_dtypes) {
-      if (v.unavailable(d).empty()) out.push_back(make_gemm(v, d, size, threads, device));
+      if (!v.unavailable(d).empty()) continue;
+      std::optional<GemmTuning> tuning;
+      if (v.tiled != nullptr && blocking) tuning = blocking(v, d, {size, size, size});
+      out.push_back(make_gemm(v, d, size, threads, device, std::move(tuning)));
     }
   }
   return out;

@@ -29,7 +29,8 @@ Made sha256d(const DeviceContext& d, const WorkloadPlan& plan) {
 }
 
 Made gemm(const DeviceContext& d, const WorkloadPlan& plan) {
-  return make_gemm_workloads(d.device, plan.gemm_size_on(d.device.kind), plan.threads);
+  return make_gemm_workloads(d.device, plan.gemm_size_on(d.device.kind), plan.threads,
+                             gemm::gemm_variants(), d.gemm_blocking);
 }
 
 Made transformer(const DeviceContext& d, const WorkloadPlan& plan) {

@@ -89,6 +89,14 @@ struct WorkloadPlan {
   }
 };
 
+/// A tiled GEMM variant's blocking for a shape and dtype, and how it was chosen.
+struct GemmTuning {
+  gemm_kernels::GemmBlocking blocking;
+  results::Selection selection;
+};
+using GemmBlockingFn =
+    std::function<GemmTuning(const gemm::GemmVariant&, gemm::Dtype, const gemm::GemmShape&)>;
+
 /// A device's own nonce search, as its backend runs it; sha256d workloads verify through it.
 using MineFn = std::function<MineResult(const MineRequest&)>;
 
@@ -100,6 +108,9 @@ struct DeviceContext {
   /// CPUID) and how; nullptr: the CPUID default.
   const cpu::Sha256dVariant* sha256d_variant = nullptr;
   std::optional<results::Selection> sha256d_selection;
+  /// CPU: the cache blocking of a tiled GEMM variant at a shape and dtype (calibrated, from
+  /// wisdom or from the cache sizes) and how it was chosen; empty: the cache-size formula.
+  GemmBlockingFn gemm_blocking;
 };
 
 /// One kind of workload: its name on the command line and what it makes for a device (nothing
@@ -128,13 +139,18 @@ std::unique_ptr<Workload> make_cuda_sha256d(int device, MineFn mine);
 /// Back-to-back products of `variant` at `size` (M = N = K) on `device`, operands rotated
 /// through enough sets to overflow the device's cache. Throws DeviceError when the variant
 /// cannot compute `dtype` there.
+/// `tuning`: a tiled CPU variant's blocking and how it was chosen (for the results file);
+/// nullopt: the cache-size formula.
 std::unique_ptr<Workload> make_gemm(const gemm::GemmVariant& variant, gemm::Dtype dtype,
-                                    int64_t size, unsigned threads, DeviceRef device);
+                                    int64_t size, unsigned threads, DeviceRef device,
+                                    std::optional<GemmTuning> tuning = std::nullopt);
 /// One GEMM workload per variant of `registry` that runs on `device`'s kind, for each dtype it
 /// computes there.
+/// computes there; `blocking` (when set) chooses the tiled variants' block sizes.
 std::vector<std::unique_ptr<Workload>> make_gemm_workloads(
     DeviceRef device, int64_t size, unsigned threads,
-    std::span<const gemm::GemmVariant> registry = gemm::gemm_variants());
+    std::span<const gemm::GemmVariant> registry = gemm::gemm_variants(),
+    const GemmBlockingFn& blocking = {});
 
 /// The transformer workload on `device`: on a CPU first a plain memory copy (the memory
 /// ceiling, measured in the same run), then one workload per phase of `plan`, sharing the

@@ -13,6 +13,7 @@ namespace {
 struct Avx2Kernel {
   static constexpr int mr = avx2_tile.mr;
   static constexpr int nr = avx2_tile.nr;
+  static constexpr SliverInL1 l1 = avx2_tile.l1;
 
   static void tile(int64_t kb, const float* __restrict a, const float* __restrict b, float* c,
                    int64_t ldc, const float* scale) {

@@ -6,6 +6,13 @@
 // runs a 512-bit FMA as two 256-bit halves, so the peak equals AVX2's; the gain over 6 x 16 is
 // fewer instructions and loads per FLOP. 14 x 32 (28 accumulators) measured no faster and
 // leaves GCC too few registers; 6 x 32 reloads B twice as often.
+//
+// Loop order (SliverInL1::a, gemm_driver.hpp): the 12-row A sliver stays in L1 and the 32-column
+// B slivers stream from L2, as BLIS does on Zen 4 with the transposed 32 x 12 tile. At kc = 448
+// the A sliver is 21 KiB; with the B sliver resident instead (Goto's order), the 32-wide sliver
+// limited kc to 192, and its 24 KiB plus the 9 KiB A sliver overflowed the 32 KiB L1. The deeper
+// kc also halves the passes over C. Measured 10-15% faster at 2048^3 on one Zen 4 core
+// (docs/performance.md, "CPU GEMM").
 #include <immintrin.h>
 
 #include "gemm_driver.hpp"
@@ -16,6 +23,7 @@ namespace {
 struct Avx512Kernel {
   static constexpr int mr = avx512_tile.mr;
   static constexpr int nr = avx512_tile.nr;
+  static constexpr SliverInL1 l1 = avx512_tile.l1;
 
   static void tile(int64_t kb, const float* __restrict a, const float* __restrict b, float* c,
                    int64_t ldc, const float* scale) {

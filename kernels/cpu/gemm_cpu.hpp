@@ -20,8 +20,8 @@ struct SgemmProblem {
   int64_t ldc = 0;
 };
 
-/// Cache blocking in elements: an mc x kc block of A is packed to sit in L2, a kc x nc panel
-/// of B in (this thread's share of) L3, and a kc x NR sliver of B in L1.
+/// Cache blocking in elements: A is packed in mc x kc blocks, B in kc x nc panels. Which of
+/// them sits in which cache depends on the micro-kernel's loop order (SliverInL1).
 struct GemmBlocking {
   int64_t mc = 0, kc = 0, nc = 0;
 };
@@ -36,9 +36,17 @@ struct GemmRange {
 using SgemmRangeFn = void (*)(const SgemmProblem&, const GemmBlocking&, const GemmRange&,
                               float* workspace);
 
-/// Register tile of a micro-kernel: MR rows of C by NR columns.
+/// Which packed sliver a micro-kernel keeps in L1 while the other operand's slivers stream
+/// past it (gemm_driver.hpp has both loop orders).
+enum class SliverInL1 {
+  b,  ///< kc x NR of B in L1; the mc x kc A block in L2, the kc x nc B panel in L3
+  a,  ///< MR x kc of A in L1; the kc x nc B panel in L2, the mc x kc A block in L3
+};
+
+/// Register tile of a micro-kernel: MR rows of C by NR columns, and its loop order.
 struct MicroTile {
   int mr = 1, nr = 1;
+  SliverInL1 l1 = SliverInL1::b;
 };
 
 /// Floats of packing workspace one thread needs for `blocking` with micro-tile `tile`.
@@ -53,8 +61,9 @@ inline size_t sgemm_workspace_floats(const GemmBlocking& blocking, MicroTile til
 inline constexpr MicroTile avx2_tile{6, 16};
 void sgemm_range_avx2(const SgemmProblem&, const GemmBlocking&, const GemmRange&, float*);
 
-/// AVX-512F + FMA, 12 x 32 register tile (24 zmm accumulators).
-inline constexpr MicroTile avx512_tile{12, 32};
+/// AVX-512F + FMA, 12 x 32 register tile (24 zmm accumulators); the 12-row A sliver stays in
+/// L1, so kc can be deep (gemm_avx512.cpp).
+inline constexpr MicroTile avx512_tile{12, 32, SliverInL1::a};
 void sgemm_range_avx512(const SgemmProblem&, const GemmBlocking&, const GemmRange&, float*);
 
 /// AArch64 NEON, 8 x 12 register tile (24 q-register accumulators).

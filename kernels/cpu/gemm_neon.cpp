@@ -17,6 +17,7 @@ namespace {
 struct NeonKernel {
   static constexpr int mr = neon_tile.mr;
   static constexpr int nr = neon_tile.nr;
+  static constexpr SliverInL1 l1 = neon_tile.l1;
   static constexpr int q_per_row = nr / 4;
   static_assert(mr == 8 && nr == 12, "the k loop below is written for an 8 x 12 tile");
 

@@ -49,17 +49,34 @@ TEST_F(TuneCli, TuneMeasuresEveryVariantAndDevicesThenSaysSo) {
   ASSERT_EQ(before.exit_code, 0) << err;
   EXPECT_NE(before.out.find("by CPUID, not yet calibrated"), std::string::npos) << before.out;
 
-  const auto r = run("tune --json", err);
+  // A small GEMM size keeps the block-size calibration short; nothing here times.
+  const auto r = run("tune --json --gemm-size 160", err);
   ASSERT_EQ(r.exit_code, 0) << err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j.at("selection").at("chosen_by"), "measured");
   EXPECT_GE(j.at("selection").at("candidates").size(), 2u);
   EXPECT_TRUE(fs::exists(wisdom()));
+  for (const auto& g : j.at("gemm")) {
+    EXPECT_EQ(g.at("m"), 160);
+    EXPECT_EQ(g.at("selection").at("chosen_by"), "measured") << g.dump();
+    for (const auto& c : g.at("selection").at("candidates")) {
+      EXPECT_EQ(c.at("verification"), "passed") << c.dump();
+    }
+  }
+
+  // `gemm` at that size and thread count takes the block sizes from the wisdom file.
+  const auto again = run("gemm --size 160 --impl tiled --device cpu --repetitions 1 --json", err);
+  ASSERT_EQ(again.exit_code, 0) << err;
+  for (const auto& row : nlohmann::json::parse(again.out).at("runs")) {
+    if (row.at("variant") == "avx2" || row.at("variant") == "avx512") {
+      EXPECT_EQ(row.at("selection").at("chosen_by"), "wisdom") << row.dump();
+    }
+  }
 
   const auto after = run("devices", err);
   EXPECT_NE(after.out.find("chosen by measurement"), std::string::npos) << after.out;
 
-  const auto table = run("tune --no-wisdom --threads 1", err);
+  const auto table = run("tune --no-wisdom --threads 1 --gemm-size 96", err);
   ASSERT_EQ(table.exit_code, 0) << err;
   EXPECT_NE(table.out.find("<- chosen"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("(CPUID default)"), std::string::npos) << table.out;
@@ -88,6 +105,35 @@ TEST_F(TuneCli, RunRecordsHowItsVariantWasChosenAndReusesTheCalibration) {
   EXPECT_EQ(hashflop::results::load_result(dir / "c.json").runs.at(0).selection->chosen_by,
             hashflop::results::ChosenBy::measured);
   EXPECT_EQ(fs::last_write_time(wisdom()), stamp);
+}
+
+TEST_F(TuneCli, RunRecordsHowItsGemmBlockSizesWereChosenAndReusesThem) {
+  const std::string gemm_run =
+      "run --device cpu --workloads gemm --gemm-size 96 --quick --duration 0.05 --repetitions 1 "
+      "--cooldown 0 --threads 1 --json --out ";
+  std::string err;
+  const auto first = run(gemm_run + (dir / "g1.json").string(), err);
+  ASSERT_EQ(first.exit_code, 0) << err;
+  const auto second = run(gemm_run + (dir / "g2.json").string(), err);
+  ASSERT_EQ(second.exit_code, 0) << err;
+  const auto a = hashflop::results::load_result(dir / "g1.json");
+  const auto b = hashflop::results::load_result(dir / "g2.json");
+  size_t tiled = 0;
+  for (size_t i = 0; i < a.runs.size(); ++i) {
+    if (a.runs[i].variant != "avx2" && a.runs[i].variant != "avx512") {
+      EXPECT_FALSE(a.runs[i].selection.has_value()) << a.runs[i].variant;
+      continue;
+    }
+    ++tiled;
+    ASSERT_TRUE(a.runs[i].selection.has_value()) << a.runs[i].variant;
+    EXPECT_EQ(a.runs[i].selection->chosen_by, hashflop::results::ChosenBy::measured);
+    EXPECT_NE(a.runs[i].params.at("settings").get<std::string>().find(a.runs[i].selection->choice),
+              std::string::npos);
+    ASSERT_TRUE(b.runs.at(i).selection.has_value());
+    EXPECT_EQ(b.runs[i].selection->chosen_by, hashflop::results::ChosenBy::wisdom);
+    EXPECT_EQ(b.runs[i].selection->choice, a.runs[i].selection->choice);
+  }
+  EXPECT_GE(tiled, 1u);
 }
 
 TEST_F(TuneCli, ACorruptWisdomFileIsOneWarningAndTheRunGoesOn) {

@@ -142,7 +142,8 @@ class CudaGemmTest : public ::testing::TestWithParam<Param> {
       before = c;
     }
     const Dtype d = GetParam().dtype;
-    auto exec = GetParam().variant->prepare({s, d, alpha, beta, 0, {DeviceKind::cuda, 0}});
+    auto exec =
+        GetParam().variant->prepare({s, d, alpha, beta, 0, {DeviceKind::cuda, 0}, std::nullopt});
     const HostOperands ops{a.data(), b.data(), c.data()};
     exec->bind({&ops, 1});
     exec->run(0);

@@ -31,7 +31,7 @@ VerifyResult check(const GemmVariant& v, const Case& c, unsigned threads, uint64
     fill_random(out, seed + 2);
     before = out;
   }
-  auto exec = v.prepare({s, Dtype::fp32, c.alpha, c.beta, threads, DeviceRef{}});
+  auto exec = v.prepare({s, Dtype::fp32, c.alpha, c.beta, threads, DeviceRef{}, std::nullopt});
   const HostOperands ops{a.data(), b.data(), out.data()};
   exec->bind({&ops, 1});
   exec->run(0);
@@ -134,7 +134,7 @@ TEST(GemmVerify, FlagsAnUnwrittenElement) {
   std::vector<float> a(40 * 30), b(30 * 50), c(40 * 50, std::numeric_limits<float>::quiet_NaN());
   fill_random(a, 1);
   fill_random(b, 2);
-  auto exec = v->prepare({s, Dtype::fp32, 1.0f, 0.0f, 1, DeviceRef{}});
+  auto exec = v->prepare({s, Dtype::fp32, 1.0f, 0.0f, 1, DeviceRef{}, std::nullopt});
   const HostOperands ops{a.data(), b.data(), c.data()};
   exec->bind({&ops, 1});
   exec->run(0);

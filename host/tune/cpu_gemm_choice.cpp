@@ -1,0 +1,265 @@
+#include "tune/cpu_gemm_choice.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "common/units.hpp"
+#include "gemm/cpu_gemm.hpp"
+#include "gemm/gemm_reference.hpp"
+#include "gemm/gemm_runner.hpp"
+#include "tune/machine_key.hpp"
+#include "tune/wisdom.hpp"
+
+namespace hashflop::tune {
+namespace {
+
+namespace gk = gemm_kernels;
+using gemm::GemmShape;
+
+// Rows of A a trial runs. M is cut, as the blocking repeats along it: to about 8 GFLOP per
+// thread (0.1 s on one Zen 4 core, so five candidates in 4 rounds take about 2 s), but never
+// below one of the largest candidate's mc blocks per thread when mc blocks A for L2
+// (SliverInL1::b, `largest_mc` > 0), so each thread sweeps a whole block as in the real run.
+// (Two blocks per thread made avx2's calibration at 4096^3 take 81 s on a loaded 2-core VM.)
+int64_t probe_rows(const GemmShape& shape, gk::MicroTile tile, unsigned threads,
+                   int64_t largest_mc) {
+  const int64_t t = std::max<unsigned>(threads, 1);
+  const int64_t unit = tile.mr * t;
+  const double per_row = 2.0 * static_cast<double>(shape.n) * static_cast<double>(shape.k);
+  const auto for_time = static_cast<int64_t>(8e9 * static_cast<double>(t) / per_row) + 1;
+  return std::min(shape.m, std::max((for_time + unit - 1) / unit * unit, largest_mc * t));
+}
+
+// Bytes the probe's operands take (A and C cut to probe_rows, all of B), in fp32.
+double probe_bytes(const GemmShape& shape, int64_t rows) {
+  const auto m = static_cast<double>(rows), n = static_cast<double>(shape.n),
+             k = static_cast<double>(shape.k);
+  return 4.0 * (m * k + k * n + m * n);
+}
+
+class CpuGemmProbe final : public Probe {
+ public:
+  CpuGemmProbe(const gemm::GemmVariant& variant, const GemmShape& shape, unsigned threads,
+               int64_t largest_mc)
+      : tiled_(*variant.tiled), threads_(threads), shape_(shape) {
+    shape_.m = probe_rows(shape, tiled_.tile, threads, largest_mc);
+    a_.resize(static_cast<size_t>(shape_.m * shape_.k));
+    b_.resize(static_cast<size_t>(shape_.k * shape_.n));
+    c_.resize(static_cast<size_t>(shape_.m * shape_.n));
+    gemm::fill_random(a_, 0xca1b);
+    gemm::fill_random(b_, 0xca1c);
+  }
+
+  Check verify(std::string_view candidate) override {
+    const auto blk = gemm::parse_blocking(candidate);
+    // Ends inside a partial mc block, a partial kc slice and partial register tiles, so every
+    // edge path of this blocking runs.
+    const GemmShape odd{blk.mc + tiled_.tile.mr / 2 + 1,
+                        std::min<int64_t>(blk.nc, 2 * tiled_.tile.nr) + 5, blk.kc + 3};
+    std::vector<float> a(static_cast<size_t>(odd.m * odd.k)), b(static_cast<size_t>(odd.k * odd.n));
+    std::vector<float> c(static_cast<size_t>(odd.m * odd.n),
+                         std::numeric_limits<float>::quiet_NaN());
+    gemm::fill_random(a, 0x0dd1);
+    gemm::fill_random(b, 0x0dd2);
+    gemm::sgemm_tiled(
+        {odd.m, odd.n, odd.k, 1.0f, 0.0f, a.data(), odd.k, b.data(), odd.n, c.data(), odd.n},
+        tiled_.range, tiled_.tile, threads_, blk);
+    const auto v = gemm::verify_gemm(odd, gemm::Dtype::fp32, 1.0f, 0.0f, a, b, {}, c, 0x0dd3);
+    if (v.verdict != Verdict::passed)
+      return {v.verdict, fmt::format("{}: rel_error {:.2e} > {:.1e} ({})", odd.str(), v.rel_error,
+                                     v.tolerance, v.method)};
+    return {Verdict::passed, fmt::format("{} within fp64 tolerance", odd.str())};
+  }
+
+  double trial(std::string_view candidate) override {
+    const auto blk = gemm::parse_blocking(candidate);
+    std::fill(c_.begin(), c_.end(), std::numeric_limits<float>::quiet_NaN());
+    // Products back to back for at least 20 ms, so a small shape is not timed by one product
+    // of a millisecond; a large one is a single product.
+    const auto t0 = std::chrono::steady_clock::now();
+    double seconds = 0;
+    int products = 0;
+    do {
+      gemm::sgemm_tiled({shape_.m, shape_.n, shape_.k, 1.0f, 0.0f, a_.data(), shape_.k, b_.data(),
+                         shape_.n, c_.data(), shape_.n},
+                        tiled_.range, tiled_.tile, threads_, blk);
+      ++products;
+      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    } while (seconds < 0.02);
+    // Each candidate's first trial is checked against fp64 too (sampled).
+    if (checked_.insert(std::string(candidate)).second) {
+      const auto v =
+          gemm::verify_gemm(shape_, gemm::Dtype::fp32, 1.0f, 0.0f, a_, b_, {}, c_, 0x7e57);
+      if (v.verdict != Verdict::passed)
+        throw Error(fmt::format("{} on {}: rel_error {:.2e} > {:.1e}", candidate, shape_.str(),
+                                v.rel_error, v.tolerance));
+    }
+    return products * shape_.flops() / std::max(seconds, 1e-9);
+  }
+
+ private:
+  gemm::TiledCpuKernel tiled_;
+  unsigned threads_;
+  GemmShape shape_;
+  std::vector<float> a_, b_, c_;
+  std::set<std::string, std::less<>> checked_;
+};
+
+std::string rates_line(const results::Selection& s) {
+  std::string line;
+  for (const auto& c : s.candidates) {
+    if (!line.empty()) line += ", ";
+    line += c.rate ? fmt::format("[{}] {}", c.name, format_rate(*c.rate, "flop"))
+                   : fmt::format("[{}] {}", c.name, to_string(c.verification));
+  }
+  return line;
+}
+
+}  // namespace
+
+std::string gemm_problem(std::string_view variant, gemm::Dtype dtype, const GemmShape& shape,
+                         unsigned threads) {
+  return fmt::format("{} {} {} threads={}", variant, gemm::dtype_name(dtype), shape.str(), threads);
+}
+
+std::vector<gk::GemmBlocking> gemm_blocking_candidates(gk::MicroTile tile, unsigned threads,
+                                                       const cpu::CacheSizes& caches,
+                                                       const GemmShape& shape) {
+  const gk::GemmBlocking base = gemm::cpu_blocking(tile, threads, caches);
+  std::vector<gk::GemmBlocking> out;
+  const auto add = [&](gk::GemmBlocking b) {
+    b = gemm::fit_blocking(b, tile, shape);
+    const auto same = [&](const gk::GemmBlocking& o) {
+      return o.mc == b.mc && o.kc == b.kc && o.nc == b.nc;
+    };
+    if (std::none_of(out.begin(), out.end(), same)) out.push_back(b);
+  };
+  add(base);
+  // kc from two thirds to twice the formula's: shallower keeps the B sliver and the streaming
+  // A sliver inside L1 together, deeper halves the passes over C. mc and nc are refitted to the
+  // same share of L2 and L3 as the formula gives them, so each level's block stays resident.
+  for (const int64_t kc : {base.kc * 2 / 3, base.kc * 4 / 3, base.kc * 2}) {
+    const int64_t k = std::max<int64_t>(16, kc / 16 * 16);
+    gk::GemmBlocking b;
+    b.kc = k;
+    b.mc = std::max<int64_t>(tile.mr, base.mc * base.kc / k / tile.mr * tile.mr);
+    b.nc = std::max<int64_t>(tile.nr, base.nc * base.kc / k / tile.nr * tile.nr);
+    add(b);
+  }
+  // Half the formula's mc: the A block then leaves L2 room for the B panel's slivers and C.
+  add({std::max<int64_t>(tile.mr, base.mc / 2 / tile.mr * tile.mr), base.kc, base.nc});
+  return out;
+}
+
+std::unique_ptr<Probe> make_cpu_gemm_probe(const gemm::GemmVariant& variant, const GemmShape& shape,
+                                           unsigned threads, int64_t largest_mc) {
+  if (variant.tiled == nullptr)
+    throw Error(fmt::format("{} has no cache blocking to calibrate", variant.name));
+  return std::make_unique<CpuGemmProbe>(variant, shape, threads, largest_mc);
+}
+
+GemmBlockingChoice choose_cpu_gemm_blocking(const gemm::GemmVariant& variant,
+                                            const GemmShape& shape, gemm::Dtype dtype,
+                                            unsigned threads,
+                                            std::optional<gk::GemmBlocking> forced,
+                                            const TuneSettings& settings, Probe* probe) {
+  if (variant.tiled == nullptr)
+    throw Error(fmt::format("{} has no cache blocking to choose", variant.name));
+  const auto tile = variant.tiled->tile;
+  const unsigned t = threads != 0 ? threads : cpu::cpu_info().logical_cores;
+  const auto candidates = gemm_blocking_candidates(tile, t, cpu::cpu_info().caches, shape);
+  const gk::GemmBlocking fallback = candidates.front();
+  const auto key = cpu_key(t);
+  const std::string problem = gemm_problem(variant.name, dtype, shape, t);
+  const std::string head = fmt::format("gemm {} {}", variant.name, shape.str());
+
+  if (forced) {
+    GemmBlockingChoice c{gemm::fit_blocking(*forced, tile, shape), {}};
+    c.selection.chosen_by = results::ChosenBy::forced;
+    c.selection.choice = gemm::blocking_text(c.blocking);
+    c.selection.reason = "named with --blocking";
+    return c;
+  }
+  const bool quiet = !(settings.calibrate || settings.recalibrate);
+  std::optional<Wisdom> wisdom;
+  std::optional<results::Selection> known;
+  if (settings.use_wisdom) {
+    wisdom =
+        Wisdom::load(settings.wisdom_path.empty() ? default_wisdom_path() : settings.wisdom_path);
+    if (!wisdom->warning().empty()) settings.say(wisdom->warning());
+    std::string stale;
+    known = wisdom->find(gemm_workload, problem, key, &stale);
+    if (known) {
+      try {
+        (void)gemm::parse_blocking(known->choice);
+      } catch (const std::exception&) {
+        stale = fmt::format("its choice \"{}\" is not a blocking", known->choice);
+        known.reset();
+      }
+    }
+    if (!known && !stale.empty() && !quiet)
+      settings.say(fmt::format("{}: wisdom entry not used ({})", head, stale));
+  }
+  if (known && !settings.recalibrate) {
+    GemmBlockingChoice c{gemm::parse_blocking(known->choice), *known};
+    c.selection.chosen_by = results::ChosenBy::wisdom;
+    settings.say(fmt::format("{}: blocking {} from wisdom (calibrated {})", head, known->choice,
+                             known->calibrated_at));
+    return c;
+  }
+  if (quiet) {
+    GemmBlockingChoice c{fallback, {}};
+    c.selection.chosen_by = results::ChosenBy::cpuid;
+    c.selection.choice = gemm::blocking_text(fallback);
+    c.selection.reason = "from the cache sizes, not yet calibrated (hashflop tune measures)";
+    return c;
+  }
+
+  CalibrationPlan plan;
+  plan.fallback = gemm::blocking_text(fallback);
+  plan.fallback_label = "cache-size default";
+  int64_t largest_mc = 0;  // only where mc blocks A for L2
+  for (const auto& b : candidates) {
+    plan.candidates.push_back(gemm::blocking_text(b));
+    if (tile.l1 == gk::SliverInL1::b) largest_mc = std::max(largest_mc, b.mc);
+  }
+  // One warm-up and three timed products per candidate (each about 0.1 s, see the probe).
+  plan.rounds = 3;
+  // The trials need B whole: a shape whose operands would not fit in half the free memory is
+  // not calibrated (the run itself then says whether the product fits).
+  const double bytes = probe_bytes(shape, probe_rows(shape, tile, t, largest_mc));
+  if (probe == nullptr && bytes > 0.5 * static_cast<double>(gemm::available_memory_bytes())) {
+    GemmBlockingChoice c{fallback, {}};
+    c.selection.chosen_by = results::ChosenBy::cpuid;
+    c.selection.choice = gemm::blocking_text(fallback);
+    c.selection.reason = fmt::format(
+        "from the cache sizes: calibrating needs {:.1f} GiB, more than half the free memory",
+        bytes / (1u << 30));
+    settings.say(fmt::format("{}: {}", head, c.selection.reason));
+    return c;
+  }
+  settings.say(
+      fmt::format("{}: calibrating {} blockings on {} threads", head, plan.candidates.size(), t));
+  std::unique_ptr<Probe> own;
+  if (probe == nullptr) {
+    own = make_cpu_gemm_probe(variant, shape, t, largest_mc);
+    probe = own.get();
+  }
+  GemmBlockingChoice c{{}, calibrate(plan, *probe)};
+  c.blocking = gemm::parse_blocking(c.selection.choice);
+  settings.say(fmt::format("{}: blocking {} chosen by measurement in {:.2f} s ({})", head,
+                           c.selection.choice, *c.selection.calibration_seconds,
+                           rates_line(c.selection)));
+  if (wisdom) {
+    const auto warning = wisdom->store({std::string(gemm_workload), problem, key, c.selection});
+    if (!warning.empty()) settings.say(warning);
+  }
+  return c;
+}
+
+}  // namespace hashflop::tune
