@@ -118,6 +118,7 @@ paired_mode() {
     rm -f "$base_dir.built"
     remove_base
     trap remove_base EXIT
+    trap 'exit 130' INT TERM  # through the EXIT trap, so Ctrl-C leaves no half-made tree
     echo "ci-regression.sh: building the base $base_rev ($short) in $base_dir (log: $log)" >&2
     git worktree add --detach "$base_dir" "$commit" >"$log" 2>&1 ||
       die "cannot check out $base_rev ($short) into $base_dir (log: $log)"
@@ -125,7 +126,7 @@ paired_mode() {
       cmake --build "$base_build" --target hashflop_bench; } >>"$log" 2>&1 ||
       die "the base $base_rev ($short) failed to build (log: $log)"
     touch "$base_dir.built"
-    trap - EXIT
+    trap - EXIT INT TERM
   fi
   local cand_build=build/regression-candidate cand_log="$work/candidate.log"
   echo "ci-regression.sh: building this tree ($head) in $cand_build (log: $cand_log)" >&2
