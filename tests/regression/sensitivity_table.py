@@ -13,7 +13,8 @@ rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])][1:]
 runs = collections.defaultdict(list)  # (condition, mode, run) -> rows
 for r in rows:
     runs[(r[0], r[2], r[1])].append(r)
-print("| condition | mode | runs failing the gate | planted benchmarks `slower` | "
+print("| condition | mode | runs flagged (A/A: false alarms; plants: detections) | "
+      "planted benchmarks `slower` | "
       "unplanted benchmarks flagged | median change of planted (A/A: all) | load average |")
 print("|---|---|--:|--:|--:|--:|--:|")
 for cond, label in (("aa", "A/A (same commit)"), ("5pct", "planted ~5%"), ("3pct", "planted ~3%")):
