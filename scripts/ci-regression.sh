@@ -1,8 +1,35 @@
 #!/usr/bin/env bash
-# Throughput regression check, locally or in any CI: builds Release, runs the Google Benchmark
-# suites with repetitions and compares the result against a baseline with `hashflop compare`,
-# printing a Markdown table. Exit status is compare's: 0 no regression, 1 regression (or a
-# benchmark missing from one side), 2 bad input. See results/baselines/README.md.
+# Throughput regression check, locally or in any CI, printing a Markdown table. Exit status is
+# compare's: 0 no regression, 1 regression (or a benchmark missing from one side, or a change
+# the samples were too few to confirm), 2 bad input. See results/baselines/README.md.
+#
+# Paired mode (--base REV): builds REV in a git worktree and this tree, both Release with the
+# benchmarks, CPU only (CUDA, tests off: the CPU benchmarks are what it times, and the builds
+# stay short), in separate build folders reused when built (the base's keyed on REV's commit).
+# Then runs the benchmarks of both builds interleaved, A B B A ..., N pairs, each run pinned to
+# the same CPU (scripts/paired-runs.sh), and judges the per-pair ratios with
+# `hashflop compare --paired`. Drift of the machine between runs cancels within a pair.
+#
+#   scripts/ci-regression.sh --base REV [--pairs N] [--filter REGEX] [--pin CPU] [--allow-dirty]
+#                            [--min-time S] [--out DIR] [--work DIR] [--threshold PCT] ...
+#
+#   --base REV        the revision to compare against (a commit, branch or tag)
+#   --pairs N         interleaved pairs of runs (default 8; 6 at least for p < 0.05)
+#   --filter REGEX    default: the single-thread CPU benchmarks, '^(sha256d|gemm)/cpu/.*/threads:1/'
+#   --pin CPU         CPU for every run (default: the last one; none: not pinned)
+#   --min-time S      --benchmark_min_time per benchmark and run (default 0.1)
+#   --allow-dirty     measure a worktree with uncommitted changes (refused otherwise: the
+#                     table would name a commit it did not measure)
+#   --work DIR        where the base worktree and its build live (default build/regression)
+#   --out DIR         where the runs (DIR/paired), regression.md and regression.json go
+#   --threshold PCT   default 2 in paired mode: pairing takes out the drift that 5 allows for
+#   Candidate build: build/regression-candidate. Base: DIR/base-<commit>/ (a detached worktree)
+#   with its build in build/regression-base inside it; a half-made one is removed on failure.
+#   Bad input (unknown revision, a build that fails, benchmark sets that differ, a dirty tree):
+#   one line on stderr, exit 2.
+#
+# Baseline-file mode (no --base): builds Release, runs the Google Benchmark suites with
+# repetitions and compares the result against a baseline file with `hashflop compare`.
 #
 #   scripts/ci-regression.sh [--baseline FILE] [--filter REGEX] [--out DIR] [--build-dir DIR]
 #                            [--repetitions N] [--min-time SECONDS] [--pin CPU] [--save FILE]
@@ -17,7 +44,7 @@
 #                     set their own 1 s)
 #   --pin CPU         run the benchmarks under `taskset -c CPU` (steadier on a shared machine)
 #   --save FILE       also copy the benchmark JSON to FILE (how baselines are refreshed)
-#   --threshold PCT, --alpha A, --allow-missing   passed to hashflop compare
+#   --threshold PCT, --alpha A, --allow-missing, --allow-underpowered   passed to hashflop compare
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,22 +57,113 @@ min_time=0.2
 pin=""
 save=""
 compare_args=()
+base_rev=""
+pairs=8
+allow_dirty=0
+work=build/regression
+min_time_set=0
+filter_set=0
+threshold_set=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --baseline) baseline="$2"; shift 2 ;;
-    --filter) filter="$2"; shift 2 ;;
+    --filter) filter="$2"; filter_set=1; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --build-dir) build="$2"; shift 2 ;;
     --repetitions) repetitions="$2"; shift 2 ;;
-    --min-time) min_time="$2"; shift 2 ;;
+    --min-time) min_time="$2"; min_time_set=1; shift 2 ;;
     --pin) pin="$2"; shift 2 ;;
     --save) save="$2"; shift 2 ;;
-    --threshold | --alpha) compare_args+=("$1" "$2"); shift 2 ;;
-    --allow-missing) compare_args+=("$1"); shift ;;
-    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+    --threshold) compare_args+=("$1" "$2"); threshold_set=1; shift 2 ;;
+    --alpha) compare_args+=("$1" "$2"); shift 2 ;;
+    --allow-missing | --allow-underpowered) compare_args+=("$1"); shift ;;
+    --base) base_rev="$2"; shift 2 ;;
+    --pairs) pairs="$2"; shift 2 ;;
+    --allow-dirty) allow_dirty=1; shift ;;
+    --work) work="$2"; shift 2 ;;
+    -h | --help) sed -n '2,50p' "$0"; exit 0 ;;
     *) echo "ci-regression.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
+die() { echo "ci-regression.sh: $*" >&2; exit 2; }
+
+# Removes the base worktree and its folder: on any failure before it is complete, and before
+# rebuilding one an interrupted run left behind.
+remove_base() {
+  git worktree remove --force "$base_dir" >/dev/null 2>&1 || true
+  rm -rf "$base_dir"
+  git worktree prune >/dev/null 2>&1 || true
+}
+
+paired_mode() {
+  git rev-parse --git-dir >/dev/null 2>&1 || die "--base needs a git checkout"
+  local commit
+  commit=$(git rev-parse --verify --quiet "${base_rev}^{commit}") ||
+    die "unknown revision '$base_rev'"
+  if [[ $allow_dirty == 0 && -n "$(git status --porcelain)" ]]; then
+    die "the worktree has uncommitted changes: commit them or give --allow-dirty"
+  fi
+  local short=${commit:0:12} head
+  head=$(git rev-parse --short=12 HEAD)
+  [[ -z "$(git status --porcelain)" ]] || head+=" + uncommitted changes"
+  # CPU only, tests off: what is timed is the CPU benchmarks, and each build stays short.
+  local configure=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DHASHFLOP_ENABLE_TESTS=OFF
+    -DHASHFLOP_ENABLE_BENCH=ON -DHASHFLOP_ENABLE_CUDA=OFF)
+  mkdir -p "$work" "$out"
+  work=$(cd "$work" && pwd)
+  base_dir="$work/base-$commit"
+  local base_build="$base_dir/build/regression-base" log="$work/base-$commit.log"
+  # The marker is written only after a complete build: without it the folder is half-made.
+  if [[ ! -f "$base_dir.built" || ! -x "$base_build/hashflop_bench" ]]; then
+    rm -f "$base_dir.built"
+    remove_base
+    trap remove_base EXIT
+    trap 'exit 130' INT TERM  # through the EXIT trap, so Ctrl-C leaves no half-made tree
+    echo "ci-regression.sh: building the base $base_rev ($short) in $base_dir (log: $log)" >&2
+    git worktree add --detach "$base_dir" "$commit" >"$log" 2>&1 ||
+      die "cannot check out $base_rev ($short) into $base_dir (log: $log)"
+    { cmake -S "$base_dir" -B "$base_build" "${configure[@]}" &&
+      cmake --build "$base_build" --target hashflop_bench; } >>"$log" 2>&1 ||
+      die "the base $base_rev ($short) failed to build (log: $log)"
+    touch "$base_dir.built"
+    trap - EXIT INT TERM
+  fi
+  local cand_build=build/regression-candidate cand_log="$work/candidate.log"
+  echo "ci-regression.sh: building this tree ($head) in $cand_build (log: $cand_log)" >&2
+  if [[ ! -f "$cand_build/CMakeCache.txt" ]]; then
+    cmake -S . -B "$cand_build" "${configure[@]}" >"$cand_log" 2>&1 || {
+      rm -rf "$cand_build"
+      die "this tree failed to configure (log: $cand_log)"
+    }
+  fi
+  cmake --build "$cand_build" --target hashflop hashflop_bench >>"$cand_log" 2>&1 ||
+    die "this tree ($head) failed to build (log: $cand_log)"
+
+  local runs=(--pairs "$pairs" --filter "$filter" --min-time "$min_time")
+  [[ -z "$pin" ]] || runs+=(--pin "$pin")
+  scripts/paired-runs.sh "$base_build/hashflop_bench" "$cand_build/hashflop_bench" "$out/paired" \
+    "${runs[@]}"
+  local rc=0
+  "$cand_build/hashflop" compare --paired --format json "${compare_args[@]}" \
+    "$out/paired/base" "$out/paired/candidate" >"$out/regression.json" || rc=$?
+  [[ $rc -le 1 ]] || exit "$rc"  # compare said why, in one line
+  {
+    echo "Base \`$base_rev\` ($short) against this tree ($head): $pairs interleaved pairs."
+    echo
+    "$cand_build/hashflop" compare --paired --format md "${compare_args[@]}" \
+      "$out/paired/base" "$out/paired/candidate" || true
+  } >"$out/regression.md"
+  cat "$out/regression.md"
+  return "$rc"
+}
+
+if [[ -n "$base_rev" ]]; then
+  [[ $filter_set == 1 ]] || filter='^(sha256d|gemm)/cpu/.*/threads:1/'
+  [[ $min_time_set == 1 ]] || min_time=0.1
+  [[ $threshold_set == 1 ]] || compare_args+=(--threshold 2)
+  paired_mode
+  exit $?
+fi
 if [[ -z "$baseline" ]]; then
   shopt -s nullglob
   candidates=(results/baselines/*.json)

@@ -1,5 +1,7 @@
 // `hashflop compare BASE NEW`: a throughput regression check between two files, either
-// hashflop result files or Google Benchmark JSON. It reads files only and never opens a device.
+// hashflop result files or Google Benchmark JSON; with --paired, between two folders of
+// interleaved Google Benchmark runs (compare/paired.hpp). It reads files only and never opens a
+// device.
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -9,6 +11,7 @@
 #include "common/error.hpp"
 #include "compare/comparison.hpp"
 #include "compare/dataset.hpp"
+#include "compare/paired.hpp"
 #include "compare/printers.hpp"
 
 namespace hashflop::cli {
@@ -18,7 +21,7 @@ struct CompareArgs {
   std::string base, candidate;
   double threshold = 5, alpha = 0.05;
   std::string metric = "both", format = "text";
-  bool allow_missing = false;
+  bool allow_missing = false, allow_underpowered = false, paired = false;
 };
 
 void run_compare(const CompareArgs& args, Outcome& outcome) {
@@ -30,9 +33,18 @@ void run_compare(const CompareArgs& args, Outcome& outcome) {
   options.rate = args.metric != "per_joule";
   options.per_joule = args.metric != "rate";
   options.allow_missing = args.allow_missing;
-  const auto base = compare::load_dataset(args.base);
-  const auto candidate = compare::load_dataset(args.candidate);
-  const auto result = compare::compare(base, candidate, options);
+  options.allow_underpowered = args.allow_underpowered;
+  options.per_joule_required = args.metric == "per_joule";
+  compare::Comparison result;
+  if (args.paired) {
+    // Google Benchmark runs carry no energy, so the default `both` means the rate here.
+    if (args.metric == "both") options.per_joule = false;
+    result = compare::compare_paired(compare::load_paired_side(args.base),
+                                     compare::load_paired_side(args.candidate), options);
+  } else {
+    result = compare::compare(compare::load_dataset(args.base),
+                              compare::load_dataset(args.candidate), options);
+  }
   std::string out;
   if (args.format == "md") {
     out = compare::format_markdown(result);
@@ -52,24 +64,32 @@ void add_compare_command(CLI::App& app, Outcome& outcome) {
   auto* cmd = app.add_subcommand(
       "compare",
       "Throughput regression check: BASE against NEW, each a hashflop result file or Google "
-      "Benchmark JSON (--benchmark_out). Exit 0: no regression; 1: a pair slower beyond the "
-      "threshold with p < alpha, or present on one side only; 2: bad input.");
-  cmd->add_option("base", args->base, "the reference file")->required();
-  cmd->add_option("new", args->candidate, "the candidate file")->required();
+      "Benchmark JSON (--benchmark_out); with --paired, each a folder of interleaved runs. Exit "
+      "0: no regression; 1: a pair slower beyond the threshold with p < alpha, underpowered, or "
+      "present on one side only; 2: bad input.");
+  cmd->add_option("base", args->base, "the reference file (--paired: folder)")->required();
+  cmd->add_option("new", args->candidate, "the candidate file (--paired: folder)")->required();
+  cmd->add_flag("--paired", args->paired,
+                "BASE and NEW are folders of Google Benchmark JSON, one file per run, each with "
+                "its pair index in the context (--benchmark_context=hashflop_pair=N), as "
+                "scripts/ci-regression.sh --base writes them; Wilcoxon signed-rank test on the "
+                "per-pair log ratios");
   cmd->add_option("--threshold", args->threshold,
                   "percent change of the median below which a pair is `same` (default 5)")
       ->check(finite_number);
-  cmd->add_option("--alpha", args->alpha,
-                  "significance level of the Mann-Whitney U test (default 0.05)")
+  cmd->add_option("--alpha", args->alpha, "significance level of the test (default 0.05)")
       ->check(finite_number);
   cmd->add_option("--metric", args->metric,
-                  "rate, per_joule (result files only) or both (default; per_joule where "
-                  "present)")
+                  "rate, per_joule (result files only; exit 2 where a side lacks it) or both "
+                  "(default; per_joule where present)")
       ->check(CLI::IsMember({"rate", "per_joule", "both"}));
   cmd->add_option("--format", args->format, "text (default), md (a PR comment) or json")
       ->check(CLI::IsMember({"text", "md", "json"}));
   cmd->add_flag("--allow-missing", args->allow_missing,
                 "a benchmark present on one side only is not a regression");
+  cmd->add_flag("--allow-underpowered", args->allow_underpowered,
+                "a change beyond the threshold that too few repetitions or pairs could not "
+                "confirm (`underpowered`) is not a regression");
   cmd->callback([args, &outcome] { run_compare(*args, outcome); });
 }
 

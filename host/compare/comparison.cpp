@@ -20,7 +20,9 @@ Side side(const std::vector<double>& v) {
   return {v.size(), median(v), robust_spread_pct(v)};
 }
 
-PairResult missing(const Series& s, Metric metric, bool in_base) {
+}  // namespace
+
+PairResult one_sided(const Series& s, Metric metric, bool in_base) {
   PairResult p;
   p.label = s.label;
   p.metric = metric;
@@ -29,8 +31,6 @@ PairResult missing(const Series& s, Metric metric, bool in_base) {
   p.note = in_base ? "only in the base" : "only in the candidate";
   return p;
 }
-
-}  // namespace
 
 const char* metric_name(Metric metric) {
   return metric == Metric::rate ? "rate" : "per_joule";
@@ -50,6 +50,8 @@ const char* change_name(Change verdict) {
       return "missing";
     case Change::unavailable:
       return "unavailable";
+    case Change::underpowered:
+      return "underpowered";
   }
   return "?";
 }
@@ -63,6 +65,16 @@ double robust_spread_pct(const std::vector<double>& v) {
   return 1.4826 * median(dev) / std::abs(m) * 100;
 }
 
+Change verdict_for(double change_pct, double p, double min_p, double spread_pct,
+                   const CompareOptions& options) {
+  if (std::abs(change_pct) <= options.threshold_pct) return Change::same;
+  // Not significant because no outcome could be: a verdict of its own, or a 3 v 3 gate with
+  // every rate halved would pass as `noisy`.
+  if (p >= options.alpha && min_p >= options.alpha) return Change::underpowered;
+  if (p >= options.alpha || spread_pct > std::abs(change_pct)) return Change::noisy;
+  return change_pct > 0 ? Change::faster : Change::slower;
+}
+
 PairResult judge(const std::vector<double>& base, const std::vector<double>& candidate,
                  const CompareOptions& options) {
   PairResult r;
@@ -74,15 +86,8 @@ PairResult judge(const std::vector<double>& base, const std::vector<double>& can
   const auto test = mann_whitney(candidate, base);
   r.p = test.p;
   r.exact = test.exact;
-  const bool significant = r.p < options.alpha;
-  const double spread = std::max(r.base->spread_pct, r.candidate->spread_pct);
-  if (std::abs(r.change_pct) <= options.threshold_pct) {
-    r.verdict = Change::same;
-  } else if (!significant || spread > std::abs(r.change_pct)) {
-    r.verdict = Change::noisy;
-  } else {
-    r.verdict = r.change_pct > 0 ? Change::faster : Change::slower;
-  }
+  r.verdict = verdict_for(r.change_pct, r.p, mann_whitney_min_p(base.size(), candidate.size()),
+                          std::max(r.base->spread_pct, r.candidate->spread_pct), options);
   r.regression = r.verdict == Change::slower;
   if (base.size() < min_repetitions || candidate.size() < min_repetitions) {
     r.note = fmt::format(
@@ -91,6 +96,19 @@ PairResult judge(const std::vector<double>& base, const std::vector<double>& can
         base.size(), candidate.size(), min_repetitions);
   }
   return r;
+}
+
+void finish(Comparison& c) {
+  // By name: Google Benchmark's random interleaving leaves the files in a random order.
+  std::stable_sort(c.pairs.begin(), c.pairs.end(),
+                   [](const PairResult& l, const PairResult& r) { return l.label < r.label; });
+  c.regressions = 0;
+  for (auto& p : c.pairs) {
+    if (p.verdict == Change::missing && !c.options.allow_missing) p.regression = true;
+    if (p.verdict == Change::underpowered && !c.options.allow_underpowered) p.regression = true;
+    if (p.regression) ++c.regressions;
+  }
+  c.exit_code = c.regressions > 0 ? 1 : 0;
 }
 
 Comparison compare(const Dataset& base, const Dataset& candidate, const CompareOptions& options) {
@@ -120,13 +138,16 @@ Comparison compare(const Dataset& base, const Dataset& candidate, const CompareO
                                  [&](const Series& s) { return s.key == b.key; });
     for (const Metric m : metrics) {
       if (it == candidate.series.end()) {
-        c.pairs.push_back(missing(b, m, true));
+        c.pairs.push_back(one_sided(b, m, true));
         continue;
       }
       if (m == Metric::rate) {
         c.pairs.push_back(judge(b.rate, it->rate, options));
       } else if (b.per_joule && it->per_joule) {
         c.pairs.push_back(judge(*b.per_joule, *it->per_joule, options));
+      } else if (options.per_joule_required) {
+        throw UsageError(fmt::format("--metric per_joule: {} has no energy measurement in {}",
+                                     b.label, !b.per_joule ? c.base_path : c.candidate_path));
       } else {
         PairResult p;
         p.verdict = Change::unavailable;
@@ -147,20 +168,13 @@ Comparison compare(const Dataset& base, const Dataset& candidate, const CompareO
     const bool in_base = std::any_of(base.series.begin(), base.series.end(),
                                      [&](const Series& b) { return b.key == s.key; });
     if (in_base) continue;
-    for (const Metric m : metrics) c.pairs.push_back(missing(s, m, false));
+    for (const Metric m : metrics) c.pairs.push_back(one_sided(s, m, false));
   }
   if (common == 0) {
     throw UsageError(
         fmt::format("no benchmark or run is in both {} and {}", c.base_path, c.candidate_path));
   }
-  // By name: Google Benchmark's random interleaving leaves the files in a random order.
-  std::stable_sort(c.pairs.begin(), c.pairs.end(),
-                   [](const PairResult& l, const PairResult& r) { return l.label < r.label; });
-  for (auto& p : c.pairs) {
-    if (p.verdict == Change::missing && !options.allow_missing) p.regression = true;
-    if (p.regression) ++c.regressions;
-  }
-  c.exit_code = c.regressions > 0 ? 1 : 0;
+  finish(c);
   return c;
 }
 

@@ -26,6 +26,9 @@ struct Dataset {
   Format format = Format::google_benchmark;
   std::vector<Series> series;
   std::vector<std::string> skipped;  ///< entries that carry no measurement, with the reason
+  /// Google Benchmark only: the pair index of an interleaved run, from the context key
+  /// `hashflop_pair` (`--benchmark_context=hashflop_pair=N`); nullopt when absent.
+  std::optional<long> pair;
 };
 
 /// "hashflop result" or "Google Benchmark".

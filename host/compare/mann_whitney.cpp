@@ -37,6 +37,15 @@ double mann_whitney_cdf(std::size_t n, std::size_t m, long u) {
   return std::min(cdf, 1.0);
 }
 
+double mann_whitney_min_p(std::size_t n, std::size_t m) {
+  if (n == 0 || m == 0) return 1;
+  double arrangements = 1;  // C(n + m, n), built as a product so each step stays exact longer
+  for (std::size_t i = 1; i <= n; ++i) {
+    arrangements = arrangements * static_cast<double>(m + i) / static_cast<double>(i);
+  }
+  return std::min(1.0, 2 / arrangements);
+}
+
 namespace {
 
 struct Ranked {

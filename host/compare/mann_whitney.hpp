@@ -19,6 +19,10 @@ inline constexpr std::size_t exact_limit = 50;
 /// Two-sided test of `a` against `b`. Either sample empty: p = 1.
 MannWhitney mann_whitney(const std::vector<double>& a, const std::vector<double>& b);
 
+/// The smallest two-sided p-value samples of n and m can give (complete separation, no ties):
+/// 2 / C(n + m, n). For 3 against 3 it is 0.1: no outcome is significant at 0.05.
+double mann_whitney_min_p(std::size_t n, std::size_t m);
+
 /// P(U <= u) under the null hypothesis for sample sizes n and m, without ties (u an integer).
 double mann_whitney_cdf(std::size_t n, std::size_t m, long u);
 

@@ -20,7 +20,10 @@ bool measured(const PairResult& p) {
 }
 
 std::string change_text(const PairResult& p) {
-  return measured(p) ? fmt::format("{:+.1f}%", p.change_pct) : "-";
+  if (!measured(p)) return "-";
+  if (!p.interval) return fmt::format("{:+.1f}%", p.change_pct);
+  return fmt::format("{:+.1f}% [{:+.1f}, {:+.1f}]", p.change_pct, p.interval->low_pct,
+                     p.interval->high_pct);
 }
 
 std::string p_text(const PairResult& p) {
@@ -30,6 +33,7 @@ std::string p_text(const PairResult& p) {
 
 std::string spread_text(const PairResult& p) {
   if (!measured(p)) return "-";
+  if (p.interval) return fmt::format("{:.1f}%", p.ratio_spread_pct);
   return fmt::format("{:.1f}%", std::max(p.base->spread_pct, p.candidate->spread_pct));
 }
 
@@ -43,10 +47,10 @@ bool several_metrics(const Comparison& c) {
 }
 
 std::string summary(const Comparison& c) {
-  int counts[6] = {};
+  int counts[change_count] = {};
   for (const auto& p : c.pairs) ++counts[static_cast<int>(p.verdict)];
   std::string parts;
-  for (int v = 0; v < 6; ++v) {
+  for (int v = 0; v < change_count; ++v) {
     if (counts[v] == 0) continue;
     if (!parts.empty()) parts += ", ";
     parts += fmt::format("{} {}", counts[v], change_name(static_cast<Change>(v)));
@@ -54,6 +58,13 @@ std::string summary(const Comparison& c) {
   return fmt::format("{} regression{} in {} pair{} ({})", c.regressions,
                      c.regressions == 1 ? "" : "s", c.pairs.size(), c.pairs.size() == 1 ? "" : "s",
                      parts);
+}
+
+// What the p column and the change mean, for the header lines.
+std::string method(const Comparison& c) {
+  return c.paired ? "Wilcoxon signed-rank, two-sided, on per-pair log ratios; change is the "
+                    "Hodges-Lehmann median ratio [its interval]"
+                  : "Mann-Whitney U, two-sided, on repetitions";
 }
 
 }  // namespace
@@ -64,16 +75,17 @@ std::string format_text(const Comparison& c) {
   for (const auto& p : c.pairs) width = std::max(width, label(p, metric).size());
   std::string out = fmt::format("base       {} ({})\ncandidate  {}\n", c.base_path,
                                 format_name(c.format), c.candidate_path);
-  out += fmt::format("threshold  {}%   alpha {}   Mann-Whitney U, two-sided, on repetitions\n\n",
-                     c.options.threshold_pct, c.options.alpha);
-  out += fmt::format("{:<11} {:>8} {:>8} {:>7}  {:<26} {:<26} {}\n", "verdict", "change", "p",
-                     "spread", "base median", "candidate median", "benchmark");
+  out += fmt::format("threshold  {}%   alpha {}   {}\n\n", c.options.threshold_pct, c.options.alpha,
+                     method(c));
+  const int change_width = c.paired ? 22 : 8;
+  out += fmt::format("{:<14} {:>{}} {:>8} {:>7}  {:<26} {:<26} {}\n", "verdict", "change",
+                     change_width, "p", "spread", "base median", "candidate median", "benchmark");
   for (const auto& p : c.pairs) {
-    out += fmt::format("{:<11} {:>8} {:>8} {:>7}  {:<26} {:<26} {}{}\n",
+    out += fmt::format("{:<14} {:>{}} {:>8} {:>7}  {:<26} {:<26} {}{}\n",
                        std::string(change_name(p.verdict)) + (p.regression ? " !" : ""),
-                       change_text(p), p_text(p), spread_text(p), median_text(p.base, p.unit),
-                       median_text(p.candidate, p.unit), label(p, metric),
-                       p.note.empty() ? "" : "  (" + p.note + ")");
+                       change_text(p), change_width, p_text(p), spread_text(p),
+                       median_text(p.base, p.unit), median_text(p.candidate, p.unit),
+                       label(p, metric), p.note.empty() ? "" : "  (" + p.note + ")");
   }
   for (const auto& s : c.skipped) out += fmt::format("skipped    {}\n", s);
   out += fmt::format("\n{}\n", summary(c));
@@ -84,10 +96,9 @@ std::string format_markdown(const Comparison& c) {
   const bool metric = several_metrics(c);
   std::string out = fmt::format(
       "### hashflop compare: {}\n\n"
-      "Base `{}`, candidate `{}`. A regression is slower by more than {}% with Mann-Whitney "
-      "p < {}.\n\n",
+      "Base `{}`, candidate `{}`. A regression is slower by more than {}% with p < {} ({}).\n\n",
       c.regressions == 0 ? "no regression" : fmt::format("**{} regression(s)**", c.regressions),
-      c.base_path, c.candidate_path, c.options.threshold_pct, c.options.alpha);
+      c.base_path, c.candidate_path, c.options.threshold_pct, c.options.alpha, method(c));
   out += "| benchmark | verdict | change | p | spread | base | candidate |\n";
   out += "|---|---|--:|--:|--:|--:|--:|\n";
   for (const auto& p : c.pairs) {
@@ -121,21 +132,35 @@ std::string format_json(const Comparison& c) {
   json pairs = json::array();
   for (const auto& p : c.pairs) {
     const bool m = measured(p);
-    pairs.push_back({{"name", p.label},
-                     {"metric", metric_name(p.metric)},
-                     {"unit", p.unit},
-                     {"verdict", change_name(p.verdict)},
-                     {"regression", p.regression},
-                     {"base", side(p.base)},
-                     {"candidate", side(p.candidate)},
-                     {"change_pct", m ? json(p.change_pct) : json(nullptr)},
-                     {"p_value", m ? json(p.p) : json(nullptr)},
-                     {"exact", m ? json(p.exact) : json(nullptr)},
-                     {"note", p.note}});
+    json entry = {{"name", p.label},
+                  {"metric", metric_name(p.metric)},
+                  {"unit", p.unit},
+                  {"verdict", change_name(p.verdict)},
+                  {"regression", p.regression},
+                  {"base", side(p.base)},
+                  {"candidate", side(p.candidate)},
+                  {"change_pct", m ? json(p.change_pct) : json(nullptr)},
+                  {"p_value", m ? json(p.p) : json(nullptr)},
+                  {"exact", m ? json(p.exact) : json(nullptr)},
+                  {"note", p.note}};
+    if (p.interval) {
+      entry["interval"] = {{"low_pct", p.interval->low_pct},
+                           {"high_pct", p.interval->high_pct},
+                           {"confidence", p.interval->confidence}};
+      entry["ratio_spread_pct"] = p.ratio_spread_pct;
+    }
+    if (c.paired) {
+      json ratios = json::array();
+      for (const auto& [pair, r] : p.log_ratios)
+        ratios.push_back({{"pair", pair}, {"log_ratio", r}});
+      entry["log_ratios"] = ratios;
+    }
+    pairs.push_back(entry);
   }
   const json j = {{"base", c.base_path},
                   {"candidate", c.candidate_path},
                   {"format", format_name(c.format)},
+                  {"paired", c.paired},
                   {"threshold_pct", c.options.threshold_pct},
                   {"alpha", c.options.alpha},
                   {"pairs", pairs},

@@ -41,6 +41,22 @@ double seconds_per(const std::string& unit) {
 // Google Benchmark: per-repetition entries (run_type "iteration") are the samples; the
 // aggregates (mean, median, stddev, cv) it adds are summaries of those and are ignored.
 void read_google_benchmark(const json& j, Dataset& d) {
+  if (j.contains("context") && j.at("context").contains("hashflop_pair")) {
+    // --benchmark_context writes every value as a string.
+    const auto& v = j.at("context").at("hashflop_pair");
+    const std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+    std::size_t used = 0;
+    long pair = -1;
+    try {
+      pair = std::stol(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != text.size() || text.empty() || pair < 0) {
+      throw UsageError(fmt::format("context hashflop_pair '{}' is not a pair index", text));
+    }
+    d.pair = pair;
+  }
   for (const auto& b : j.at("benchmarks")) {
     if (b.value("run_type", "iteration") == "aggregate") continue;
     const std::string name = b.value("run_name", b.at("name").get<std::string>());

@@ -190,12 +190,37 @@ TEST_F(CompareCli, MissingBenchmarkFailsUnlessAllowed) {
   }
 }
 
-TEST_F(CompareCli, PerJouleWithoutEnergyIsUnavailableNotAnError) {
+TEST_F(CompareCli, PerJouleWithoutEnergyIsUnavailableByDefault) {
   const auto base = result("r0.json", kBase, false);
   const auto cand = result("r1.json", kBase, true);
-  const auto r = run("compare --metric per_joule --format json " + base + " " + cand);
+  const auto r = run("compare --format json " + base + " " + cand);
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(verdicts(r), (std::vector<std::string>{"unavailable", "unavailable"})) << r.out;
+  EXPECT_EQ(verdicts(r), (std::vector<std::string>{"same", "unavailable", "same", "unavailable"}))
+      << r.out;
+}
+
+TEST_F(CompareCli, PerJouleAskedForButUnavailableIsBadInput) {
+  const auto base = result("r0.json", kBase, false);
+  const auto cand = result("r1.json", kBase, true);
+  const auto r = run("compare --metric per_joule " + base + " " + cand);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("no energy measurement in " + base), std::string::npos) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << "one-line error:\n" << r.out;
+}
+
+// The repro: `run --quick` writes 3 repetitions; with every rate halved, Mann-Whitney's
+// smallest p for 3 v 3 is 0.1, so the gate used to say `noisy` and exit 0.
+TEST_F(CompareCli, HalvedRatesWithThreeRepetitionsAreUnderpoweredAndFail) {
+  const auto base = result("quick0.json", kBase, true, 3);
+  const auto cand = result("quick1.json", {{"a", 0.5}, {"b", 0.5}}, true, 3);
+  auto r = run("compare --format json " + base + " " + cand);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  for (const auto& v : verdicts(r)) EXPECT_EQ(v, "underpowered") << r.out;
+  r = run("compare --allow-underpowered " + base + " " + cand);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("4 underpowered"), std::string::npos) << r.out;
+  // Within the threshold it stays `same`: few repetitions alone fail nothing.
+  EXPECT_EQ(run("compare " + base + " " + base).exit_code, 0);
 }
 
 TEST_F(CompareCli, MarkdownIsATable) {

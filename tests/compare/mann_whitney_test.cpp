@@ -110,10 +110,21 @@ TEST(Judge, VerdictRules) {
   EXPECT_EQ(judge(base, faster, options).verdict, Change::faster);
   EXPECT_FALSE(judge(base, faster, options).regression);
   EXPECT_EQ(judge(base, noisy, options).verdict, Change::noisy);
-  // Three repetitions a side cannot reach p < 0.05: noisy, with a warning.
+  // Three repetitions a side cannot reach p < 0.05 (smallest p 0.1): underpowered, a
+  // regression unless allowed (compare() applies that), with a warning.
   const auto few = judge({100, 101, 99}, {90, 91, 89}, options);
-  EXPECT_EQ(few.verdict, Change::noisy);
+  EXPECT_EQ(few.verdict, Change::underpowered);
   EXPECT_FALSE(few.note.empty());
+  // Five a side can (smallest p 0.0079): the same overlap-free shift is a slowdown.
+  EXPECT_EQ(judge({100, 101, 99, 100.5, 99.5}, {90, 91, 89, 90.5, 89.5}, options).verdict,
+            Change::slower);
+}
+
+TEST(MannWhitney, SmallestAttainablePValue) {
+  EXPECT_NEAR(mann_whitney_min_p(3, 3), 0.1, 1e-12);       // 2 / C(6, 3)
+  EXPECT_NEAR(mann_whitney_min_p(4, 4), 2.0 / 70, 1e-12);  // 0.029
+  EXPECT_NEAR(mann_whitney_min_p(9, 9), 2.0 / 48620, 1e-15);
+  EXPECT_DOUBLE_EQ(mann_whitney_min_p(0, 5), 1);
 }
 
 TEST(Judge, RobustSpreadIgnoresOneOutlier) {
