@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "common/median.hpp"
+#include "common/units.hpp"
 
 namespace hashflop::tune {
 
@@ -75,6 +76,16 @@ results::Selection calibrate(const CalibrationPlan& plan, Probe& probe) {
   s.calibration_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return s;
+}
+
+std::string rates_line(const results::Selection& s, std::string_view unit, bool bracket_names) {
+  std::string line;
+  for (const auto& c : s.candidates) {
+    if (!line.empty()) line += ", ";
+    line += bracket_names ? fmt::format("[{}] ", c.name) : fmt::format("{} ", c.name);
+    line += c.rate ? format_rate(*c.rate, unit) : std::string(to_string(c.verification));
+  }
+  return line;
 }
 
 }  // namespace hashflop::tune

@@ -44,4 +44,9 @@ struct CalibrationPlan {
 /// when no candidate passes.
 results::Selection calibrate(const CalibrationPlan& plan, Probe& probe);
 
+/// Every candidate of a selection with its rate (in `unit`: "hash", "flop") or why it has none,
+/// for the one-line reports of `tune` and `--json`-less runs. `bracket_names` when the names
+/// are block sizes, which would otherwise run into the rate.
+std::string rates_line(const results::Selection& s, std::string_view unit, bool bracket_names);
+
 }  // namespace hashflop::tune

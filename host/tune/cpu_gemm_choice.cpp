@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
-#include "common/units.hpp"
 #include "gemm/cpu_gemm.hpp"
 #include "gemm/gemm_reference.hpp"
 #include "gemm/gemm_runner.hpp"
@@ -109,16 +108,6 @@ class CpuGemmProbe final : public Probe {
   std::vector<float> a_, b_, c_;
   std::set<std::string, std::less<>> checked_;
 };
-
-std::string rates_line(const results::Selection& s) {
-  std::string line;
-  for (const auto& c : s.candidates) {
-    if (!line.empty()) line += ", ";
-    line += c.rate ? fmt::format("[{}] {}", c.name, format_rate(*c.rate, "flop"))
-                   : fmt::format("[{}] {}", c.name, to_string(c.verification));
-  }
-  return line;
-}
 
 }  // namespace
 
@@ -254,7 +243,7 @@ GemmBlockingChoice choose_cpu_gemm_blocking(const gemm::GemmVariant& variant,
   c.blocking = gemm::parse_blocking(c.selection.choice);
   settings.say(fmt::format("{}: blocking {} chosen by measurement in {:.2f} s ({})", head,
                            c.selection.choice, *c.selection.calibration_seconds,
-                           rates_line(c.selection)));
+                           rates_line(c.selection, "flop", true)));
   if (wisdom) {
     const auto warning = wisdom->store({std::string(gemm_workload), problem, key, c.selection});
     if (!warning.empty()) settings.say(warning);

@@ -7,7 +7,6 @@
 
 #include "bitcoin/target.hpp"
 #include "common/error.hpp"
-#include "common/units.hpp"
 #include "mine/cpu_search.hpp"
 #include "mine/known_headers.hpp"
 #include "tune/machine_key.hpp"
@@ -80,16 +79,6 @@ class CpuSha256dProbe final : public Probe {
   std::map<std::string, double, std::less<>> last_rate_;
 };
 
-std::string rates_line(const results::Selection& s) {
-  std::string line;
-  for (const auto& c : s.candidates) {
-    if (!line.empty()) line += ", ";
-    line += c.rate ? fmt::format("{} {}", c.name, format_rate(*c.rate, "hash"))
-                   : fmt::format("{} {}", c.name, to_string(c.verification));
-  }
-  return line;
-}
-
 }  // namespace
 
 std::unique_ptr<Probe> make_cpu_sha256d_probe(const Sha256dInputs& inputs) {
@@ -142,7 +131,8 @@ Sha256dChoice choose_cpu_sha256d(std::string_view forced, const Sha256dInputs& i
     c.selection.chosen_by = results::ChosenBy::wisdom;
     if (!quiet)
       settings.say(fmt::format("sha256d: {} from wisdom (calibrated {} on {} threads: {})",
-                               known->choice, known->calibrated_at, threads, rates_line(*known)));
+                               known->choice, known->calibrated_at, threads,
+                               rates_line(*known, "hash", false)));
     return c;
   }
   if (!settings.calibrate && !settings.recalibrate) {
@@ -168,7 +158,8 @@ Sha256dChoice choose_cpu_sha256d(std::string_view forced, const Sha256dInputs& i
   Sha256dChoice c{nullptr, calibrate(plan, *probe)};
   c.variant = &cpu::sha256d_variant(c.selection.choice, features);
   settings.say(fmt::format("sha256d: {} chosen by measurement in {:.2f} s ({})", c.selection.choice,
-                           *c.selection.calibration_seconds, rates_line(c.selection)));
+                           *c.selection.calibration_seconds,
+                           rates_line(c.selection, "hash", false)));
   if (wisdom) {
     const auto warning = wisdom->store(
         {std::string(sha256d_workload), std::string(sha256d_problem), key, c.selection});
