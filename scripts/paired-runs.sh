@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs two benchmark binaries interleaved, A B B A A B B A ..., one process per run, each pinned
-# to the same CPU, and writes each run's Google Benchmark JSON with its pair index, as
-# `hashflop compare --paired` reads them: OUT/base/pair-<i>.json and OUT/candidate/pair-<i>.json.
-# The two runs of a pair share the machine's state (clocks, load, cache neighbours), so their
-# ratio cancels drift; the ABBA order also cancels a steady trend within a pair. Used by
-# scripts/ci-regression.sh --base; callable alone on binaries already built.
+# Runs two benchmark binaries interleaved benchmark by benchmark, A B B A A B B A ..., one
+# process per benchmark and run, each pinned to the same CPU, and writes each run's Google
+# Benchmark JSON with its pair index, as `hashflop compare --paired` reads them:
+# OUT/base/pair-<i>-<k>.json and OUT/candidate/pair-<i>-<k>.json for the k-th benchmark.
+# The two runs of a pair are back to back, about a second apart, so they share the machine's
+# state (clocks, load, cache neighbours) and their ratio cancels drift; the ABBA order also
+# cancels a steady trend within a pair. (Running the whole set per side instead put the two runs
+# of a pair ~10 s apart, longer than the bursts of load on a shared machine: results/baselines.)
+# Used by scripts/ci-regression.sh --base; callable alone on binaries already built.
 #
 #   scripts/paired-runs.sh BASE_BENCH CANDIDATE_BENCH OUT [--pairs N] [--filter REGEX]
 #                          [--min-time S] [--pin CPU]
@@ -55,23 +58,32 @@ fi
 
 rm -rf "$out/base" "$out/candidate"
 mkdir -p "$out/base" "$out/candidate"
-run_one() {  # side bench pair
-  local log="$out/$1/pair-$3.log"
-  "${runner[@]}" "$2" --benchmark_filter="$filter" --benchmark_min_time="$min_time" \
+mapfile -t benchmarks <<<"$base_list"
+run_one() {  # side bench pair k
+  local name="${benchmarks[$4]}" log="$out/$1/pair-$3-$4.log"
+  # The exact name as a regular expression: names hold '.', ':' and '-'.
+  local exact
+  exact="^$(printf '%s' "$name" | sed 's/[][\.*^$+?(){}|]/\\&/g')\$"
+  "${runner[@]}" "$2" --benchmark_filter="$exact" --benchmark_min_time="$min_time" \
     --benchmark_repetitions=1 --benchmark_context=hashflop_pair="$3" \
-    --benchmark_out="$out/$1/pair-$3.json" --benchmark_out_format=json >"$log" 2>&1 ||
-    die "the $1 run of pair $3 failed (log: $log)"
+    --benchmark_out="$out/$1/pair-$3-$4.json" --benchmark_out_format=json >"$log" 2>&1 ||
+    die "the $1 run of $name in pair $3 failed (log: $log)"
+  grep -q '"run_type"' "$out/$1/pair-$3-$4.json" ||
+    die "the $1 run of pair $3 did not run $name (log: $log)"
+  rm -f "$log"
 }
-echo "paired-runs: $pairs pairs of $(echo "$base_list" | wc -l) benchmarks, pinned to CPU $pin," \
+echo "paired-runs: $pairs pairs of ${#benchmarks[@]} benchmarks, pinned to CPU $pin," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for ((i = 0; i < pairs; i++)); do
-  # A B, then B A: over two pairs each side runs first once, so a trend inside a pair cancels.
-  if ((i % 2 == 0)); then
-    run_one base "$base_bench" "$i"
-    run_one candidate "$cand_bench" "$i"
-  else
-    run_one candidate "$cand_bench" "$i"
-    run_one base "$base_bench" "$i"
-  fi
+  for k in "${!benchmarks[@]}"; do
+    # A B, then B A: over two pairs each side runs first once, so a trend inside a pair cancels.
+    if ((i % 2 == 0)); then
+      run_one base "$base_bench" "$i" "$k"
+      run_one candidate "$cand_bench" "$i" "$k"
+    else
+      run_one candidate "$cand_bench" "$i" "$k"
+      run_one base "$base_bench" "$i" "$k"
+    fi
+  done
 done
 echo "paired-runs: done, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2

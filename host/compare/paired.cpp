@@ -16,20 +16,29 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Pair index -> run, per side.
-using RunsByPair = std::map<long, const Dataset*>;
+// Pair index -> the runs of that pair, per side: one file for the whole set, or one per benchmark
+// when the runner interleaves benchmark by benchmark.
+using RunsByPair = std::map<long, std::vector<const Dataset*>>;
 
 RunsByPair by_pair(const PairedSide& side) {
   RunsByPair out;
-  for (const auto& run : side.runs) out.emplace(*run.pair, &run);
+  for (const auto& run : side.runs) out[*run.pair].push_back(&run);
   return out;
 }
 
-const Series* find(const Dataset& run, const std::string& key) {
-  for (const auto& s : run.series) {
-    if (s.key == key) return &s;
+const Series* find(const std::vector<const Dataset*>& runs, const std::string& key) {
+  for (const Dataset* run : runs) {
+    for (const auto& s : run->series) {
+      if (s.key == key) return &s;
+    }
   }
   return nullptr;
+}
+
+std::string files_of(const std::vector<const Dataset*>& runs) {
+  std::string out = runs.front()->path.string();
+  if (runs.size() > 1) out += fmt::format(" and {} more", runs.size() - 1);
+  return out;
 }
 
 std::string join(const std::vector<long>& v) {
@@ -65,7 +74,8 @@ PairedSide load_paired_side(const fs::path& dir) {
   std::sort(files.begin(), files.end());
   PairedSide side;
   side.dir = dir;
-  std::map<long, fs::path> seen;
+  // (pair, benchmark) -> the file that holds it: a benchmark twice in one pair is ambiguous.
+  std::map<std::pair<long, std::string>, fs::path> seen;
   for (const auto& f : files) {
     auto run = load_dataset(f);
     if (run.format != Format::google_benchmark) {
@@ -76,10 +86,12 @@ PairedSide load_paired_side(const fs::path& dir) {
           "{}: no hashflop_pair in the context (run with --benchmark_context=hashflop_pair=N)",
           f.string()));
     }
-    const auto [it, fresh] = seen.emplace(*run.pair, f);
-    if (!fresh) {
-      throw UsageError(
-          fmt::format("{} and {} both claim pair {}", it->second.string(), f.string(), *run.pair));
+    for (const auto& s : run.series) {
+      const auto [it, fresh] = seen.emplace(std::pair{*run.pair, s.key}, f);
+      if (!fresh) {
+        throw UsageError(fmt::format("{} and {} both hold {} of pair {}", it->second.string(),
+                                     f.string(), s.label, *run.pair));
+      }
     }
     side.runs.push_back(std::move(run));
   }
@@ -139,30 +151,26 @@ Comparison compare_paired(const PairedSide& base, const PairedSide& candidate,
   const auto base_runs = by_pair(base);
   const auto candidate_runs = by_pair(candidate);
   std::vector<long> common;
-  for (const auto& [pair, run] : base_runs) {
+  for (const auto& [pair, runs] : base_runs) {
     if (candidate_runs.count(pair)) {
       common.push_back(pair);
     } else {
-      c.skipped.push_back(fmt::format("pair {}: only in the base ({})", pair, run->path.string()));
+      c.skipped.push_back(fmt::format("pair {}: only in the base ({})", pair, files_of(runs)));
     }
   }
-  for (const auto& [pair, run] : candidate_runs) {
+  for (const auto& [pair, runs] : candidate_runs) {
     if (!base_runs.count(pair)) {
-      c.skipped.push_back(
-          fmt::format("pair {}: only in the candidate ({})", pair, run->path.string()));
+      c.skipped.push_back(fmt::format("pair {}: only in the candidate ({})", pair, files_of(runs)));
     }
   }
   if (common.empty()) {
     throw UsageError(
         fmt::format("no pair index is in both {} and {}", c.base_path, c.candidate_path));
   }
-  for (const auto& [pair, run] : base_runs) {
-    for (const auto& s : run->skipped)
-      c.skipped.push_back(fmt::format("base pair {}: {}", pair, s));
-  }
-  for (const auto& [pair, run] : candidate_runs) {
-    for (const auto& s : run->skipped) {
-      c.skipped.push_back(fmt::format("candidate pair {}: {}", pair, s));
+  for (const auto& [label, side] : {std::pair{"base", &base}, std::pair{"candidate", &candidate}}) {
+    for (const auto& run : side->runs) {
+      for (const auto& s : run.skipped)
+        c.skipped.push_back(fmt::format("{} pair {}: {}", label, *run.pair, s));
     }
   }
   // Every benchmark of either side, in order of first appearance.
@@ -179,7 +187,7 @@ Comparison compare_paired(const PairedSide& base, const PairedSide& candidate,
   for (const Series* s : all) {
     const auto on = [&](const RunsByPair& runs) {
       return std::any_of(runs.begin(), runs.end(),
-                         [&](const auto& r) { return find(*r.second, s->key) != nullptr; });
+                         [&](const auto& r) { return find(r.second, s->key) != nullptr; });
     };
     const bool in_base = on(base_runs), in_candidate = on(candidate_runs);
     if (!in_base || !in_candidate) {
@@ -189,8 +197,8 @@ Comparison compare_paired(const PairedSide& base, const PairedSide& candidate,
     std::vector<long> pairs, one_sided_pairs;
     std::vector<double> b, k;
     for (long pair : common) {
-      const Series* sb = find(*base_runs.at(pair), s->key);
-      const Series* sk = find(*candidate_runs.at(pair), s->key);
+      const Series* sb = find(base_runs.at(pair), s->key);
+      const Series* sk = find(candidate_runs.at(pair), s->key);
       if (sb && sk) {
         pairs.push_back(pair);
         // Repetitions inside one run are summarized first: the pair is the unit of the test.

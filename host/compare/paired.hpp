@@ -12,14 +12,16 @@
 
 namespace hashflop::compare {
 
-/// One side of a paired comparison: one Dataset per run, each with a distinct pair index.
+/// One side of a paired comparison: one Dataset per file. A pair index may span several files
+/// (one per benchmark), but a benchmark appears once per pair.
 struct PairedSide {
   std::filesystem::path dir;
   std::vector<Dataset> runs;
 };
 
 /// Reads every *.json in `dir`. Throws UsageError when the folder is unreadable or empty, a file
-/// is not Google Benchmark JSON, lacks `hashflop_pair` in its context, or repeats an index.
+/// is not Google Benchmark JSON, lacks `hashflop_pair` in its context, or holds a benchmark that
+/// another file of the same pair index holds too.
 PairedSide load_paired_side(const std::filesystem::path& dir);
 
 /// Judges one benchmark from its rates in matched pairs: base[i] and candidate[i] were run in

@@ -19,14 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Proc {
-  int exit_code;
-  std::string out;
-};
-
+using Proc = hashflop::test::ShellResult;
 Proc run(const std::string& args) {
-  const auto r = hashflop::test::run_shell(std::string(HASHFLOP_BINARY) + " " + args + " 2>&1");
-  return {r.exit_code, r.out};
+  return hashflop::test::run_hashflop(args);
 }
 
 // Drift of the whole machine per pair (up to +-6%, as measured on a shared runner) and a small
@@ -44,9 +39,10 @@ class PairedCli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // One side's folder: `pairs` run files, benchmark name -> scale of its nominal rate.
+  // One side's folder: `pairs` run files, benchmark name -> scale of its nominal rate. With
+  // `per_benchmark`, each benchmark of a pair is a file of its own, as paired-runs.sh writes.
   std::string side(const std::string& name, int pairs, const std::vector<std::string>& benches,
-                   double scale, int side_offset, int first_pair = 0) {
+                   double scale, int side_offset, int first_pair = 0, bool per_benchmark = false) {
     const auto folder = dir_ / name;
     fs::create_directories(folder);
     for (int i = first_pair; i < first_pair + pairs; ++i) {
@@ -62,8 +58,17 @@ class PairedCli : public ::testing::Test {
                         {"time_unit", "ms"},
                         {"items_per_second", rate}});
       }
-      const json j = {{"context", {{"hashflop_pair", std::to_string(i)}}}, {"benchmarks", list}};
-      std::ofstream(folder / ("pair-" + std::to_string(i) + ".json")) << j.dump(1);
+      const json context = {{"hashflop_pair", std::to_string(i)}};
+      const auto stem = "pair-" + std::to_string(i);
+      if (!per_benchmark) {
+        std::ofstream(folder / (stem + ".json"))
+            << json{{"context", context}, {"benchmarks", list}}.dump(1);
+        continue;
+      }
+      for (const auto& b : list) {
+        std::ofstream(folder / (stem + "-" + b.at("name").get<std::string>() + ".json"))
+            << json{{"context", context}, {"benchmarks", json::array({b})}}.dump(1);
+      }
     }
     return folder.string();
   }
@@ -109,6 +114,29 @@ TEST_F(PairedCli, FivePercentSlowerUnderSixPercentDriftIsARegression) {
   EXPECT_EQ(j.at("pairs").at(1).at("verdict"), "missing") << r.out;
   const auto skipped = j.at("skipped").dump();
   EXPECT_NE(skipped.find("pair 15: only in the candidate"), std::string::npos) << skipped;
+}
+
+// paired-runs.sh runs each benchmark of a pair in its own process, so both builds run it within
+// a second of each other: one file per benchmark must judge exactly as one file per pair.
+TEST_F(PairedCli, OneFilePerBenchmarkJudgesLikeOneFilePerPair) {
+  const auto whole_base = side("whole_base", 8, kTwo, 1.0, 0);
+  const auto whole_slow = side("whole_slow", 8, kTwo, 0.95, 4);
+  const auto split_base = side("split_base", 8, kTwo, 1.0, 0, 0, true);
+  const auto split_slow = side("split_slow", 8, kTwo, 0.95, 4, 0, true);
+  ASSERT_EQ(std::distance(fs::directory_iterator(split_base), fs::directory_iterator{}), 16);
+  const auto whole =
+      run("compare --paired --threshold 2 --format json " + whole_base + " " + whole_slow);
+  const auto split =
+      run("compare --paired --threshold 2 --format json " + split_base + " " + split_slow);
+  EXPECT_EQ(split.exit_code, 1) << split.out;
+  const auto w = parse(whole), s = parse(split);
+  ASSERT_EQ(s.at("pairs").size(), 2u) << split.out;
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(s.at("pairs").at(i).at("verdict"), "slower") << split.out;
+    EXPECT_EQ(s.at("pairs").at(i).at("log_ratios"), w.at("pairs").at(i).at("log_ratios"));
+    EXPECT_EQ(s.at("pairs").at(i).at("p_value"), w.at("pairs").at(i).at("p_value"));
+  }
+  EXPECT_TRUE(s.at("skipped").empty()) << split.out;
 }
 
 TEST_F(PairedCli, TextOutputNamesTheTestAndMarksTheRegression) {
@@ -164,7 +192,7 @@ TEST_F(PairedCli, BadInputExitsTwoWithOneLine) {
   expect_bad_input("compare --paired " + good + " " + late, "no pair index is in both");
   const auto dup = side("dup", 2, kTwo, 1.0, 0);
   fs::copy_file(dup + "/pair-0.json", dup + "/again.json");
-  expect_bad_input("compare --paired " + dup + " " + good, "both claim pair 0");
+  expect_bad_input("compare --paired " + dup + " " + good, "both hold a of pair 0");
   fs::create_directories(dir_ / "plain");
   std::ofstream(dir_ / "plain" / "x.json")
       << R"({"benchmarks": [{"name": "a", "real_time": 1, "time_unit": "ms"}]})";

@@ -3,8 +3,8 @@
 # benchmarks of one hashflop_bench as both sides, 2 pairs, briefly; `hashflop compare --paired`
 # must read them and write well-formed JSON and Markdown: both benchmarks, 2 log ratios each,
 # an interval, a known verdict. Any verdict is accepted (2 pairs cannot confirm anything): this
-# gates no timing. Then ci-regression.sh's bad input that needs no build: an unknown revision
-# exits 2 with one line.
+# gates no timing. Then the bad input that needs no build: mismatched benchmark sets
+# (paired-runs.sh) and an unknown revision (ci-regression.sh) each exit 2 with one line.
 #
 # Usage: paired_smoke.sh SOURCE_DIR HASHFLOP_BENCH HASHFLOP WORK_DIR
 set -euo pipefail
@@ -22,7 +22,9 @@ if command -v taskset >/dev/null; then pin=0; fi
 "$src/scripts/paired-runs.sh" "$bench" "$bench" "$work/runs" --pairs 2 --min-time 0.01 \
   --pin "$pin" --filter "^($two)\$" 2>"$work/runs.log" || fail "paired-runs.sh: $(tail -1 "$work/runs.log")"
 for side in base candidate; do
-  for i in 0 1; do [[ -s "$work/runs/$side/pair-$i.json" ]] || fail "no $side/pair-$i.json"; done
+  for f in pair-0-0 pair-0-1 pair-1-0 pair-1-1; do
+    [[ -s "$work/runs/$side/$f.json" ]] || fail "no $side/$f.json (one file per pair and benchmark)"
+  done
 done
 
 rc=0
@@ -46,6 +48,20 @@ PY
 grep -q '^| benchmark | verdict | change | p | spread | base | candidate |$' "$work/compare.md" ||
   fail "no Markdown table in $work/compare.md"
 [[ $(grep -c '^| `sha256d/cpu/' "$work/compare.md") == 2 ]] || fail "not 2 rows in $work/compare.md"
+
+# Benchmark sets that differ: a stand-in candidate that lists one more benchmark. exit 2, one
+# line naming the difference, and nothing run.
+printf '#!/bin/sh\n"%s" "$@"\necho sha256d/cpu/only-here/threads:1/real_time\n' "$bench" \
+  >"$work/other-bench"
+chmod +x "$work/other-bench"
+rc=0
+"$src/scripts/paired-runs.sh" "$bench" "$work/other-bench" "$work/mismatch" --pairs 2 \
+  --min-time 0.01 --pin none --filter "^($two)\$" 2>"$work/mismatch.err" || rc=$?
+[[ $rc == 2 ]] || fail "paired-runs.sh on mismatched sets: exit $rc, not 2"
+[[ $(wc -l <"$work/mismatch.err") == 1 ]] &&
+  grep -q "only in the base: none; only in the candidate: sha256d/cpu/only-here/" \
+    "$work/mismatch.err" || fail "paired-runs.sh on mismatched sets said: $(cat "$work/mismatch.err")"
+[[ ! -e "$work/mismatch/base" ]] || fail "paired-runs.sh ran despite mismatched sets"
 
 if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
   rc=0
