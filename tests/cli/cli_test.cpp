@@ -15,16 +15,9 @@
 
 namespace {
 
-struct Run {
-  int exit_code;
-  std::string out;  // stdout and stderr together
-};
-
+using Run = hashflop::test::ShellResult;  // out: stdout and stderr together
 Run run(const std::string& args) {
-  const std::string cmd = std::string(HASHFLOP_BINARY) + " " + args + " 2>&1";
-  const auto shell_result = hashflop::test::run_shell(cmd);
-  const std::string& out = shell_result.out;
-  return {shell_result.exit_code, out};
+  return hashflop::test::run_hashflop(args);
 }
 
 std::string genesis() {

@@ -17,14 +17,9 @@ using nlohmann::json;
 
 const fs::path source = HASHFLOP_TEST_SOURCE_DIR;
 
-struct Outcome {
-  int exit_code;
-  std::string out;
-};
-
+using Outcome = hashflop::test::ShellResult;
 Outcome hashflop(const std::string& args) {
-  const auto r = hashflop::test::run_shell(std::string(HASHFLOP_BINARY) + " " + args + " 2>&1");
-  return {r.exit_code, r.out};
+  return hashflop::test::run_hashflop(args);
 }
 
 class MalformedInput : public ::testing::Test {

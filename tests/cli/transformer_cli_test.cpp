@@ -14,7 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 
 hashflop::test::ShellResult hashflop_cmd(const std::string& args) {
-  return hashflop::test::run_shell(std::string(HASHFLOP_BINARY) + " " + args + " 2>&1");
+  return hashflop::test::run_hashflop(args);
 }
 
 void expect_usage_error(const std::string& args, const std::string& fragment) {

@@ -24,16 +24,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Proc {
-  int exit_code;
-  std::string out;
-};
-
+using Proc = hashflop::test::ShellResult;
 Proc run(const std::string& args) {
-  const std::string cmd = std::string(HASHFLOP_BINARY) + " " + args + " 2>&1";
-  const auto shell_result = hashflop::test::run_shell(cmd);
-  const std::string& out = shell_result.out;
-  return {shell_result.exit_code, out};
+  return hashflop::test::run_hashflop(args);
 }
 
 // A benchmark's repetitions: `scale` times a nominal rate, spread by +-noise (a fixed,

@@ -26,4 +26,11 @@ inline ShellResult run_shell(const std::string& command) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
 }
 
+#ifdef HASHFLOP_BINARY
+/// Runs the hashflop binary under test with `args` (shell syntax), stderr folded into `out`.
+inline ShellResult run_hashflop(const std::string& args) {
+  return run_shell(std::string(HASHFLOP_BINARY) + " " + args + " 2>&1");
+}
+#endif
+
 }  // namespace hashflop::test
