@@ -67,7 +67,9 @@ TEST_F(TuneCli, TuneMeasuresEveryVariantAndDevicesThenSaysSo) {
   // `gemm` at that size and thread count takes the block sizes from the wisdom file.
   const auto again = run("gemm --size 160 --impl tiled --device cpu --repetitions 1 --json", err);
   ASSERT_EQ(again.exit_code, 0) << err;
-  for (const auto& row : nlohmann::json::parse(again.out).at("runs")) {
+  // Named: a range-for over a member of a temporary reads freed memory (ASan caught it).
+  const auto rows = nlohmann::json::parse(again.out);
+  for (const auto& row : rows.at("runs")) {
     if (row.at("variant") == "avx2" || row.at("variant") == "avx512") {
       EXPECT_EQ(row.at("selection").at("chosen_by"), "wisdom") << row.dump();
     }
