@@ -1,5 +1,6 @@
 // The CUDA backend: device discovery and facts for `hashflop devices`, and mine() through the
-// search pipeline with a geometry from the user, the autotuner, or the occupancy API.
+// search pipeline with a geometry from the user, the wisdom file or the autotuner
+// (tune/cuda_sha256d_choice.hpp), or the occupancy API.
 #include <map>
 #include <optional>
 
@@ -7,13 +8,17 @@
 #include <fmt/ranges.h>
 
 #include "backend/backend.hpp"
+#include "bitcoin/target.hpp"
 #include "common/error.hpp"
 #include "cuda/cuda_raii.hpp"
 #include "energy/nvml_meter.hpp"
 #include "energy/open_meter.hpp"
 #include "mine/cuda_autotune.hpp"
 #include "mine/cuda_search.hpp"
+#include "mine/known_headers.hpp"
+#include "results/selection_text.hpp"
 #include "sha256d_search.cuh"
+#include "tune/cuda_sha256d_choice.hpp"
 
 namespace hashflop {
 namespace {
@@ -29,6 +34,15 @@ int attribute(cudaDeviceAttr what, int device) {
   int value = 0;
   HF_CUDA_CHECK(cudaDeviceGetAttribute(&value, what, device));
   return value;
+}
+
+// "cuda-imad/tpb256_npt64 (chosen by measurement on 2026-12-03T10:00:00Z)", or when it will be:
+// what `devices` says, from the wisdom file alone.
+std::string sha256d_launch_property(int device) {
+  if (const auto s = tune::stored_cuda_sha256d(device)) {
+    return fmt::format("{} (chosen by measurement on {})", s->choice, s->calibrated_at);
+  }
+  return "not yet autotuned: the first run, or mine of 2^30 nonces or more, measures it";
 }
 
 class CudaBackend final : public Backend {
@@ -73,6 +87,7 @@ class CudaBackend final : public Backend {
         {"runtime version", version_text(runtime)},
         {"kernels", fmt::format("sm_{} code; {}", kernel.binaryVersion, fmt::join(kernels, ", "))},
         {"default launch", geometry.label()},
+        {"sha256d launch", sha256d_launch_property(index_)},
     };
   }
 
@@ -92,6 +107,18 @@ class CudaBackend final : public Backend {
     workload::DeviceContext context;
     context.device = ref();
     context.mine = [this](const MineRequest& r) { return mine(r); };
+    if (plan.wants("sha256d")) {
+      // Kernel and geometry from wisdom, else autotuned on the header the workload searches;
+      // either way before the idle baseline and every window.
+      const auto header = bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex);
+      const auto job = sha256d::make_job(header.bytes().data(),
+                                         bitcoin::target_from_bits(header.bits()).top_word());
+      tune::TuneSettings settings;
+      settings.use_wisdom = plan.use_wisdom;
+      settings.log = plan.log;
+      context.sha256d_selection =
+          tune::choose_cuda_sha256d(index_, job, 0, cuda::all_kernels(), "", settings).selection;
+    }
     return workload::make_workloads(plan, context);
   }
 
@@ -126,14 +153,24 @@ class CudaBackend final : public Backend {
       if (!tuned) {
         const auto job =
             sha256d::make_job(request.header.bytes().data(), request.target.top_word());
-        const auto tune = cuda::autotune(index_, job, request.start, kernels);
-        tuned = tune.best;
-        tuning.emplace_back("autotuned", fmt::format("yes: fastest of {} geometries, {:.0f} ms",
-                                                     tune.trials.size(), tune.seconds * 1e3));
+        tune::TuneSettings settings;
+        settings.use_wisdom = request.use_wisdom;
+        settings.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
+        tuned = tune::choose_cuda_sha256d(index_, job, request.start, kernels, request.variant,
+                                          settings);
+        const auto& s = tuned->selection;
+        tuning.emplace_back(
+            "autotuned",
+            s.chosen_by == results::ChosenBy::wisdom
+                ? fmt::format("yes: from the wisdom file ({})", s.calibrated_at)
+                : fmt::format("yes: fastest of {} geometries, {:.0f} ms", s.candidates.size(),
+                              s.calibration_seconds.value_or(0) * 1e3));
       } else {
         tuning.emplace_back("autotuned", "yes: earlier result on this device");
       }
-      geometry = *tuned;
+      tuning.emplace_back(
+          "selection", results::describe_selection(results::fastest_per_group(tuned->selection)));
+      geometry = tuned->geometry;
     } else {
       geometry = cuda::plan_geometry(index_, *kernels.front(), request.threads_per_block,
                                      request.nonces_per_thread);
@@ -152,8 +189,8 @@ class CudaBackend final : public Backend {
  private:
   int index_;
   DeviceInfo info_;
-  // Autotuned once per backend and requested variant, then reused.
-  std::map<std::string, std::optional<cuda::LaunchGeometry>> tuned_;
+  // Chosen (wisdom or autotune) once per backend and requested variant, then reused.
+  std::map<std::string, std::optional<tune::CudaSha256dChoice>> tuned_;
 };
 
 }  // namespace

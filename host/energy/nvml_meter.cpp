@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -38,6 +39,7 @@ struct NvmlApi {
   nvml_return (*temperature)(nvml_device, int, unsigned int*) = nullptr;
   nvml_return (*event_reasons)(nvml_device, unsigned long long*) = nullptr;
   nvml_return (*power_limit)(nvml_device, unsigned int*) = nullptr;
+  nvml_return (*driver_version)(char*, unsigned int) = nullptr;
 };
 
 template <typename Fn>
@@ -68,6 +70,7 @@ class NvmlSession {
     if (api.event_reasons == nullptr)
       bind(lib_, "nvmlDeviceGetCurrentClocksThrottleReasons", api.event_reasons);
     bind(lib_, "nvmlDeviceGetEnforcedPowerLimit", api.power_limit);
+    bind(lib_, "nvmlSystemGetDriverVersion", api.driver_version);
     if (api.init == nullptr || api.shutdown == nullptr || api.handle_by_bus_id == nullptr) {
       dlclose(lib_);
       throw DeviceError(
@@ -205,6 +208,21 @@ std::optional<double> nvml_power_limit_watts(const std::string& bus_id,
       return std::nullopt;
     }
     return mw * 1e-3;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<std::string> nvml_driver_version(const std::string& library) {
+  try {
+    NvmlSession session(library);
+    // NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE is 80.
+    char text[80] = {};
+    if (session.api.driver_version == nullptr ||
+        session.api.driver_version(text, sizeof text) != nvml_success || text[0] == 0) {
+      return std::nullopt;
+    }
+    return std::string(text, strnlen(text, sizeof text));
   } catch (const std::exception&) {
     return std::nullopt;
   }

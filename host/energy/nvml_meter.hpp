@@ -25,5 +25,7 @@ std::variant<std::unique_ptr<EnergyMeter>, std::string> open_nvml(
 /// Facts NVML knows about the device, for the results file: the enforced power limit in W.
 std::optional<double> nvml_power_limit_watts(const std::string& bus_id,
                                              const std::string& library = nvml_library_path());
+/// The installed driver's version ("580.65.06"); nullopt without NVML.
+std::optional<std::string> nvml_driver_version(const std::string& library = nvml_library_path());
 
 }  // namespace hashflop::energy

@@ -1,5 +1,7 @@
 #include "results/selection_text.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "common/units.hpp"
@@ -31,6 +33,22 @@ std::string describe_selection(const Selection& s) {
                     : fmt::format("{} {}", c.name, to_string(c.verification));
   }
   return rates.empty() ? how : fmt::format("{}; calibration rates: {}", how, rates);
+}
+
+Selection fastest_per_group(const Selection& s) {
+  const auto group = [](const std::string& name) { return name.substr(0, name.rfind('/')); };
+  auto out = s;
+  out.candidates.clear();
+  for (const auto& c : s.candidates) {
+    auto it = std::find_if(out.candidates.begin(), out.candidates.end(),
+                           [&](const CandidateRate& b) { return group(b.name) == group(c.name); });
+    if (it == out.candidates.end()) {
+      out.candidates.push_back(c);
+    } else if (c.rate && (!it->rate || *c.rate > *it->rate)) {
+      *it = c;
+    }
+  }
+  return out;
 }
 
 }  // namespace hashflop::results

@@ -68,6 +68,17 @@ nlohmann::json cpu_key(unsigned threads) {
           {"build_id", build_id()}};
 }
 
+nlohmann::json gpu_key(const GpuIdentity& gpu) {
+  return {{"device", "cuda"},
+          {"gpu", gpu.name},
+          {"compute_capability", gpu.compute_capability},
+          {"sms", gpu.sm_count},
+          {"driver", gpu.driver},
+          {"cuda_runtime", gpu.runtime},
+          {"hashflop_version", HASHFLOP_VERSION},
+          {"build_id", build_id()}};
+}
+
 std::string key_difference(const nlohmann::json& wanted, const nlohmann::json& found) {
   if (!wanted.is_object() || !found.is_object()) return "not a key";
   for (const auto& [field, value] : wanted.items()) {

@@ -19,6 +19,20 @@ std::string build_id();
 /// hashflop's version and build id.
 nlohmann::json cpu_key(unsigned threads);
 
+/// A GPU as the CUDA runtime and NVML describe it (host/tune/cuda_sha256d_choice.cpp fills it
+/// in; kept free of CUDA here so the key is built and tested in every build).
+struct GpuIdentity {
+  std::string name;                ///< cudaDeviceProp::name, "NVIDIA H200"
+  std::string compute_capability;  ///< "9.0"
+  int sm_count = 0;
+  std::string driver;   ///< NVML's driver version ("580.65.06"), else the CUDA driver API's
+  std::string runtime;  ///< the CUDA runtime hashflop was built with, "13.0"
+};
+
+/// The key of a GPU calibration: the GPU's name, compute capability and SM count, the driver
+/// and runtime, hashflop's version and build id. A new card, driver or binary recalibrates.
+nlohmann::json gpu_key(const GpuIdentity& gpu);
+
 /// The first field whose value differs between `wanted` and `found` ("microcode 0xa10114e, was
 /// 0xa101148"), for the line that says why an entry was not used; empty when they are equal.
 std::string key_difference(const nlohmann::json& wanted, const nlohmann::json& found);

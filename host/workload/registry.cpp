@@ -23,7 +23,7 @@ Made sha256d(const DeviceContext& d, const WorkloadPlan& plan) {
                               : cpu::best_sha256d_variant(cpu::cpu_info().features);
     out.push_back(make_cpu_sha256d(variant, plan.threads, d.sha256d_selection));
   } else {
-    out.push_back(make_cuda_sha256d(d.device.index, d.mine));
+    out.push_back(make_cuda_sha256d(d.device.index, d.mine, d.sha256d_selection));
   }
   return out;
 }

@@ -4,7 +4,8 @@
 
 namespace hashflop::workload {
 
-std::unique_ptr<Workload> make_cuda_sha256d(int /*device*/, MineFn /*mine*/) {
+std::unique_ptr<Workload> make_cuda_sha256d(int /*device*/, MineFn /*mine*/,
+                                            std::optional<results::Selection> /*selection*/) {
   throw DeviceError("this hashflop was built without CUDA (HASHFLOP_ENABLE_CUDA)");
 }
 

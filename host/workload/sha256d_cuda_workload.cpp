@@ -8,6 +8,7 @@
 #include "mine/cuda_autotune.hpp"
 #include "mine/cuda_search.hpp"
 #include "mine/known_headers.hpp"
+#include "mine/launch_name.hpp"
 #include "workload/known_nonces.hpp"
 #include "workload/workload.hpp"
 
@@ -16,13 +17,28 @@ namespace {
 
 class CudaSha256d final : public Workload {
  public:
-  CudaSha256d(int device, MineFn mine)
+  CudaSha256d(int device, MineFn mine, std::optional<results::Selection> selection)
       : device_(device),
         mine_(std::move(mine)),
-        base_(bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex)) {
+        base_(bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex)),
+        selection_(std::move(selection)) {
+    const auto name = selection_ ? cuda::parse_geometry_name(selection_->choice) : std::nullopt;
+    if (name) {
+      geometry_ = cuda::plan_geometry(device_, cuda::find_kernel(name->kernel),
+                                      name->threads_per_block, name->nonces_per_thread);
+      return;
+    }
     const auto job =
         sha256d::make_job(base_.bytes().data(), bitcoin::target_from_bits(base_.bits()).top_word());
-    geometry_ = cuda::autotune(device_, job, 0, cuda::all_kernels()).best;
+    const auto tune = cuda::autotune(device_, job, 0, cuda::all_kernels());
+    geometry_ = tune.best;
+    results::Selection s;
+    s.chosen_by = results::ChosenBy::measured;
+    s.choice = cuda::geometry_name(geometry_.kernel->name, geometry_.threads_per_block,
+                                   geometry_.nonces_per_thread);
+    s.reason = fmt::format("fastest of {} kernel and geometry trials", tune.trials.size());
+    s.calibration_seconds = tune.seconds;
+    selection_ = std::move(s);
   }
   std::string workload() const override { return "sha256d"; }
   std::string variant() const override { return geometry_.kernel->name; }
@@ -34,6 +50,7 @@ class CudaSha256d final : public Workload {
             {"target_bits", fmt::format("{:08x}", base_.bits())}};
   }
   Check verify() override { return verify_known_nonces(mine_, variant()); }
+  std::optional<results::Selection> selection() const override { return selection_; }
 
   double run(std::chrono::duration<double> duration, const std::atomic<bool>& stop) override {
     std::atomic<bool> cancel{false};
@@ -60,13 +77,15 @@ class CudaSha256d final : public Workload {
   int device_;
   MineFn mine_;
   bitcoin::BlockHeader base_;
+  std::optional<results::Selection> selection_;
   cuda::LaunchGeometry geometry_;
 };
 
 }  // namespace
 
-std::unique_ptr<Workload> make_cuda_sha256d(int device, MineFn mine) {
-  return std::make_unique<CudaSha256d>(device, std::move(mine));
+std::unique_ptr<Workload> make_cuda_sha256d(int device, MineFn mine,
+                                            std::optional<results::Selection> selection) {
+  return std::make_unique<CudaSha256d>(device, std::move(mine), std::move(selection));
 }
 
 }  // namespace hashflop::workload

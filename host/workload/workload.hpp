@@ -105,7 +105,8 @@ struct DeviceContext {
   DeviceRef device;
   MineFn mine;  ///< the device's nonce search
   /// CPU: the sha256d variant the backend chose for this plan (calibrated, from wisdom or by
-  /// CPUID) and how; nullptr: the CPUID default.
+  /// CPUID) and how; nullptr: the CPUID default. CUDA: only the selection, whose choice names
+  /// the kernel and geometry (autotuned or from wisdom).
   const cpu::Sha256dVariant* sha256d_variant = nullptr;
   std::optional<results::Selection> sha256d_selection;
   /// CPU: the cache blocking of a tiled GEMM variant at a shape and dtype (calibrated, from
@@ -132,9 +133,11 @@ std::vector<std::unique_ptr<Workload>> make_workloads(const WorkloadPlan& plan,
 /// variant was chosen, for the results file.
 std::unique_ptr<Workload> make_cpu_sha256d(const cpu::Sha256dVariant& variant, unsigned threads,
                                            std::optional<results::Selection> selection = {});
-/// Nonce search on CUDA device `device` with the autotuned kernel and geometry; verified
-/// through `mine`. Throws DeviceError in a build without CUDA.
-std::unique_ptr<Workload> make_cuda_sha256d(int device, MineFn mine);
+/// Nonce search on CUDA device `device`, verified through `mine`, with the kernel and geometry
+/// `selection` names (mine/launch_name.hpp; chosen by the backend from wisdom or the
+/// autotuner); without one it autotunes. Throws DeviceError in a build without CUDA.
+std::unique_ptr<Workload> make_cuda_sha256d(int device, MineFn mine,
+                                            std::optional<results::Selection> selection = {});
 
 /// Back-to-back products of `variant` at `size` (M = N = K) on `device`, operands rotated
 /// through enough sets to overflow the device's cache. Throws DeviceError when the variant

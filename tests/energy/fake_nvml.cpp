@@ -7,6 +7,7 @@
 //   FAKE_NVML_COUNTER_SCALE  the energy counter reads this times the energy the polled power
 //                      gives (default 1), so a test sees a known counter/integral ratio
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -81,6 +82,10 @@ int nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_st*, unsigned long long* r
 }
 int nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_st*, unsigned int* mw) {
   *mw = 300000;
+  return 0;
+}
+int nvmlSystemGetDriverVersion(char* text, unsigned int length) {
+  std::snprintf(text, length, "%s", "999.12.34");
   return 0;
 }
 

@@ -203,4 +203,44 @@ TEST(MachineKey, NamesTheFirstFieldThatDiffers) {
   EXPECT_FALSE(hashflop::tune::build_id().empty());
 }
 
+// A GPU calibration (the CUDA kernel and launch geometry) is kept under the GPU, its driver and
+// the build: a new driver, another card of the same name with fewer SMs, or a CPU key never
+// matches it.
+TEST(MachineKey, AGpuKeyChangesWithTheDriverTheCardAndTheBuild) {
+  hashflop::tune::GpuIdentity h200{"NVIDIA H200", "9.0", 132, "580.65.06", "13.0"};
+  const auto key = hashflop::tune::gpu_key(h200);
+  EXPECT_EQ(key.at("device"), "cuda");
+  EXPECT_EQ(key.at("build_id"), hashflop::tune::build_id());
+  EXPECT_EQ(hashflop::tune::key_difference(key, hashflop::tune::gpu_key(h200)), "");
+  auto newer = h200;
+  newer.driver = "580.82.07";
+  EXPECT_EQ(hashflop::tune::key_difference(hashflop::tune::gpu_key(newer), key),
+            "driver 580.82.07, was 580.65.06");
+  auto cut = h200;
+  cut.sm_count = 114;
+  EXPECT_EQ(hashflop::tune::key_difference(hashflop::tune::gpu_key(cut), key), "sms 114, was 132");
+  EXPECT_NE(hashflop::tune::key_difference(hashflop::tune::cpu_key(1), key), "");
+}
+
+// Stored under that key, found again only under it.
+TEST_F(ChoiceTest, AGpuEntryIsFoundUnderItsOwnKeyOnly) {
+  hashflop::tune::GpuIdentity gpu{"NVIDIA H200", "9.0", 132, "580.65.06", "13.0"};
+  hashflop::results::Selection s;
+  s.chosen_by = ChosenBy::measured;
+  s.choice = "cuda-imad/tpb256_npt64";
+  s.calibrated_at = "2026-12-03T04:00:00Z";
+  auto w = hashflop::tune::Wisdom::load(path);
+  ASSERT_EQ(w.store({"sha256d", "cuda nonce search", hashflop::tune::gpu_key(gpu), s}), "");
+  const auto again = hashflop::tune::Wisdom::load(path);
+  const auto found = again.find("sha256d", "cuda nonce search", hashflop::tune::gpu_key(gpu));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->choice, "cuda-imad/tpb256_npt64");
+  gpu.driver = "590.1";
+  std::string stale;
+  EXPECT_FALSE(again.find("sha256d", "cuda nonce search", hashflop::tune::gpu_key(gpu), &stale));
+  EXPECT_EQ(stale, "driver 590.1, was 580.65.06");
+  // The CPU search's entry is another problem under another key: untouched.
+  EXPECT_FALSE(again.find("sha256d", "cpu nonce search", hashflop::tune::cpu_key(1)));
+}
+
 }  // namespace

@@ -1,0 +1,135 @@
+#include "tune/cuda_sha256d_choice.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include <cuda_runtime.h>
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "cuda/cuda_raii.hpp"
+#include "energy/nvml_meter.hpp"
+#include "mine/launch_name.hpp"
+#include "results/selection_text.hpp"
+#include "tune/calibrate.hpp"
+#include "tune/wisdom.hpp"
+
+namespace hashflop::tune {
+namespace {
+
+std::string cuda_version_text(int v) {
+  return fmt::format("{}.{}", v / 1000, (v % 1000) / 10);
+}
+
+// The stored choice as a geometry on this device, or why it cannot be one: a kernel this build
+// or --variant no longer offers, or a block size the device refuses now.
+std::optional<cuda::LaunchGeometry> replan(int device, const results::Selection& s,
+                                           std::span<const cuda::Sha256dKernel* const> kernels,
+                                           std::string* why) {
+  const auto name = cuda::parse_geometry_name(s.choice);
+  if (!name) {
+    *why = fmt::format("'{}' is not a kernel/tpbN_nptN geometry", s.choice);
+    return std::nullopt;
+  }
+  const auto it = std::find_if(kernels.begin(), kernels.end(),
+                               [&](const auto* k) { return name->kernel == k->name; });
+  if (it == kernels.end()) {
+    *why = fmt::format("it names kernel {}, which this run does not offer", name->kernel);
+    return std::nullopt;
+  }
+  try {
+    return cuda::plan_geometry(device, **it, name->threads_per_block, name->nonces_per_thread);
+  } catch (const UsageError& e) {
+    *why = e.what();
+    return std::nullopt;
+  }
+}
+
+results::Selection selection_of(const cuda::TuneResult& tune) {
+  results::Selection s;
+  s.chosen_by = results::ChosenBy::measured;
+  const auto& best = tune.best;
+  s.choice = cuda::geometry_name(best.kernel->name, best.threads_per_block, best.nonces_per_thread);
+  s.reason = fmt::format("fastest of {} kernel and geometry trials (best of two launches each)",
+                         tune.trials.size());
+  for (const auto& t : tune.trials) {
+    const auto& g = t.geometry;
+    s.candidates.push_back(
+        {cuda::geometry_name(g.kernel->name, g.threads_per_block, g.nonces_per_thread),
+         t.nonces_per_second, Verdict::not_verified,
+         "timed only; the search re-checks every candidate nonce on the CPU"});
+  }
+  s.calibration_seconds = tune.seconds;
+  s.calibrated_at = results::utc_now_iso8601();
+  return s;
+}
+
+}  // namespace
+
+std::string cuda_sha256d_problem(std::string_view variant) {
+  return variant.empty() ? std::string("cuda nonce search")
+                         : fmt::format("cuda nonce search variant={}", variant);
+}
+
+GpuIdentity cuda_identity(int device) {
+  cudaDeviceProp prop{};
+  HF_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+  int driver = 0, runtime = 0;
+  HF_CUDA_CHECK(cudaDriverGetVersion(&driver));
+  HF_CUDA_CHECK(cudaRuntimeGetVersion(&runtime));
+  GpuIdentity id;
+  id.name = prop.name;
+  id.compute_capability = fmt::format("{}.{}", prop.major, prop.minor);
+  id.sm_count = prop.multiProcessorCount;
+  // NVML's version names the driver build; the CUDA API version alone is shared by many.
+  id.driver = energy::nvml_driver_version().value_or("CUDA " + cuda_version_text(driver));
+  id.runtime = cuda_version_text(runtime);
+  return id;
+}
+
+CudaSha256dChoice choose_cuda_sha256d(int device, const sha256d::Job& job, uint32_t first,
+                                      std::span<const cuda::Sha256dKernel* const> kernels,
+                                      std::string_view variant, const TuneSettings& settings) {
+  const auto problem = cuda_sha256d_problem(variant);
+  const auto key = gpu_key(cuda_identity(device));
+  std::optional<Wisdom> wisdom;
+  if (settings.use_wisdom) {
+    wisdom =
+        Wisdom::load(settings.wisdom_path.empty() ? default_wisdom_path() : settings.wisdom_path);
+    if (!wisdom->warning().empty()) settings.say(wisdom->warning());
+    std::string stale;
+    auto known = settings.recalibrate ? std::nullopt
+                                      : wisdom->find(cuda_sha256d_workload, problem, key, &stale);
+    if (known) {
+      if (auto g = replan(device, *known, kernels, &stale)) {
+        known->chosen_by = results::ChosenBy::wisdom;
+        settings.say(fmt::format("sha256d on cuda:{}: {} from wisdom (autotuned {})", device,
+                                 known->choice, known->calibrated_at));
+        return {*g, std::move(*known)};
+      }
+    }
+    if (!stale.empty())
+      settings.say(fmt::format("sha256d on cuda:{}: wisdom entry not used ({})", device, stale));
+  }
+  const auto tune = cuda::autotune(device, job, first, kernels);
+  CudaSha256dChoice c{tune.best, selection_of(tune)};
+  settings.say(
+      fmt::format("sha256d on cuda:{}: {} chosen by measurement in {:.2f} s (best per "
+                  "kernel: {})",
+                  device, c.selection.choice, tune.seconds,
+                  rates_line(results::fastest_per_group(c.selection), "hash", false)));
+  if (wisdom) {
+    const auto warning =
+        wisdom->store({std::string(cuda_sha256d_workload), problem, key, c.selection});
+    if (!warning.empty()) settings.say(warning);
+  }
+  return c;
+}
+
+std::optional<results::Selection> stored_cuda_sha256d(int device) {
+  const auto wisdom = Wisdom::load(default_wisdom_path());
+  return wisdom.find(cuda_sha256d_workload, cuda_sha256d_problem(""),
+                     gpu_key(cuda_identity(device)));
+}
+
+}  // namespace hashflop::tune
