@@ -28,6 +28,9 @@ endfunction()
 # library's compile time. Off by default, because a batch recompiles whole when one of its files
 # changes; .ci/run exports HASHFLOP_UNITY_BUILD=ON, as every fresh build may. The tests stay out:
 # their files reuse helper names (run, source, open_ok) that one batch would merge.
+# Which files share a batch shifts as files are added, so test.sh, test-sanitizers.sh and
+# test-arm64.sh first compile all of hashflop_host as one unit (scripts/check_unity.py): private
+# names that clash fail there, under each compiler's warnings, before any batch meets them.
 if(DEFINED ENV{HASHFLOP_UNITY_BUILD})
   set(unity_default $ENV{HASHFLOP_UNITY_BUILD})
 else()

@@ -43,6 +43,7 @@ fi
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 cmake --preset arm64 "${launcher[@]}" >/dev/null
+./scripts/check_unity.py build/arm64
 cmake --build --preset arm64
 # A failed test gets one more try: fakes that keep real time in a thread of the emulated test
 # process (the 50 W RAPL writer) can lag when QEMU and parallel tests share two cores. A real

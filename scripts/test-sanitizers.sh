@@ -17,6 +17,7 @@ if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=cc
 for preset in "${presets[@]}"; do
   echo "test-sanitizers: $preset"
   cmake --preset "$preset" "${launcher[@]}" >/dev/null
+  ./scripts/check_unity.py "build/$preset"
   cmake --build --preset "$preset"
   ctest --preset "$preset"
 done

@@ -11,6 +11,8 @@ if [ -n "${HASHFLOP_CUDA_ARCHITECTURES:-}" ]; then
   configure+=("-DCMAKE_CUDA_ARCHITECTURES=$HASHFLOP_CUDA_ARCHITECTURES")
 fi
 cmake "${configure[@]}" >/dev/null
+# CI compiles hashflop_host in unity batches: its files must not clash when they share one.
+./scripts/check_unity.py build/dev
 cmake --build --preset dev
 ctest --preset dev
 # The GPU tests are one ctest entry (tests/CMakeLists.txt); say why they were skipped, once.

@@ -30,10 +30,11 @@ struct TiledKernel {
   }
 };
 
-std::unique_ptr<GemmExecutor> prepare_tiled(const GemmProblemSpec& spec, const TiledKernel& kernel);
+std::unique_ptr<GemmExecutor> prepare_cuda_tiled(const GemmProblemSpec& spec,
+                                                 const TiledKernel& kernel);
 template <const TiledKernel& Kernel>
-std::unique_ptr<GemmExecutor> prepare_tiled(const GemmProblemSpec& spec) {
-  return prepare_tiled(spec, Kernel);
+std::unique_ptr<GemmExecutor> prepare_cuda_tiled(const GemmProblemSpec& spec) {
+  return prepare_cuda_tiled(spec, Kernel);
 }
 
 struct CublasRoutine {

@@ -9,9 +9,9 @@
 namespace hashflop::gemm {
 namespace {
 
-class TiledExecutor final : public CudaGemmExecutor {
+class CudaTiledExecutor final : public CudaGemmExecutor {
  public:
-  TiledExecutor(const GemmProblemSpec& spec, const TiledKernel& kernel)
+  CudaTiledExecutor(const GemmProblemSpec& spec, const TiledKernel& kernel)
       : CudaGemmExecutor(spec,
                          spec.dtype == Dtype::fp32 ? OperandLayout::fp32 : OperandLayout::half),
         kernel_(kernel),
@@ -42,9 +42,9 @@ class TiledExecutor final : public CudaGemmExecutor {
 
 }  // namespace
 
-std::unique_ptr<GemmExecutor> prepare_tiled(const GemmProblemSpec& spec,
-                                            const TiledKernel& kernel) {
-  return make_cuda_executor<TiledExecutor>(spec, kernel);
+std::unique_ptr<GemmExecutor> prepare_cuda_tiled(const GemmProblemSpec& spec,
+                                                 const TiledKernel& kernel) {
+  return make_cuda_executor<CudaTiledExecutor>(spec, kernel);
 }
 
 }  // namespace hashflop::gemm

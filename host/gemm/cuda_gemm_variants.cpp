@@ -40,10 +40,10 @@ constexpr std::array variants{
     GemmVariant{"cuda-simt", "tiled", DeviceKind::cuda,
                 "fp32 SIMT, 128x128x8 CTA tile, 64x32 warp tile, 8x8 per thread, cp.async double "
                 "buffer",
-                simt.dtypes(), nullptr, prepare_tiled<simt>},
+                simt.dtypes(), nullptr, prepare_cuda_tiled<simt>},
     GemmVariant{"cuda-mma", "tiled", DeviceKind::cuda,
                 "bf16/fp16 mma.sync m16n8k16 + ldmatrix, 128x128x32 CTA tile, 3-stage cp.async",
-                mma.dtypes(), nullptr, prepare_tiled<mma>},
+                mma.dtypes(), nullptr, prepare_cuda_tiled<mma>},
     GemmVariant{"cublas-sgemm", "vendor", DeviceKind::cuda, "cuBLAS cublasSgemm (fp32)",
                 sgemm.dtypes, cublas_missing, prepare_cublas<sgemm>},
     GemmVariant{"cublas-tf32", "vendor", DeviceKind::cuda,

@@ -40,9 +40,9 @@ class CpuExecutor : public GemmExecutor {
 };
 
 // Runs a tiled kernel with the blocking it was prepared with.
-class TiledExecutor : public GemmExecutor {
+class CpuTiledExecutor : public GemmExecutor {
  public:
-  TiledExecutor(const GemmProblemSpec& spec, const TiledCpuKernel& kernel, gk::GemmBlocking blk)
+  CpuTiledExecutor(const GemmProblemSpec& spec, const TiledCpuKernel& kernel, gk::GemmBlocking blk)
       : spec_(spec), kernel_(kernel), blk_(blk) {}
   void bind(std::span<const HostOperands> sets) override { sets_.assign(sets.begin(), sets.end()); }
   void run(size_t index) override {
@@ -61,11 +61,12 @@ class TiledExecutor : public GemmExecutor {
 };
 
 template <const TiledCpuKernel& Kernel>
-std::unique_ptr<GemmExecutor> prepare_tiled(const GemmProblemSpec& spec) {
+std::unique_ptr<GemmExecutor> prepare_cpu_tiled(const GemmProblemSpec& spec) {
   const unsigned threads = spec.threads != 0 ? spec.threads : cpu::cpu_info().logical_cores;
   const auto blk =
       spec.blocking.value_or(cpu_blocking(Kernel.tile, threads, cpu::cpu_info().caches));
-  return std::make_unique<TiledExecutor>(spec, Kernel, fit_blocking(blk, Kernel.tile, spec.shape));
+  return std::make_unique<CpuTiledExecutor>(spec, Kernel,
+                                            fit_blocking(blk, Kernel.tile, spec.shape));
 }
 
 template <gk::SgemmColumnsFn Kernel>
@@ -95,14 +96,14 @@ constexpr std::array cpu_tiled{
                   const auto& f = cpu::cpu_info().features;
                   return f.avx2 && f.fma ? std::string() : "this CPU lacks AVX2 and FMA";
                 },
-                prepare_tiled<avx2_kernel>, /*square=*/true, &avx2_kernel},
+                prepare_cpu_tiled<avx2_kernel>, /*square=*/true, &avx2_kernel},
     GemmVariant{"avx512", "tiled", DeviceKind::cpu,
                 "packed panels, 12x32 AVX-512F micro-kernel, A sliver in L1", cpu_dtypes,
                 [] {
                   const auto& f = cpu::cpu_info().features;
                   return f.avx512f && f.fma ? std::string() : "this CPU lacks AVX-512F and FMA";
                 },
-                prepare_tiled<avx512_kernel>, /*square=*/true, &avx512_kernel},
+                prepare_cpu_tiled<avx512_kernel>, /*square=*/true, &avx512_kernel},
     // For skinny products (transformer decode), where packing B would double the traffic.
     GemmVariant{"stream-avx2", "tiled", DeviceKind::cpu,
                 "B read in place, 8 rows of A per pass, AVX2+FMA (skinny products)", cpu_dtypes,
@@ -127,7 +128,7 @@ constexpr std::array cpu_tiled{
         [] {
           return cpu::cpu_info().features.asimd ? std::string() : "this CPU lacks Advanced SIMD";
         },
-        prepare_tiled<neon_kernel>, /*square=*/true, &neon_kernel},
+        prepare_cpu_tiled<neon_kernel>, /*square=*/true, &neon_kernel},
 };
 #endif
 

@@ -37,7 +37,7 @@ Made transformer(const DeviceContext& d, const WorkloadPlan& plan) {
   return make_transformer_workloads(d.device, plan.transformer, plan.threads);
 }
 
-constexpr std::array registry{
+constexpr std::array entries{
     WorkloadEntry{"sha256d", sha256d},
     WorkloadEntry{"gemm", gemm},
     WorkloadEntry{"transformer", transformer},
@@ -45,14 +45,14 @@ constexpr std::array registry{
 
 std::string known_names() {
   std::string names;
-  for (const auto& e : registry) names += (names.empty() ? "" : ", ") + std::string(e.name);
+  for (const auto& e : entries) names += (names.empty() ? "" : ", ") + std::string(e.name);
   return names;
 }
 
 }  // namespace
 
 std::span<const WorkloadEntry> workload_registry() {
-  return registry;
+  return entries;
 }
 
 WorkloadPlan WorkloadPlan::parse(std::string_view list) {
@@ -62,7 +62,7 @@ WorkloadPlan WorkloadPlan::parse(std::string_view list) {
   while (from <= list.size()) {
     const size_t comma = std::min(list.find(',', from), list.size());
     const auto name = list.substr(from, comma - from);
-    const bool known = std::any_of(registry.begin(), registry.end(),
+    const bool known = std::any_of(entries.begin(), entries.end(),
                                    [&](const WorkloadEntry& e) { return e.name == name; });
     if (!known) {
       throw UsageError(fmt::format("unknown workload '{}' (known: {})", name, known_names()));
@@ -81,7 +81,7 @@ std::vector<std::unique_ptr<Workload>> make_workloads(const WorkloadPlan& plan,
                                                       const DeviceContext& device) {
   std::vector<std::unique_ptr<Workload>> out;
   for (const auto& name : plan.names) {
-    for (const auto& e : registry) {
+    for (const auto& e : entries) {
       if (e.name != name) continue;
       for (auto& w : e.make(device, plan)) out.push_back(std::move(w));
     }
