@@ -55,6 +55,10 @@ class Backend {
   virtual std::unique_ptr<energy::EnergyMeter> open_meter(std::optional<double> assume_watts) = 0;
   /// The device's entry in a results file's `devices`.
   virtual nlohmann::json describe() const;
+  /// What the wisdom file says this device's runs will choose, for `hashflop devices`: reads the
+  /// file (and, for a GPU, NVML for the driver's version) and measures nothing. Not part of
+  /// info(), so that opening a device for a run costs neither; each run records its own choice.
+  virtual std::vector<std::pair<std::string, std::string>> choice_properties() const = 0;
 };
 
 std::unique_ptr<Backend> make_cpu_backend();

@@ -46,13 +46,15 @@ class CpuBackend final : public Backend {
     info_.properties = {
         {"logical cores", std::to_string(cpu.logical_cores)},
         {"features", fmt::format("{}", fmt::join(cpu.feature_names(), " "))},
-        {"sha256d variant", sha256d_property()},
     };
     if (!cpu.signature.empty()) info_.properties.emplace_back("signature", cpu.signature);
     if (!cpu.microcode.empty()) info_.properties.emplace_back("microcode", cpu.microcode);
   }
 
   const DeviceInfo& info() const override { return info_; }
+  std::vector<std::pair<std::string, std::string>> choice_properties() const override {
+    return {{"sha256d variant", sha256d_property()}};
+  }
   DeviceRef ref() const override { return {DeviceKind::cpu, 0}; }
 
   MineResult mine(const MineRequest& request) override {

@@ -87,11 +87,13 @@ class CudaBackend final : public Backend {
         {"runtime version", version_text(runtime)},
         {"kernels", fmt::format("sm_{} code; {}", kernel.binaryVersion, fmt::join(kernels, ", "))},
         {"default launch", geometry.label()},
-        {"sha256d launch", sha256d_launch_property(index_)},
     };
   }
 
   const DeviceInfo& info() const override { return info_; }
+  std::vector<std::pair<std::string, std::string>> choice_properties() const override {
+    return {{"sha256d launch", sha256d_launch_property(index_)}};
+  }
   DeviceRef ref() const override { return {DeviceKind::cuda, index_}; }
 
   /// Every kernel; the registry's first ("cuda", all rotates as SHF) is last, as the default
@@ -168,8 +170,7 @@ class CudaBackend final : public Backend {
       } else {
         tuning.emplace_back("autotuned", "yes: earlier result on this device");
       }
-      tuning.emplace_back(
-          "selection", results::describe_selection(results::fastest_per_group(tuned->selection)));
+      tuning.emplace_back("selection", results::describe_selection(tuned->selection));
       geometry = tuned->geometry;
     } else {
       geometry = cuda::plan_geometry(index_, *kernels.front(), request.threads_per_block,

@@ -29,7 +29,13 @@ void add_devices_command(CLI::App& app, Outcome& outcome) {
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "Print one JSON object on stdout instead of text");
   cmd->callback([json, &outcome] {
-    std::vector<DeviceInfo> devices{make_cpu_backend()->info()};
+    // Each device's facts, then what the wisdom file says it will choose.
+    const auto facts = [](const Backend& b) {
+      DeviceInfo d = b.info();
+      for (auto& p : b.choice_properties()) d.properties.push_back(std::move(p));
+      return d;
+    };
+    std::vector<DeviceInfo> devices{facts(*make_cpu_backend())};
     std::vector<std::string> problems;
     const auto reason = cuda_unavailable_reason();
     if (reason) {
@@ -37,7 +43,7 @@ void add_devices_command(CLI::App& app, Outcome& outcome) {
     } else {
       for (int i = 0; i < cuda_device_count(); ++i) {
         try {
-          devices.push_back(make_cuda_backend(i)->info());
+          devices.push_back(facts(*make_cuda_backend(i)));
         } catch (const DeviceError& e) {
           problems.push_back(fmt::format("cuda:{}: {}", i, e.what()));
         }

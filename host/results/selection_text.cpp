@@ -27,7 +27,7 @@ std::string describe_selection(const Selection& s) {
       break;
   }
   std::string rates;
-  for (const auto& c : s.candidates) {
+  for (const auto& c : fastest_per_group(s).candidates) {
     rates += rates.empty() ? "" : ", ";
     rates += c.rate ? fmt::format("{} {}", c.name, format_rate(*c.rate, "hash"))
                     : fmt::format("{} {}", c.name, to_string(c.verification));

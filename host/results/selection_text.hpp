@@ -8,7 +8,8 @@
 
 namespace hashflop::results {
 
-/// "chosen by measurement before the run (0.93 s); calibration rates: avx512 48.3 MH/s, ..."
+/// "chosen by measurement before the run (0.93 s); calibration rates: avx512 48.3 MH/s, ...",
+/// with the rates of fastest_per_group(selection): one per kernel.
 std::string describe_selection(const Selection& selection);
 
 /// `s` with only the fastest candidate of each group, a group being the names that agree up to

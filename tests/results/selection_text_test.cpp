@@ -29,9 +29,11 @@ TEST(SelectionText, FastestPerGroupKeepsEachKernelsBestTrialInOrder) {
   EXPECT_EQ(f.candidates[1].name, "cuda-imad/tpb256_npt64");
   // A group with no timed trial keeps its untimed one, so the summary says why.
   EXPECT_EQ(f.candidates[2].name, "cuda-imad-big5/tpb256_npt64");
-  const auto line = describe_selection(f);
+  // The one line (mine's settings, the report's device section) names each kernel once.
+  const auto line = describe_selection(s);
   EXPECT_NE(line.find("cuda/tpb256_npt64 6 GH/s"), std::string::npos) << line;
   EXPECT_NE(line.find("cuda-imad-big5/tpb256_npt64 failed"), std::string::npos) << line;
+  EXPECT_EQ(line.find("tpb128_npt16"), std::string::npos) << line;
 }
 
 TEST(SelectionText, CpuVariantNamesAreEachTheirOwnGroup) {
