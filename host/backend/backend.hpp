@@ -14,6 +14,8 @@
 #include "common/device_ref.hpp"
 #include "energy/energy_meter.hpp"
 #include "mine/mine_types.hpp"
+#include "results/result.hpp"
+#include "tune/tune_settings.hpp"
 #include "workload/workload.hpp"
 
 namespace hashflop {
@@ -38,6 +40,14 @@ struct DeviceInfo {
   std::string property(std::string_view key) const;
 };
 
+/// What `hashflop tune` measured for the nonce search: every candidate's rate, and the name of
+/// what runs use when nothing has been calibrated (the CPUID variant; on a GPU, the first kernel
+/// at the occupancy API's geometry, which the trials may not include).
+struct Sha256dTuning {
+  results::Selection selection;
+  std::string uncalibrated;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -59,6 +69,10 @@ class Backend {
   /// file (and, for a GPU, NVML for the driver's version) and measures nothing. Not part of
   /// info(), so that opening a device for a run costs neither; each run records its own choice.
   virtual std::vector<std::pair<std::string, std::string>> choice_properties() const = 0;
+  /// `hashflop tune`: times every sha256d kernel (on a GPU, every kernel and launch geometry)
+  /// on the genesis search at `threads` (CPU only), whatever the wisdom file says, and keeps the
+  /// fastest there unless settings.use_wisdom is false.
+  virtual Sha256dTuning tune_sha256d(unsigned threads, const tune::TuneSettings& settings) = 0;
 };
 
 std::unique_ptr<Backend> make_cpu_backend();

@@ -69,6 +69,16 @@ class CpuBackend final : public Backend {
     return result;
   }
 
+  Sha256dTuning tune_sha256d(unsigned threads, const tune::TuneSettings& settings) override {
+    auto recalibrate = settings;
+    recalibrate.recalibrate = true;
+    const auto header = bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex);
+    auto c = tune::choose_cpu_sha256d(
+        "", {header, bitcoin::target_from_bits(header.bits()), threads}, recalibrate);
+    return {std::move(c.selection),
+            std::string(cpu::best_sha256d_variant(cpu::cpu_info().features).name)};
+  }
+
   std::vector<std::string> mine_variants() const override {
     std::vector<std::string> names;
     for (const auto& v : cpu::sha256d_variants()) {

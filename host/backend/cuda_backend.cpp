@@ -16,6 +16,7 @@
 #include "mine/cuda_autotune.hpp"
 #include "mine/cuda_search.hpp"
 #include "mine/known_headers.hpp"
+#include "mine/launch_name.hpp"
 #include "results/selection_text.hpp"
 #include "sha256d_search.cuh"
 #include "tune/cuda_sha256d_choice.hpp"
@@ -34,6 +35,13 @@ int attribute(cudaDeviceAttr what, int device) {
   int value = 0;
   HF_CUDA_CHECK(cudaDeviceGetAttribute(&value, what, device));
   return value;
+}
+
+// The search every autotune of a run measures: the genesis header at its own target.
+sha256d::Job genesis_job() {
+  const auto header = bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex);
+  return sha256d::make_job(header.bytes().data(),
+                           bitcoin::target_from_bits(header.bits()).top_word());
 }
 
 // "cuda-imad/tpb256_npt64 (chosen by measurement on 2026-12-03T10:00:00Z)", or when it will be:
@@ -96,6 +104,18 @@ class CudaBackend final : public Backend {
   }
   DeviceRef ref() const override { return {DeviceKind::cuda, index_}; }
 
+  Sha256dTuning tune_sha256d(unsigned /*threads*/, const tune::TuneSettings& settings) override {
+    auto recalibrate = settings;
+    recalibrate.recalibrate = true;
+    auto c =
+        tune::choose_cuda_sha256d(index_, genesis_job(), 0, cuda::all_kernels(), "", recalibrate);
+    tuned_.clear();  // a later mine() on this backend takes the new choice
+    const auto& first = *cuda::all_kernels().front();
+    const auto untuned = cuda::plan_geometry(index_, first, 0, 0);
+    return {std::move(c.selection),
+            cuda::geometry_name(first.name, untuned.threads_per_block, untuned.nonces_per_thread)};
+  }
+
   /// Every kernel; the registry's first ("cuda", all rotates as SHF) is last, as the default
   /// for small ranges. Large ranges use whichever the autotuner measured faster.
   std::vector<std::string> mine_variants() const override {
@@ -112,14 +132,12 @@ class CudaBackend final : public Backend {
     if (plan.wants("sha256d")) {
       // Kernel and geometry from wisdom, else autotuned on the header the workload searches;
       // either way before the idle baseline and every window.
-      const auto header = bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex);
-      const auto job = sha256d::make_job(header.bytes().data(),
-                                         bitcoin::target_from_bits(header.bits()).top_word());
       tune::TuneSettings settings;
       settings.use_wisdom = plan.use_wisdom;
       settings.log = plan.log;
       context.sha256d_selection =
-          tune::choose_cuda_sha256d(index_, job, 0, cuda::all_kernels(), "", settings).selection;
+          tune::choose_cuda_sha256d(index_, genesis_job(), 0, cuda::all_kernels(), "", settings)
+              .selection;
     }
     return workload::make_workloads(plan, context);
   }

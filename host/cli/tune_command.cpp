@@ -1,27 +1,27 @@
-// `hashflop tune`: recalibrate on purpose. Times every CPU sha256d variant this machine runs on
-// the real search, and the block-size candidates of every tiled CPU GEMM variant at one size,
-// prints the tables, and stores the outcomes in the wisdom file that `run`, `mine`, `devices`
-// and `gemm` read.
+// `hashflop tune`: recalibrate on purpose. Times every sha256d variant the device runs on the
+// real search (on a GPU, every kernel at every launch geometry the autotuner tries) and, on the
+// CPU, the block-size candidates of every tiled GEMM variant at one size; prints the tables and
+// stores the outcomes in the wisdom file that `run`, `mine`, `devices` and `gemm` read.
+#include <algorithm>
 #include <cstdio>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "bitcoin/target.hpp"
+#include "backend/backend.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "common/units.hpp"
 #include "cpu/cpu_info.hpp"
 #include "gemm/gemm_variants.hpp"
-#include "mine/known_headers.hpp"
 #include "tune/cpu_gemm_choice.hpp"
-#include "tune/cpu_sha256d_choice.hpp"
 #include "tune/wisdom.hpp"
 
 namespace hashflop::cli {
 namespace {
 
 struct TuneArgs {
+  std::string device = "auto";
   unsigned threads = 0;
   int64_t gemm_size = 2048;
   bool json = false, no_wisdom = false, no_gemm = false;
@@ -55,14 +55,19 @@ void print_gemm_table(const GemmTuned& g, unsigned threads) {
   fmt::print("chosen: {}: {}\n", s.choice, s.reason);
 }
 
-void print_table(const results::Selection& s, const std::string& fallback, unsigned threads) {
-  fmt::print("sha256d on {} ({} threads): calibrated in {:.2f} s\n", cpu::cpu_info().model, threads,
+// One row per candidate; "vs default" is against what runs use uncalibrated, where it was one
+// of the candidates.
+void print_table(const DeviceInfo& device, const Sha256dTuning& t, const std::string& threads) {
+  const auto& s = t.selection;
+  fmt::print("sha256d on {} {}{}: calibrated in {:.2f} s\n", device.id, device.name, threads,
              s.calibration_seconds.value_or(0));
   double default_rate = 0;
+  size_t width = 14;
   for (const auto& c : s.candidates) {
-    if (c.name == fallback && c.rate) default_rate = *c.rate;
+    if (c.name == t.uncalibrated && c.rate) default_rate = *c.rate;
+    width = std::max(width, c.name.size());
   }
-  fmt::print("{:<14} {:>12} {:>11}  {}\n", "variant", "median", "vs CPUID", "check");
+  fmt::print("{:<{}} {:>12} {:>11}  {}\n", "variant", width, "median", "vs default", "check");
   for (const auto& c : s.candidates) {
     const std::string rate = c.rate ? format_rate(*c.rate, "hash") : "-";
     const std::string versus = c.rate && default_rate > 0
@@ -70,11 +75,12 @@ void print_table(const results::Selection& s, const std::string& fallback, unsig
                                    : "-";
     std::string mark;
     if (c.name == s.choice) mark += "  <- chosen";
-    if (c.name == fallback) mark += "  (CPUID default)";
-    fmt::print("{:<14} {:>12} {:>11}  {}{}\n", c.name, rate, versus, to_string(c.verification),
-               mark);
+    if (c.name == t.uncalibrated) mark += "  (default before calibration)";
+    fmt::print("{:<{}} {:>12} {:>11}  {}{}\n", c.name, width, rate, versus,
+               to_string(c.verification), mark);
   }
   fmt::print("chosen: {}: {}\n", s.choice, s.reason);
+  if (default_rate == 0) fmt::print("default before calibration: {}\n", t.uncalibrated);
 }
 
 }  // namespace
@@ -82,13 +88,15 @@ void print_table(const results::Selection& s, const std::string& fallback, unsig
 void add_tune_command(CLI::App& app, Outcome& outcome) {
   auto* cmd = app.add_subcommand(
       "tune",
-      "Calibrate now: time every CPU sha256d variant this machine runs (a warm-up, then five\n"
-      "alternating trials of about 30 ms each on the real search) and the block-size candidates\n"
-      "of every tiled CPU GEMM variant (a warm-up, then three alternating products at\n"
-      "--gemm-size), print their rates and keep the fastest in the wisdom file\n"
-      "($XDG_CACHE_HOME/hashflop/wisdom.json, else ~/.cache/hashflop/wisdom.json) for `run`,\n"
-      "`mine`, `devices` and `gemm`.");
+      "Calibrate now: time every sha256d variant the device runs (CPU: a warm-up, then five\n"
+      "alternating trials of about 30 ms each on the real search; GPU: every kernel at every\n"
+      "launch geometry the autotuner tries) and, on the CPU, the block-size candidates of every\n"
+      "tiled GEMM variant (a warm-up, then three alternating products at --gemm-size); print\n"
+      "their rates and keep the fastest in the wisdom file ($XDG_CACHE_HOME/hashflop/wisdom.json,\n"
+      "else ~/.cache/hashflop/wisdom.json) for `run`, `mine`, `devices` and `gemm`.");
   auto o = std::make_shared<TuneArgs>();
+  cmd->add_option("--device", o->device, "auto (first GPU, else CPU), cpu, or cuda:N")
+      ->capture_default_str();
   cmd->add_option("--threads", o->threads,
                   "CPU threads to calibrate for (default: all cores, as run and mine use)")
       ->check(CLI::Range(1u, 4096u));
@@ -96,21 +104,26 @@ void add_tune_command(CLI::App& app, Outcome& outcome) {
                   "M = N = K of the GEMM block-size calibration (`gemm --size` reuses it)")
       ->check(CLI::Range(int64_t{1}, int64_t{65536}))
       ->capture_default_str();
-  cmd->add_flag("--no-gemm", o->no_gemm, "Calibrate sha256d only");
+  cmd->add_flag("--no-gemm", o->no_gemm,
+                "Calibrate sha256d only (a GPU has no GEMM block sizes to calibrate: its tiled\n"
+                "kernels have fixed tiles and cuBLAS picks its own)");
   cmd->add_flag("--no-wisdom", o->no_wisdom, "Measure and print only; leave the wisdom file alone");
   cmd->add_flag("--json", o->json, "Print the selection as one JSON object on stdout");
   cmd->callback([o, &outcome] {
+    auto backend = open_backend(DeviceSpec::parse(o->device));
+    const bool on_cpu = backend->ref().kind == DeviceKind::cpu;
+    if (!on_cpu && o->threads != 0) {
+      throw UsageError(
+          fmt::format("--threads applies to the CPU only, not {}", backend->info().id));
+    }
     const unsigned threads = o->threads != 0 ? o->threads : cpu::cpu_info().logical_cores;
-    const auto header = bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex);
     tune::TuneSettings settings;
     settings.use_wisdom = !o->no_wisdom;
     settings.recalibrate = true;
     settings.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
-    const auto choice = tune::choose_cpu_sha256d(
-        "", {header, bitcoin::target_from_bits(header.bits()), threads}, settings);
-    const std::string fallback(cpu::best_sha256d_variant(cpu::cpu_info().features).name);
+    const auto tuning = backend->tune_sha256d(threads, settings);
     std::vector<GemmTuned> gemms;
-    if (!o->no_gemm) {
+    if (on_cpu && !o->no_gemm) {
       const gemm::GemmShape shape{o->gemm_size, o->gemm_size, o->gemm_size};
       for (const auto& v : gemm::gemm_variants()) {
         if (v.tiled == nullptr || !v.unavailable(gemm::Dtype::fp32).empty()) continue;
@@ -130,17 +143,24 @@ void add_tune_command(CLI::App& app, Outcome& outcome) {
                              {"k", g.shape.k},
                              {"selection", results::to_json(g.selection)}});
       }
-      fmt::print("{}\n", nlohmann::json{{"device", "cpu"},
-                                        {"threads", threads},
+      fmt::print("{}\n", nlohmann::json{{"device", backend->info().id},
+                                        {"threads", on_cpu ? nlohmann::json(threads) : nullptr},
                                         {"workload", "sha256d"},
-                                        {"cpuid_default", fallback},
-                                        {"selection", results::to_json(choice.selection)},
+                                        {"uncalibrated_default", tuning.uncalibrated},
+                                        {"selection", results::to_json(tuning.selection)},
                                         {"gemm", gemm_json},
                                         {"wisdom_file", o->no_wisdom ? "" : path.string()}}
                              .dump(2));
     } else {
-      print_table(choice.selection, fallback, threads);
+      print_table(backend->info(), tuning,
+                  on_cpu ? fmt::format(" ({} threads)", threads) : std::string());
       for (const auto& g : gemms) print_gemm_table(g, threads);
+      if (!on_cpu && !o->no_gemm) {
+        fmt::print(
+            "gemm: nothing to calibrate on {}: its tiled kernels have fixed tiles and "
+            "cuBLAS picks its own\n",
+            backend->info().id);
+      }
       if (!o->no_wisdom) fmt::print("wisdom: {}\n", path.string());
     }
     outcome.exit_code = exit_code::success;

@@ -1,5 +1,6 @@
 // `hashflop tune`, and the wisdom file as `devices` and `run` see it, through the real binary.
 // Each test has its own XDG_CACHE_HOME. Nothing here asserts on a rate: tests do not time.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include "support/shell.hpp"
 
+#include "backend/backend.hpp"
 #include "gemm/gemm_variants.hpp"
 #include "results/result.hpp"
 
@@ -51,10 +53,12 @@ TEST_F(TuneCli, TuneMeasuresEveryVariantAndDevicesThenSaysSo) {
   EXPECT_NE(before.out.find("by CPUID, not yet calibrated"), std::string::npos) << before.out;
 
   // A small GEMM size keeps the block-size calibration short; nothing here times.
-  const auto r = run("tune --json --gemm-size 160", err);
+  const auto r = run("tune --device cpu --json --gemm-size 160", err);
   ASSERT_EQ(r.exit_code, 0) << err;
   const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("device"), "cpu");
   EXPECT_EQ(j.at("selection").at("chosen_by"), "measured");
+  EXPECT_FALSE(j.at("uncalibrated_default").get<std::string>().empty());
   EXPECT_GE(j.at("selection").at("candidates").size(), 2u);
   EXPECT_TRUE(fs::exists(wisdom()));
   for (const auto& g : j.at("gemm")) {
@@ -79,10 +83,23 @@ TEST_F(TuneCli, TuneMeasuresEveryVariantAndDevicesThenSaysSo) {
   const auto after = run("devices", err);
   EXPECT_NE(after.out.find("chosen by measurement"), std::string::npos) << after.out;
 
-  const auto table = run("tune --no-wisdom --threads 1 --gemm-size 96", err);
+  const auto table = run("tune --device cpu --no-wisdom --threads 1 --gemm-size 96", err);
   ASSERT_EQ(table.exit_code, 0) << err;
   EXPECT_NE(table.out.find("<- chosen"), std::string::npos) << table.out;
-  EXPECT_NE(table.out.find("(CPUID default)"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("(default before calibration)"), std::string::npos) << table.out;
+}
+
+// Without a usable GPU, tuning one is a device failure (1) in one line, and nothing is written;
+// a device name that is not one is bad input (2).
+TEST_F(TuneCli, TuningAMissingGpuExits1InOneLineAndWritesNothing) {
+  if (!hashflop::cuda_unavailable_reason()) GTEST_SKIP() << "a CUDA device is present";
+  std::string err;
+  const auto r = run("tune --device cuda:0", err);
+  EXPECT_EQ(r.exit_code, 1) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_NE(err.find("cuda:0"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(wisdom()));
+  EXPECT_EQ(run("tune --device gpu7", err).exit_code, 2) << err;
 }
 
 TEST_F(TuneCli, RunRecordsHowItsVariantWasChosenAndReusesTheCalibration) {

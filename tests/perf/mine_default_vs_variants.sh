@@ -20,13 +20,13 @@ all=$(nproc)
 out=$(mktemp)
 echo -e "threads\tround\trun\tvariant\tMH/s\tload" | tee "$out"
 for threads in 1 $([[ $all -gt 1 ]] && echo "$all"); do
-  "$hashflop" tune --threads "$threads" --no-gemm --json >"$XDG_CACHE_HOME/tune-$threads.json"
+  "$hashflop" tune --device cpu --threads "$threads" --no-gemm --json >"$XDG_CACHE_HOME/tune-$threads.json"
   python3 - "$XDG_CACHE_HOME/tune-$threads.json" >&2 <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1])); s = t["selection"]
 rates = ", ".join(f'{c["name"]} {c["rate"] / 1e6:.1f}' for c in s["candidates"] if c.get("rate"))
 print(f'tune, {t["threads"]} threads: {s["choice"]} ({s["chosen_by"]}, CPUID default '
-      f'{t["cpuid_default"]}) in {s["calibration_s"]:.2f} s; MH/s: {rates}')
+      f'{t["uncalibrated_default"]}) in {s["calibration_s"]:.2f} s; MH/s: {rates}')
 PY
   # "name count" per passing variant, and "default count" at the chosen one's rate.
   declare -A count=()
