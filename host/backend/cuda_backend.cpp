@@ -1,6 +1,7 @@
 // The CUDA backend: device discovery and facts for `hashflop devices`, and mine() through the
 // search pipeline with a geometry from the user, the wisdom file or the autotuner
 // (tune/cuda_sha256d_choice.hpp), or the occupancy API.
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -183,7 +184,9 @@ class CudaBackend final : public Backend {
             "autotuned",
             s.chosen_by == results::ChosenBy::wisdom
                 ? fmt::format("yes: from the wisdom file ({})", s.calibrated_at)
-                : fmt::format("yes: fastest of {} geometries, {:.0f} ms", s.candidates.size(),
+                : fmt::format("yes: fastest of {} geometries, {:.0f} ms",
+                              std::count_if(s.candidates.begin(), s.candidates.end(),
+                                            [](const auto& c) { return c.rate.has_value(); }),
                               s.calibration_seconds.value_or(0) * 1e3));
       } else {
         tuning.emplace_back("autotuned", "yes: earlier result on this device");

@@ -5,10 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "bitcoin/target.hpp"
 #include "common/error.hpp"
 #include "mine/cpu_search.hpp"
-#include "mine/known_headers.hpp"
+#include "mine/known_nonces.hpp"
 #include "tune/machine_key.hpp"
 #include "tune/wisdom.hpp"
 
@@ -28,24 +27,16 @@ class CpuSha256dProbe final : public Probe {
       : inputs_(inputs),
         threads_(inputs.threads != 0 ? inputs.threads : cpu::cpu_info().logical_cores) {}
 
-  // The known nonces of the real blocks in a 4096-nonce range around each: the same check
-  // `verify` and the measured workload make.
+  // The same check `verify` and the measured workload make, on one thread.
   Check verify(std::string_view name) override {
     const auto& v = cpu::sha256d_variant(name, cpu::cpu_info().features);
-    for (const auto& k : known_headers()) {
-      MineRequest req(bitcoin::BlockHeader::parse_hex(k.header_hex));
-      req.start = k.nonce >= 2048 ? k.nonce - 2048 : 0;
-      req.count = 4096;
-      req.target = bitcoin::target_from_bits(req.header.bits());
-      req.threads = 1;
-      const auto r = cpu::search_range(req, v);
-      const bool ok =
-          r.mismatches == 0 && std::any_of(r.found.begin(), r.found.end(), [&](auto& f) {
-            return f.nonce == k.nonce && f.hash_hex == k.hash_hex;
-          });
-      if (!ok) return {Verdict::incorrect, fmt::format("{}: nonce {} not found", k.name, k.nonce)};
-    }
-    return {Verdict::passed, "found the known nonces"};
+    return verify_known_nonces(
+        [&v](const MineRequest& r) {
+          auto one_thread = r;
+          one_thread.threads = 1;
+          return cpu::search_range(one_thread, v);
+        },
+        std::string(name));
   }
 
   double trial(std::string_view name) override {

@@ -8,8 +8,8 @@
 #include "mine/cuda_autotune.hpp"
 #include "mine/cuda_search.hpp"
 #include "mine/known_headers.hpp"
+#include "mine/known_nonces.hpp"
 #include "mine/launch_name.hpp"
-#include "workload/known_nonces.hpp"
 #include "workload/workload.hpp"
 
 namespace hashflop::workload {

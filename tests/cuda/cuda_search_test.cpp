@@ -2,6 +2,7 @@
 // nonce) and BIP 320 version rolling. GPU tests skip with the reason when no device is usable;
 // the version-rolling, lane-type and device-discovery tests always run.
 #include <algorithm>
+#include <filesystem>
 #include <random>
 #include <set>
 
@@ -15,7 +16,9 @@
 #include "mine/cuda_autotune.hpp"
 #include "mine/cuda_search.hpp"
 #include "mine/known_headers.hpp"
+#include "mine/launch_name.hpp"
 #include "sha256d_cpu.hpp"
+#include "tune/cuda_sha256d_choice.hpp"
 
 namespace hashflop {
 namespace {
@@ -340,6 +343,7 @@ TEST(CudaSearch, AutotunePicksOneOfItsCandidatesAndIsRecorded) {
   req.start = 0;
   req.count = uint64_t{1} << 30;
   req.target = bitcoin::target_from_bits(header.bits());
+  req.use_wisdom = false;  // autotunes here, and leaves the user's wisdom file alone
   const auto r = make_cuda_backend(0)->mine(req);
   EXPECT_EQ(r.nonces_tried, req.count);
   EXPECT_EQ(r.mismatches, 0u);
@@ -347,6 +351,36 @@ TEST(CudaSearch, AutotunePicksOneOfItsCandidatesAndIsRecorded) {
                                   [](const auto& kv) { return kv.first == "autotuned"; });
   ASSERT_NE(tuned, r.settings.end());
   EXPECT_TRUE(tuned->second.starts_with("yes")) << tuned->second;
+}
+
+// Every kernel is checked on the known nonces before it is timed, the fastest trial is stored,
+// and the next choice on this GPU comes from the file with the same kernel and geometry.
+TEST(CudaSearch, TheChoiceChecksEveryKernelAndIsKeptInTheWisdomFile) {
+  SKIP_WITHOUT_CUDA();
+  const auto dir = std::filesystem::temp_directory_path() / "hashflop-cuda-choice-test";
+  std::filesystem::remove_all(dir);
+  tune::TuneSettings settings;
+  settings.wisdom_path = dir / "wisdom.json";
+  const auto header = bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex);
+  const auto job =
+      sha256d::make_job(header.bytes().data(), bitcoin::target_from_bits(header.bits()).top_word());
+  const auto first = tune::choose_cuda_sha256d(0, job, 0, cuda::all_kernels(), "", settings);
+  EXPECT_EQ(first.selection.chosen_by, results::ChosenBy::measured);
+  for (const auto& c : first.selection.candidates) {
+    EXPECT_EQ(c.verification, Verdict::passed) << c.name << ": " << c.detail;
+    EXPECT_TRUE(c.rate.has_value()) << c.name;
+  }
+  const auto name = cuda::parse_geometry_name(first.selection.choice);
+  ASSERT_TRUE(name) << first.selection.choice;
+  EXPECT_EQ(name->kernel, first.geometry.kernel->name);
+
+  const auto again = tune::choose_cuda_sha256d(0, job, 0, cuda::all_kernels(), "", settings);
+  EXPECT_EQ(again.selection.chosen_by, results::ChosenBy::wisdom);
+  EXPECT_EQ(again.selection.choice, first.selection.choice);
+  EXPECT_EQ(again.geometry.kernel, first.geometry.kernel);
+  EXPECT_EQ(again.geometry.threads_per_block, first.geometry.threads_per_block);
+  EXPECT_EQ(again.geometry.nonces_per_thread, first.geometry.nonces_per_thread);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
