@@ -21,19 +21,50 @@ import tempfile
 TARGET_DIR = "/hashflop_host.dir/"
 
 
+def args_of(entry):
+    return entry["arguments"] if "arguments" in entry else shlex.split(entry["command"])
+
+
+def flags_of(entry):
+    """The entry's arguments less its own source and outputs: equal for files that may share
+    a batch."""
+    out, skip = [], False
+    for a in args_of(entry):
+        if skip:
+            skip = False
+        elif a in ("-o", "-c", "-MF", "-MT"):
+            skip = True
+        elif a not in ("-MD", "-MMD") and a != entry["file"]:
+            out.append(a)
+    return out
+
+
+def batch_number(entry):
+    m = re.fullmatch(r"unity_(\d+)_cxx\.cxx", pathlib.Path(entry["file"]).name)
+    return int(m.group(1)) if m else None
+
+
 def sources(entries):
-    """The host sources in build order, read back out of the unity batch files when the build
-    is a unity build."""
-    files = []
+    """(the entry whose flags compile the unit, the sources in build order). In a unity build,
+    the batches' sources, batch by batch (CMake lists the batches in reverse); files CMake keeps
+    out of every batch (their own defines) never share one and are left out. Otherwise every
+    source compiled with the most common flags, which are those a batch would get."""
+    batches = sorted((e for e in entries if batch_number(e) is not None), key=batch_number)
+    if batches:
+        files = []
+        for e in batches:
+            included = re.findall(r'#include "([^"]+)"', pathlib.Path(e["file"]).read_text())
+            if not included:
+                sys.exit(f"check_unity: {e['file']} includes nothing: is this a unity batch?")
+            files += included
+        return batches[0], files
+    counts = {}
     for e in entries:
-        path = pathlib.Path(e["file"])
-        if path.name.endswith("cmake_pch.hxx.cxx"):
-            continue
-        if re.fullmatch(r"unity_\d+_cxx\.cxx", path.name):
-            files += re.findall(r'#include "([^"]+)"', path.read_text())
-        else:
-            files.append(str(path))
-    return files
+        key = tuple(flags_of(e))
+        counts[key] = counts.get(key, 0) + 1
+    common = max(counts, key=counts.get)
+    same = [e for e in entries if tuple(flags_of(e)) == common]
+    return same[0], [e["file"] for e in same]
 
 
 def without_pch(args):
@@ -55,20 +86,9 @@ def without_pch(args):
     return out
 
 
-def syntax_only(command, unit):
-    """The batch's own command, made to check UNIT instead of compiling one file."""
-    out, skip = [], False
-    for a in without_pch(shlex.split(command)):
-        if skip:
-            skip = False
-            continue
-        if a in ("-o", "-c", "-MF", "-MT"):
-            skip = True
-            continue
-        if a in ("-MD", "-MMD"):
-            continue
-        out.append(a)
-    return out + ["-fsyntax-only", "-c", unit]
+def syntax_only(entry, unit):
+    """The entry's own command, made to check UNIT instead of compiling its file."""
+    return without_pch(flags_of(entry)) + ["-fsyntax-only", "-c", unit]
 
 
 def main():
@@ -78,16 +98,15 @@ def main():
     if not db.exists():
         sys.exit(f"check_unity: {db} not found (configure the build first)")
     entries = [e for e in json.loads(db.read_text())
-               if TARGET_DIR in e.get("output", "") + e["command"]]
-    compiled = [e for e in entries if not e["file"].endswith("cmake_pch.hxx.cxx")]
-    if not compiled:
+               if TARGET_DIR in e.get("output", "") + " ".join(args_of(e))
+               and not e["file"].endswith("cmake_pch.hxx.cxx")]
+    if not entries:
         sys.exit(f"check_unity: no hashflop_host sources in {db}")
-    files = sources(compiled)
+    first, files = sources(entries)
     with tempfile.NamedTemporaryFile("w", suffix=".cpp", prefix="hashflop_unity_") as unit:
         unit.write("".join(f'#include "{f}"\n' for f in files))
         unit.flush()
-        result = subprocess.run(syntax_only(compiled[0]["command"], unit.name),
-                                cwd=compiled[0]["directory"])
+        result = subprocess.run(syntax_only(first, unit.name), cwd=first["directory"])
     if result.returncode != 0:
         print(f"check_unity: the {len(files)} hashflop_host sources do not compile as one unit; "
               "rename the clashing private names", file=sys.stderr)
