@@ -51,7 +51,10 @@ std::string sha256d_launch_property(int device) {
   if (const auto s = tune::stored_cuda_sha256d(device)) {
     return fmt::format("{} (chosen by measurement on {})", s->choice, s->calibrated_at);
   }
-  return "not yet autotuned: the first run, or mine of 2^30 nonces or more, measures it";
+  return fmt::format(
+      "not yet autotuned: the first run, a mine of 2^30 nonces or more, or hashflop tune "
+      "--device cuda:{} measures it",
+      device);
 }
 
 class CudaBackend final : public Backend {

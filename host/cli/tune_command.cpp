@@ -21,7 +21,9 @@ namespace hashflop::cli {
 namespace {
 
 struct TuneArgs {
-  std::string device = "auto";
+  // The CPU unless told: `tune` calibrated only the CPU before it took --device, and a script's
+  // `tune --threads N` must mean the same on a machine with a GPU.
+  std::string device = "cpu";
   unsigned threads = 0;
   int64_t gemm_size = 2048;
   bool json = false, no_wisdom = false, no_gemm = false;
@@ -95,7 +97,7 @@ void add_tune_command(CLI::App& app, Outcome& outcome) {
       "their rates and keep the fastest in the wisdom file ($XDG_CACHE_HOME/hashflop/wisdom.json,\n"
       "else ~/.cache/hashflop/wisdom.json) for `run`, `mine`, `devices` and `gemm`.");
   auto o = std::make_shared<TuneArgs>();
-  cmd->add_option("--device", o->device, "auto (first GPU, else CPU), cpu, or cuda:N")
+  cmd->add_option("--device", o->device, "cpu, cuda:N, or auto (the first GPU, else the CPU)")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads,
                   "CPU threads to calibrate for (default: all cores, as run and mine use)")
@@ -110,7 +112,11 @@ void add_tune_command(CLI::App& app, Outcome& outcome) {
   cmd->add_flag("--no-wisdom", o->no_wisdom, "Measure and print only; leave the wisdom file alone");
   cmd->add_flag("--json", o->json, "Print the selection as one JSON object on stdout");
   cmd->callback([o, &outcome] {
-    auto backend = open_backend(DeviceSpec::parse(o->device));
+    const auto spec = DeviceSpec::parse(o->device);
+    if (spec.kind == DeviceSpec::Kind::cuda && o->threads != 0) {
+      throw UsageError(fmt::format("--threads applies to the CPU only, not {}", o->device));
+    }
+    auto backend = open_backend(spec);
     const bool on_cpu = backend->ref().kind == DeviceKind::cpu;
     if (!on_cpu && o->threads != 0) {
       throw UsageError(

@@ -22,23 +22,16 @@ class CudaSha256d final : public Workload {
         mine_(std::move(mine)),
         base_(bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex)),
         selection_(std::move(selection)) {
+    // The backend's choice (tune/cuda_sha256d_choice.hpp); without one, the first kernel at
+    // the occupancy API's geometry, and the result says nothing was chosen.
     const auto name = selection_ ? cuda::parse_geometry_name(selection_->choice) : std::nullopt;
-    if (name) {
-      geometry_ = cuda::plan_geometry(device_, cuda::find_kernel(name->kernel),
-                                      name->threads_per_block, name->nonces_per_thread);
+    if (!name) {
+      selection_.reset();
+      geometry_ = cuda::plan_geometry(device_, cuda::sha256d_kernels().front(), 0, 0);
       return;
     }
-    const auto job =
-        sha256d::make_job(base_.bytes().data(), bitcoin::target_from_bits(base_.bits()).top_word());
-    const auto tune = cuda::autotune(device_, job, 0, cuda::all_kernels());
-    geometry_ = tune.best;
-    results::Selection s;
-    s.chosen_by = results::ChosenBy::measured;
-    s.choice = cuda::geometry_name(geometry_.kernel->name, geometry_.threads_per_block,
-                                   geometry_.nonces_per_thread);
-    s.reason = fmt::format("fastest of {} kernel and geometry trials", tune.trials.size());
-    s.calibration_seconds = tune.seconds;
-    selection_ = std::move(s);
+    geometry_ = cuda::plan_geometry(device_, cuda::find_kernel(name->kernel),
+                                    name->threads_per_block, name->nonces_per_thread);
   }
   std::string workload() const override { return "sha256d"; }
   std::string variant() const override { return geometry_.kernel->name; }

@@ -83,8 +83,10 @@ TEST_F(TuneCli, TuneMeasuresEveryVariantAndDevicesThenSaysSo) {
   const auto after = run("devices", err);
   EXPECT_NE(after.out.find("chosen by measurement"), std::string::npos) << after.out;
 
-  const auto table = run("tune --device cpu --no-wisdom --threads 1 --gemm-size 96", err);
+  // Without --device, tune calibrates the CPU.
+  const auto table = run("tune --no-wisdom --threads 1 --gemm-size 96", err);
   ASSERT_EQ(table.exit_code, 0) << err;
+  EXPECT_NE(table.out.find("sha256d on cpu "), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("<- chosen"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("(default before calibration)"), std::string::npos) << table.out;
 }
@@ -100,6 +102,33 @@ TEST_F(TuneCli, TuningAMissingGpuExits1InOneLineAndWritesNothing) {
   EXPECT_NE(err.find("cuda:0"), std::string::npos) << err;
   EXPECT_FALSE(fs::exists(wisdom()));
   EXPECT_EQ(run("tune --device gpu7", err).exit_code, 2) << err;
+  // --threads names CPU threads: a usage error for a GPU, found before any device is opened.
+  EXPECT_EQ(run("tune --device cuda:0 --threads 2", err).exit_code, 2) << err;
+  EXPECT_NE(err.find("--threads applies to the CPU only"), std::string::npos) << err;
+}
+
+// On a GPU: every kernel checked, every trial timed, the fastest kept; nothing about threads.
+// Named Cuda* so that scripts/gpu-check.sh's test step runs it.
+using CudaTuneCli = TuneCli;
+TEST_F(CudaTuneCli, TuneOnAGpuTimesEveryKernelAndGeometry) {
+  if (const auto reason = hashflop::cuda_unavailable_reason()) {
+    GTEST_SKIP() << "no CUDA device: " << *reason;
+  }
+  std::string err;
+  const auto r = run("tune --device cuda:0 --json", err);
+  ASSERT_EQ(r.exit_code, 0) << err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("device"), "cuda:0");
+  EXPECT_TRUE(j.at("threads").is_null());
+  EXPECT_FALSE(j.at("uncalibrated_default").get<std::string>().empty());
+  EXPECT_TRUE(j.at("gemm").empty());
+  EXPECT_EQ(j.at("selection").at("chosen_by"), "measured");
+  for (const auto& c : j.at("selection").at("candidates")) {
+    EXPECT_EQ(c.at("verification"), "passed") << c.dump();
+  }
+  EXPECT_TRUE(fs::exists(wisdom()));
+  const auto devices = run("devices", err);
+  EXPECT_NE(devices.out.find("(chosen by measurement on"), std::string::npos) << devices.out;
 }
 
 TEST_F(TuneCli, RunRecordsHowItsVariantWasChosenAndReusesTheCalibration) {
