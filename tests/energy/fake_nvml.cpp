@@ -6,6 +6,7 @@
 //   FAKE_NVML_SM_MHZ   the SM clock (default 1410)
 //   FAKE_NVML_COUNTER_SCALE  the energy counter reads this times the energy the polled power
 //                      gives (default 1), so a test sees a known counter/integral ratio
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -14,7 +15,10 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-Clock::time_point g_start;
+// The counter's epoch: set by the first nvmlInit only. A later session (nvml_power_limit_watts
+// opens one while a meter polls) must neither move the counter back, as a real driver's never
+// goes, nor write what a poll thread reads (TSan flagged that).
+std::atomic<Clock::rep> g_start_ticks{0};
 int g_device_tag = 0;  // the handle points here
 
 double watts() {
@@ -30,7 +34,9 @@ double env_or(const char* name, double fallback) {
   return v != nullptr && *v != '\0' ? std::atof(v) : fallback;
 }
 double elapsed() {
-  return std::chrono::duration<double>(Clock::now() - g_start).count();
+  const Clock::duration since_start =
+      Clock::now().time_since_epoch() - Clock::duration(g_start_ticks.load());
+  return std::chrono::duration<double>(since_start).count();
 }
 
 }  // namespace
@@ -41,7 +47,8 @@ struct nvmlDevice_st;
 extern "C" {
 
 int nvmlInit_v2() {
-  g_start = Clock::now();
+  Clock::rep unset = 0;
+  g_start_ticks.compare_exchange_strong(unset, Clock::now().time_since_epoch().count());
   return 0;
 }
 int nvmlShutdown() {
