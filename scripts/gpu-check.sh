@@ -66,6 +66,8 @@ find_bin() {
 }
 HASHFLOP=$(find_bin hashflop) || { echo "gpu-check: no hashflop in $bin_dir (--bin DIR)" >&2; exit 2; }
 TESTS=$(find_bin hashflop_tests || true)
+# The CLI tests among the CUDA ones (CudaTuneCli) run this hashflop, not the build folder's.
+export HASHFLOP_TEST_BINARY=$HASHFLOP
 BENCH=$(find_bin hashflop_bench || true)
 
 mkdir -p "$out" || exit 2

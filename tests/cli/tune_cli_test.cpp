@@ -35,7 +35,7 @@ struct TuneCli : ::testing::Test {
     const fs::path err_file = dir / "stderr.txt";
     const auto r = hashflop::test::run_shell(
         "XDG_CACHE_HOME=" + (dir / "cache").string() + " HASHFLOP_POWERCAP_ROOT=/nonexistent " +
-        HASHFLOP_BINARY + " " + args + " 2>" + err_file.string());
+        hashflop::test::hashflop_binary() + " " + args + " 2>" + err_file.string());
     std::ifstream in(err_file);
     err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     return r;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace hashflop::test {
@@ -27,9 +28,16 @@ inline ShellResult run_shell(const std::string& command) {
 }
 
 #ifdef HASHFLOP_BINARY
+/// The hashflop binary under test: $HASHFLOP_TEST_BINARY when set, for a carried bundle whose
+/// build folder is not there (scripts/gpu-check.sh sets it), else the one this build made.
+inline std::string hashflop_binary() {
+  const char* carried = std::getenv("HASHFLOP_TEST_BINARY");
+  return carried != nullptr && *carried != '\0' ? std::string(carried) : HASHFLOP_BINARY;
+}
+
 /// Runs the hashflop binary under test with `args` (shell syntax), stderr folded into `out`.
 inline ShellResult run_hashflop(const std::string& args) {
-  return run_shell(std::string(HASHFLOP_BINARY) + " " + args + " 2>&1");
+  return run_shell(hashflop_binary() + " " + args + " 2>&1");
 }
 #endif
 
