@@ -4,23 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "cli/build_info.hpp"
 #include "cli/commands.hpp"
 #include "cli/suggest.hpp"
 #include "common/error.hpp"
 #include "results/result.hpp"
-
-#ifndef HASHFLOP_BUILD_TYPE
-#define HASHFLOP_BUILD_TYPE "unknown"
-#endif
-#ifndef HASHFLOP_CUDA_BUILD
-#define HASHFLOP_CUDA_BUILD "CUDA unknown"
-#endif
-#ifndef HASHFLOP_MPI_BUILD
-#define HASHFLOP_MPI_BUILD "MPI unknown"
-#endif
-#ifndef HASHFLOP_COMPILER
-#define HASHFLOP_COMPILER "unknown compiler"
-#endif
 
 namespace hashflop::cli {
 
@@ -39,9 +27,10 @@ std::string join(const std::vector<std::string>& words) {
 }
 
 std::string version_text() {
+  const auto& build = build_info();
   return fmt::format("hashflop {}\ncommit {}, {} build, {}, {}, {}", HASHFLOP_VERSION,
-                     results::git_commit(), HASHFLOP_BUILD_TYPE, HASHFLOP_CUDA_BUILD,
-                     HASHFLOP_MPI_BUILD, HASHFLOP_COMPILER);
+                     results::git_commit(), build.build_type, build.cuda, build.mpi,
+                     build.compiler);
 }
 
 // CLI11 says only "The following argument was not expected: --quik"; name the command and the
