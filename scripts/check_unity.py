@@ -10,19 +10,20 @@ warnings: this broke CI twice. Files that compile together as one unit compile i
     scripts/check_unity.py BUILD_DIR
 Exit 0 when the unit compiles; otherwise the compiler's diagnostics and its exit status.
 """
-import json
 import pathlib
 import re
-import shlex
 import subprocess
 import sys
 import tempfile
+
+import compile_commands
+from compile_commands import UnsplittableCommand
 
 TARGET_DIR = "/hashflop_host.dir/"
 
 
 def args_of(entry):
-    return entry["arguments"] if "arguments" in entry else shlex.split(entry["command"])
+    return compile_commands.args_of(entry, "check_unity")
 
 
 def flags_of(entry):
@@ -94,14 +95,11 @@ def syntax_only(entry, unit):
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: check_unity.py BUILD_DIR")
-    db = pathlib.Path(sys.argv[1]) / "compile_commands.json"
-    if not db.exists():
-        sys.exit(f"check_unity: {db} not found (configure the build first)")
-    entries = [e for e in json.loads(db.read_text())
+    entries = [e for e in compile_commands.load(sys.argv[1], "check_unity")
                if TARGET_DIR in e.get("output", "") + " ".join(args_of(e))
                and not e["file"].endswith("cmake_pch.hxx.cxx")]
     if not entries:
-        sys.exit(f"check_unity: no hashflop_host sources in {db}")
+        sys.exit(f"check_unity: no hashflop_host sources in {sys.argv[1]}")
     first, files = sources(entries)
     with tempfile.NamedTemporaryFile("w", suffix=".cpp", prefix="hashflop_unity_") as unit:
         unit.write("".join(f'#include "{f}"\n' for f in files))
@@ -116,4 +114,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except UnsplittableCommand as e:
+        sys.exit(str(e))

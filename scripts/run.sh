@@ -5,9 +5,13 @@
 # arguments go to `hashflop run`, e.g. --device cpu --quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
-cmake --preset release >/dev/null
-cmake --build --preset release
+. scripts/lib/build_steps.sh
+hf_step "installing the build's Debian packages" "$hf_log_dir/install-deps.log" \
+  ./scripts/install-deps.sh
+hf_quiet_step "configuring (cmake --preset release)" "$hf_log_dir/release-configure.log" \
+  cmake --preset release
+hf_step "building (cmake --build --preset release)" "$hf_log_dir/release-build.log" \
+  cmake --build --preset release
 device=auto
 out=()
 args=("$@")

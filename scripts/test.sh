@@ -5,15 +5,20 @@
 # each one adds a pass over every kernel, and CI has no GPU to run any of them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+. scripts/lib/build_steps.sh
+hf_step "installing the build's Debian packages" "$hf_log_dir/install-deps.log" \
+  ./scripts/install-deps.sh
 configure=(--preset dev)
 if [ -n "${HASHFLOP_CUDA_ARCHITECTURES:-}" ]; then
   configure+=("-DCMAKE_CUDA_ARCHITECTURES=$HASHFLOP_CUDA_ARCHITECTURES")
 fi
-cmake "${configure[@]}" >/dev/null
+hf_quiet_step "configuring (cmake --preset dev)" "$hf_log_dir/dev-configure.log" \
+  cmake "${configure[@]}"
 # CI compiles hashflop_host in unity batches: its files must not clash when they share one.
-./scripts/check_unity.py build/dev
-cmake --build --preset dev
+hf_step "checking that hashflop_host compiles as one unit" "$hf_log_dir/dev-check-unity.log" \
+  ./scripts/check_unity.py build/dev
+hf_step "building (cmake --build --preset dev)" "$hf_log_dir/dev-build.log" \
+  cmake --build --preset dev
 ctest --preset dev
 # The GPU tests are one ctest entry (tests/CMakeLists.txt); say why they were skipped, once.
 log=build/dev/Testing/Temporary/LastTest.log
