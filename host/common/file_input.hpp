@@ -1,0 +1,21 @@
+// Reading an input file whole, bounded: only a regular file is read, and never past a size
+// limit, so /dev/zero behind an input cannot exhaust memory and a FIFO cannot hang a command.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace hashflop {
+
+/// The contents of `path` ("what" names it in errors, e.g. "wisdom file"). Throws UsageError
+/// with one line naming the file when it is missing, unreadable, a directory or any other
+/// non-regular file (a FIFO, a device, a socket), or larger than `max_bytes`.
+std::string read_regular_file(const std::filesystem::path& path, std::string_view what,
+                              std::uintmax_t max_bytes);
+
+/// "a directory", "a FIFO", "a character device", ...: what stands at a path, for messages.
+std::string_view describe_file_type(std::filesystem::file_type type);
+
+}  // namespace hashflop
