@@ -256,7 +256,7 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
         fmt::print("stopped by Ctrl-C after {} of {} variants\n", rows.size(), chosen.size());
     }
     outcome.exit_code = any_incorrect ? exit_code::failure
-                        : interrupted ? exit_code::interrupted
+                        : interrupted ? InterruptGuard::exit_code()
                                       : exit_code::success;
   });
 }

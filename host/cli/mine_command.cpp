@@ -174,7 +174,7 @@ void add_mine_command(CLI::App& app, Outcome& outcome) {
       }
     }
     outcome.exit_code = result.mismatches != 0 ? exit_code::failure
-                        : interrupted          ? exit_code::interrupted
+                        : interrupted          ? InterruptGuard::exit_code()
                                                : exit_code::success;
   });
 }

@@ -139,7 +139,7 @@ int exit_code_of(harness::SessionEnd end) {
     case harness::SessionEnd::failed:
       return exit_code::failure;
     case harness::SessionEnd::interrupted:
-      return exit_code::interrupted;
+      return InterruptGuard::exit_code();
   }
   return exit_code::failure;
 }
@@ -156,7 +156,7 @@ int execute(const RunArgs& a) {
     return fleet::run_fleet({a.device, options, a.rank_timeout, a.out},
                             [&a](const fleet::FleetOutcome& f) {
                               const bool written = publish(a, f.result, "fleet", true, f.path);
-                              return f.interrupted          ? exit_code::interrupted
+                              return f.interrupted          ? InterruptGuard::exit_code()
                                      : f.failed || !written ? exit_code::failure
                                                             : exit_code::success;
                             });

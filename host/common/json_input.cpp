@@ -1,7 +1,6 @@
 #include "common/json_input.hpp"
 
-#include <fstream>
-#include <sstream>
+#include "common/file_input.hpp"
 
 namespace hashflop {
 
@@ -18,17 +17,7 @@ nlohmann::json parse_json(std::string_view text) {
 }
 
 nlohmann::json read_json_file(const std::filesystem::path& path, std::string_view what) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > max_json_bytes) {
-    throw UsageError(fmt::format("{}: {} bytes is too large for a {} (limit {})", path.string(),
-                                 size, what, max_json_bytes));
-  }
-  std::ifstream in(path);
-  if (!in) throw UsageError(fmt::format("cannot read {} {}", what, path.string()));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  const std::string text = read_regular_file(path, what, max_json_bytes);
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw UsageError(fmt::format("{}: empty file", path.string()));
   try {

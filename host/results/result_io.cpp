@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/file_input.hpp"
 #include "common/json_input.hpp"
 #include "results/result.hpp"
 
@@ -18,10 +19,84 @@ namespace hashflop::results {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-void write_atomically(const fs::path& path, const std::string& text) {
+namespace {
+
+// Where a write to `path` lands: `path` itself, or, through symbolic links, the file they name,
+// so that a link to a results file is kept and its target replaced.
+fs::path resolve_links(fs::path path) {
+  std::error_code ec;
+  for (int hops = 0; hops < 40 && fs::is_symlink(path, ec); ++hops) {
+    const fs::path to = fs::read_symlink(path, ec);
+    if (ec) break;
+    path = to.is_absolute() ? to : path.parent_path() / to;
+  }
+  return path;
+}
+
+// A character device or FIFO (/dev/stdout, /dev/null, a pipe behind /proc/self/fd/N): written
+// through, as a shell redirection would. Nothing is renamed over it.
+bool is_stream(fs::file_type type) {
+  return type == fs::file_type::character || type == fs::file_type::fifo;
+}
+
+// The directory a new file goes into, made if missing; the reason when it cannot be.
+fs::path directory_for(const fs::path& path) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code ec;
   fs::create_directories(dir, ec);
+  if (ec) {
+    throw UsageError(fmt::format("cannot write {}: cannot create {}: {}", path.string(),
+                                 dir.string(), ec.message()));
+  }
+  return dir;
+}
+
+void refuse_special(const fs::path& path, fs::file_type type) {
+  throw UsageError(fmt::format("{}: is {}, not a file hashflop can write", path.string(),
+                               describe_file_type(type)));
+}
+
+void write_all(int fd, const std::string& text, const fs::path& shown) {
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      throw Error(fmt::format("cannot write {}: {}", shown.string(), std::strerror(errno)));
+    done += static_cast<size_t>(n);
+  }
+}
+
+void write_through(const fs::path& path, const std::string& text) {
+  // O_NONBLOCK: a FIFO nobody reads fails at once (ENXIO) instead of hanging the command.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    const int e = errno;
+    throw UsageError(fmt::format("cannot write {}: {}", path.string(),
+                                 e == ENXIO ? "a FIFO that nothing reads" : std::strerror(e)));
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  try {
+    write_all(fd, text, path);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  if (::close(fd) != 0)
+    throw Error(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+}
+
+}  // namespace
+
+void write_atomically(const fs::path& requested, const std::string& text) {
+  std::error_code ec;
+  const auto type = fs::status(requested, ec).type();  // symbolic links followed
+  if (is_stream(type)) return write_through(requested, text);
+  if (type != fs::file_type::not_found && type != fs::file_type::regular) {
+    refuse_special(requested, type);
+  }
+  const fs::path path = resolve_links(requested);
+  const fs::path dir = directory_for(path);
   // Built piecewise: GCC 12 gives a false -Wrestrict on the one-expression concatenation.
   std::string name(".");
   name.append(path.filename().string()).append(".XXXXXX");
@@ -29,16 +104,12 @@ void write_atomically(const fs::path& path, const std::string& text) {
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0)
     throw Error(fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno)));
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      const int e = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw Error(fmt::format("cannot write {}: {}", tmp, std::strerror(e)));
-    }
-    done += static_cast<size_t>(n);
+  try {
+    write_all(fd, text, tmp);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
   }
   // Durable before it becomes visible: a crash leaves the old file or the new one, never half.
   ::fchmod(fd, 0644);
@@ -53,13 +124,24 @@ void write_atomically(const fs::path& path, const std::string& text) {
   }
 }
 
-void check_writable(const fs::path& path) {
-  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+void check_writable(const fs::path& requested) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (fs::is_directory(path, ec)) {
-    throw UsageError(fmt::format("{}: is a directory, not a file to write", path.string()));
+  const auto type = fs::status(requested, ec).type();
+  if (is_stream(type)) {
+    if (::access(requested.c_str(), W_OK) != 0) {
+      throw UsageError(
+          fmt::format("cannot write {}: {}", requested.string(), std::strerror(errno)));
+    }
+    return;
   }
+  if (type == fs::file_type::directory) {
+    throw UsageError(fmt::format("{}: is a directory, not a file to write", requested.string()));
+  }
+  if (type != fs::file_type::not_found && type != fs::file_type::regular) {
+    refuse_special(requested, type);
+  }
+  const fs::path path = resolve_links(requested);
+  const fs::path dir = directory_for(path);
   std::string probe = (dir / ".hashflop-write-check.XXXXXX").string();
   const int fd = ::mkstemp(probe.data());
   if (fd < 0) {
