@@ -1,5 +1,6 @@
 // `hashflop recover [FILE]`: after a fleet job died before its root wrote FILE (OpenMPI ends
 // the whole job when one rank is killed), merges the per-rank spools left next to FILE into it.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -7,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "common/json_input.hpp"
 #include "fleet/spool.hpp"
 #include "report/fleet_table.hpp"
 #include "results/result.hpp"
@@ -16,16 +18,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void recover(const fs::path& path) {
+void recover(const fs::path& path, bool force) {
   if (fs::exists(path)) {
     throw UsageError(
         fmt::format("{} exists: the job wrote it, so there is nothing to recover", path.string()));
   }
-  const auto result = fleet::recover_fleet(path);
-  results::write_atomically(path, results::to_json(result).dump(2) + "\n");
-  report::print_fleet(stdout, result);
-  // Only once the file is on disk: a failed write leaves the spools for another try.
-  for (const auto& spool : fleet::spools_of(path)) fs::remove(spool);
+  const auto recovery = fleet::recover_fleet(path, force);
+  const std::string text = results::to_json(recovery.result).dump(2) + "\n";
+  // A file report and compare would refuse is no recovery: keep the spools instead.
+  if (text.size() > max_json_bytes) {
+    throw UsageError(
+        fmt::format("the recovered file would be {} bytes, over the {} that "
+                    "hashflop reads: nothing written, no spool deleted",
+                    text.size(), max_json_bytes));
+  }
+  results::write_atomically(path, text);
+  report::print_fleet(stdout, recovery.result);
+  // Only once the file is on disk (written, synced, renamed), and only the spools it holds: a
+  // failed write leaves them for another try, and a spool that appeared since is not ours.
+  for (const auto& spool : recovery.spools) fs::remove(spool);
   fmt::print(stderr, "results written to {} (incomplete: recovered from spools)\n", path.string());
 }
 
@@ -36,21 +47,39 @@ void add_recover_command(CLI::App& app, Outcome& outcome) {
       "recover",
       "Write the results file of a fleet job that died, from the spools its ranks left next to\n"
       "it (FILE.rank<N>.spool): every finished window is kept, and the file is marked\n"
-      "incomplete. Without FILE: every such job under results/.\n"
+      "incomplete. Without FILE: every such job under results/. A job whose ranks still run\n"
+      "on this host is refused unless --force.\n"
       "Example: hashflop recover results/fleet.json");
   auto file = std::make_shared<std::string>();
+  auto force = std::make_shared<bool>(false);
   cmd->add_option("file", *file, "The results file the job was to write (its --out)");
-  cmd->callback([file, &outcome] {
+  cmd->add_flag("--force", *force,
+                "Recover even while a rank's process still runs on this host (its windows from "
+                "now on are lost)");
+  cmd->callback([file, force, &outcome] {
     if (!file->empty()) {
-      recover(*file);
-    } else {
-      const auto jobs = fleet::unfinished_jobs("results");
-      if (jobs.empty()) {
-        throw UsageError("no spools under results/ (FILE.rank<N>.spool): nothing to recover");
-      }
-      for (const auto& job : jobs) recover(job);
+      recover(*file, *force);
+      outcome.exit_code = exit_code::success;
+      return;
     }
+    const auto jobs = fleet::unfinished_jobs("results");
+    if (jobs.empty()) {
+      throw UsageError("no spools under results/ (FILE.rank<N>.spool): nothing to recover");
+    }
+    // One job's bad spools must not keep the others unrecovered: each is tried, each failure
+    // is one line, and the exit status is that of the worst.
     outcome.exit_code = exit_code::success;
+    for (const auto& job : jobs) {
+      try {
+        recover(job, *force);
+      } catch (const UsageError& e) {
+        fmt::print(stderr, "hashflop: {}: {}\n", job.string(), e.what());
+        outcome.exit_code = std::max(outcome.exit_code, exit_code::usage);
+      } catch (const Error& e) {
+        fmt::print(stderr, "hashflop: {}: {}\n", job.string(), e.what());
+        if (outcome.exit_code == exit_code::success) outcome.exit_code = exit_code::failure;
+      }
+    }
   });
 }
 

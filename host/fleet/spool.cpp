@@ -1,19 +1,23 @@
 #include "fleet/spool.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/file_input.hpp"
 #include "common/json_input.hpp"
 #include "fleet/aggregate.hpp"
 
@@ -123,6 +127,7 @@ struct RankSpool {
   results::Result header;
   results::RankRecord rank;
   int ranks = 1;
+  long pid = 0;
   std::vector<results::Run> runs;
   std::optional<results::Run> open_run;  // windows of a run that never finished
   bool ended = false;
@@ -130,7 +135,7 @@ struct RankSpool {
 
 RankSpool read_spool(const fs::path& path) {
   RankSpool s;
-  std::ifstream in(path);
+  std::istringstream in(read_regular_file(path, "spool", max_json_bytes));
   std::string line;
   bool have_header = false;
   while (std::getline(in, line)) {
@@ -146,10 +151,13 @@ RankSpool read_spool(const fs::path& path) {
       doc["runs"] = json::array();
       s.header = results::from_json(doc);
       s.rank = results::rank_from_json(j.at("rank"));
-      s.ranks = number_or<int>(j, "ranks", 1, 1, 1 << 20);
+      s.ranks = number_or<int>(j, "ranks", 1, 1, max_recovered_ranks);
+      s.pid = number_or<long>(j, "pid", 0, 0, std::numeric_limits<int>::max());
       have_header = true;
     } else if (type == "window") {
       auto run = results::run_from_json(j.at("run"));
+      // A spool writes one sample per window; a window without one carries nothing to keep.
+      if (run.samples.empty()) continue;
       if (!s.open_run || s.open_run->workload != run.workload ||
           s.open_run->variant != run.variant || s.open_run->params != run.params) {
         s.open_run = run;
@@ -168,23 +176,80 @@ RankSpool read_spool(const fs::path& path) {
   return s;
 }
 
+std::string this_host() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return {};
+  return name;
+}
+
+// A process with that pid runs here, and it is hashflop: not a recycled pid, and not a zombie
+// (a killed rank whose parent has not reaped it yet still answers kill(pid, 0)).
+bool hashflop_alive(long pid) {
+  if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)) return false;
+  if (!fs::exists("/proc/self/stat")) return true;  // no /proc to ask: trust the pid
+  std::ifstream stat_file(fmt::format("/proc/{}/stat", pid));
+  std::string stat_line;
+  std::getline(stat_file, stat_line);
+  // "pid (comm) S ...": the state follows the last ')'.
+  const auto close = stat_line.rfind(')');
+  if (close == std::string::npos || close + 2 >= stat_line.size()) return false;
+  const char state = stat_line[close + 2];
+  if (state == 'Z' || state == 'X') return false;
+  std::ifstream cmdline(fmt::format("/proc/{}/cmdline", pid));
+  std::string argv0;
+  if (!std::getline(cmdline, argv0, '\0')) return false;
+  return fs::path(argv0).filename().string().find("hashflop") != std::string::npos;
+}
+
+// The spools must describe one job: one size, each rank once and inside it, no rank running.
+void check_one_job(const std::vector<std::pair<fs::path, RankSpool>>& spools, bool force) {
+  const int size = spools.front().second.ranks;
+  std::map<int, fs::path> seen;
+  const std::string host = this_host();
+  for (const auto& [path, s] : spools) {
+    if (s.ranks != size) {
+      throw UsageError(
+          fmt::format("{} says the job had {} ranks, {} says {}: not one job; "
+                      "nothing recovered, no spool deleted",
+                      path.string(), s.ranks, spools.front().first.string(), size));
+    }
+    if (s.rank.rank < 0 || s.rank.rank >= size) {
+      throw UsageError(
+          fmt::format("{} is rank {} of a {}-rank job: not one of its ranks; "
+                      "nothing recovered, no spool deleted",
+                      path.string(), s.rank.rank, size));
+    }
+    if (const auto [it, fresh] = seen.emplace(s.rank.rank, path); !fresh) {
+      throw UsageError(
+          fmt::format("{} and {} both claim rank {}: nothing recovered, no spool "
+                      "deleted",
+                      it->second.string(), path.string(), s.rank.rank));
+    }
+    if (!force && !s.ended && s.rank.host == host && hashflop_alive(s.pid)) {
+      throw UsageError(fmt::format(
+          "rank {} (pid {} on this host) is still running: the job is live, its spools are "
+          "still being written; wait for it to end, or pass --force",
+          s.rank.rank, s.pid));
+    }
+  }
+}
+
 }  // namespace
 
-results::Result recover_fleet(const fs::path& results_file) {
+Recovery recover_fleet(const fs::path& results_file, bool force) {
   const auto files = spools_of(results_file);
   if (files.empty()) {
     throw UsageError(fmt::format("no spool next to {} ({}.rank<N>.spool): nothing to recover",
                                  results_file.string(), results_file.filename().string()));
   }
+  std::vector<std::pair<fs::path, RankSpool>> read;
+  for (const auto& f : files) read.emplace_back(f, convert_input(f, [&] { return read_spool(f); }));
+  check_one_job(read, force);
   results::Result r;
   results::Fleet fleet;
   std::map<int, RankSpool> ranks;
-  int size = 0;
-  for (const auto& f : files) {
-    auto s = convert_input(f, [&] { return read_spool(f); });
-    size = std::max(size, s.ranks);
-    ranks[s.rank.rank] = std::move(s);
-  }
+  const int size = read.front().second.ranks;
+  for (auto& [path, s] : read) ranks[s.rank.rank] = std::move(s);
   for (int i = 0; i < size; ++i) {
     const auto it = ranks.find(i);
     if (it == ranks.end()) {
@@ -233,7 +298,7 @@ results::Result recover_fleet(const fs::path& results_file) {
   fleet.entries = summarize(r.runs, r.devices);
   r.fleet = std::move(fleet);
   r.finished = results::utc_now_iso8601();
-  return r;
+  return {std::move(r), files};
 }
 
 }  // namespace hashflop::fleet

@@ -43,16 +43,29 @@ class Spool {
   int fd_ = -1;
 };
 
+/// A job's size above which its spools are not believed: every missing rank becomes a record in
+/// the recovered file, and a spool claiming a million ranks once made a 275 MB file.
+inline constexpr int max_recovered_ranks = 65536;
+
+/// What recover_fleet merged: the fleet result, and the spools it read (delete those, and only
+/// those, once the result is on disk).
+struct Recovery {
+  results::Result result;
+  std::vector<std::filesystem::path> spools;
+};
+
 /// The fleet result the spools next to `results_file` hold: every finished run, every window
 /// of an unfinished one (marked incomplete), and each rank that left no end record marked
-/// failed. Throws UsageError when there is no spool to recover.
-results::Result recover_fleet(const std::filesystem::path& results_file);
+/// failed. Throws UsageError when there is no spool to recover, when the spools do not
+/// describe one job (sizes that disagree, a rank outside the job or claimed twice), or, unless
+/// `force`, when a rank that has not ended still runs on this host (its pid is alive).
+Recovery recover_fleet(const std::filesystem::path& results_file, bool force = false);
 
 /// The results files in `dir` that spools name (<file>.rank<N>.spool) and that do not exist:
 /// the jobs that died before writing them. Sorted.
 std::vector<std::filesystem::path> unfinished_jobs(const std::filesystem::path& dir);
 
-/// The spools recover_fleet read, to delete once the recovered file is written.
+/// The spools next to `results_file`, sorted.
 std::vector<std::filesystem::path> spools_of(const std::filesystem::path& results_file);
 
 }  // namespace hashflop::fleet
