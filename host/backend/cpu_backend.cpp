@@ -27,6 +27,11 @@ constexpr uint64_t kCalibrateMinCount = uint64_t{1} << 30;
 std::string sha256d_property() {
   tune::TuneSettings settings;
   settings.calibrate = false;
+  // A wisdom file that cannot be used is said (on stderr), not passed over in silence; the
+  // chooser's other lines would only repeat what this property says.
+  settings.log = [](const std::string& line) {
+    if (line.starts_with("warning:")) fmt::print(stderr, "{}\n", line);
+  };
   const auto c = tune::choose_cpu_sha256d(
       "", {bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex), {}, 0}, settings);
   const auto& s = c.selection;

@@ -127,6 +127,8 @@ void add_tune_command(CLI::App& app, Outcome& outcome) {
     settings.use_wisdom = !o->no_wisdom;
     settings.recalibrate = true;
     settings.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
+    auto saved = std::make_shared<bool>(!o->no_wisdom);
+    settings.unsaved = [saved](const std::string&) { *saved = false; };
     const auto tuning = backend->tune_sha256d(threads, settings);
     std::vector<GemmTuned> gemms;
     if (on_cpu && !o->no_gemm) {
@@ -155,7 +157,7 @@ void add_tune_command(CLI::App& app, Outcome& outcome) {
                                         {"uncalibrated_default", tuning.uncalibrated},
                                         {"selection", results::to_json(tuning.selection)},
                                         {"gemm", gemm_json},
-                                        {"wisdom_file", o->no_wisdom ? "" : path.string()}}
+                                        {"wisdom_file", *saved ? path.string() : ""}}
                              .dump(2));
     } else {
       print_table(backend->info(), tuning,
@@ -167,7 +169,8 @@ void add_tune_command(CLI::App& app, Outcome& outcome) {
             "cuBLAS picks its own\n",
             backend->info().id);
       }
-      if (!o->no_wisdom) fmt::print("wisdom: {}\n", path.string());
+      if (*saved) fmt::print("wisdom: {}\n", path.string());
+      if (!o->no_wisdom && !*saved) fmt::print("wisdom: not saved (the warning above says why)\n");
     }
     outcome.exit_code = exit_code::success;
   });

@@ -183,13 +183,14 @@ GemmBlockingChoice choose_cpu_gemm_blocking(const gemm::GemmVariant& variant,
     if (!wisdom->warning().empty()) settings.say(wisdom->warning());
     std::string stale;
     known = wisdom->find(gemm_workload, problem, key, &stale);
-    if (known) {
-      try {
-        (void)gemm::parse_blocking(known->choice);
-      } catch (const std::exception&) {
-        stale = fmt::format("its choice \"{}\" is not a blocking", known->choice);
-        known.reset();
-      }
+    // Only a blocking this chooser would itself try is trusted: a stored mc=1 kc=1 nc=1 once
+    // ran at a thousandth of the speed, reported as "from wisdom".
+    if (known && std::none_of(candidates.begin(), candidates.end(), [&](const auto& b) {
+          return gemm::blocking_text(b) == known->choice;
+        })) {
+      stale = fmt::format("its blocking \"{}\" is none of the {} this CPU's caches give",
+                          known->choice, candidates.size());
+      known.reset();
     }
     if (!known && !stale.empty() && !quiet)
       settings.say(fmt::format("{}: wisdom entry not used ({})", head, stale));
@@ -245,8 +246,7 @@ GemmBlockingChoice choose_cpu_gemm_blocking(const gemm::GemmVariant& variant,
                            c.selection.choice, *c.selection.calibration_seconds,
                            rates_line(c.selection, "flop", true)));
   if (wisdom) {
-    const auto warning = wisdom->store({std::string(gemm_workload), problem, key, c.selection});
-    if (!warning.empty()) settings.say(warning);
+    store_choice(*wisdom, {std::string(gemm_workload), problem, key, c.selection}, settings);
   }
   return c;
 }

@@ -152,9 +152,9 @@ Sha256dChoice choose_cpu_sha256d(std::string_view forced, const Sha256dInputs& i
                            *c.selection.calibration_seconds,
                            rates_line(c.selection, "hash", false)));
   if (wisdom) {
-    const auto warning = wisdom->store(
-        {std::string(sha256d_workload), std::string(sha256d_problem), key, c.selection});
-    if (!warning.empty()) settings.say(warning);
+    store_choice(*wisdom,
+                 {std::string(sha256d_workload), std::string(sha256d_problem), key, c.selection},
+                 settings);
   }
   return c;
 }

@@ -168,9 +168,8 @@ CudaSha256dChoice choose_cuda_sha256d(int device, const sha256d::Job& job, uint3
                   device, c.selection.choice, *c.selection.calibration_seconds,
                   rates_line(results::fastest_per_group(c.selection), "hash", false)));
   if (wisdom) {
-    const auto warning =
-        wisdom->store({std::string(cuda_sha256d_workload), problem, key, c.selection});
-    if (!warning.empty()) settings.say(warning);
+    store_choice(*wisdom, {std::string(cuda_sha256d_workload), problem, key, c.selection},
+                 settings);
   }
   return c;
 }

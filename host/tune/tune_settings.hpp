@@ -13,6 +13,8 @@ struct TuneSettings {
   bool recalibrate = false;  ///< true (hashflop tune): measure even when wisdom has an answer
   std::filesystem::path wisdom_path;            ///< empty: default_wisdom_path()
   std::function<void(const std::string&)> log;  ///< progress and warning lines; may be empty
+  /// Called (after `log`) when a choice could not be saved in the wisdom file; may be empty.
+  std::function<void(const std::string&)> unsaved;
 
   void say(const std::string& line) const {
     if (log) log(line);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/file_lock.hpp"
 #include "common/json_input.hpp"
 #include "tune/machine_key.hpp"
 
@@ -40,21 +41,31 @@ json wisdom_to_json(const std::vector<WisdomEntry>& entries) {
   return {{"schema", wisdom_schema}, {"entries", list}};
 }
 
-std::vector<WisdomEntry> wisdom_from_json(const json& j, const fs::path& path) {
+std::vector<WisdomEntry> wisdom_from_json(const json& j, const fs::path& path,
+                                          std::string* skipped) {
   return convert_input(path, [&] {
     if (!j.is_object()) throw Error("not a JSON object");
     const auto schema = j.at("schema").get<std::string>();
     if (schema != wisdom_schema)
       throw Error(fmt::format("schema \"{}\", expected \"{}\"", schema, wisdom_schema));
     std::vector<WisdomEntry> entries;
-    for (const auto& e : j.at("entries")) {
-      WisdomEntry entry;
-      entry.workload = e.at("workload").get<std::string>();
-      entry.problem = e.at("problem").get<std::string>();
-      entry.key = e.at("key");
-      if (!entry.key.is_object()) throw Error("an entry's \"key\" is not an object");
-      entry.selection = results::selection_from_json(e.at("selection"));
-      entries.push_back(std::move(entry));
+    const auto& list = j.at("entries");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const auto& e = list.at(i);
+      try {
+        WisdomEntry entry;
+        entry.workload = e.at("workload").get<std::string>();
+        entry.problem = e.at("problem").get<std::string>();
+        entry.key = e.at("key");
+        if (!entry.key.is_object()) throw Error("its \"key\" is not an object");
+        entry.selection = results::selection_from_json(e.at("selection"));
+        entries.push_back(std::move(entry));
+      } catch (const std::exception& x) {
+        // One entry out of range (a negative or 1e308 rate) costs that slot a recalibration,
+        // not every other slot its answer.
+        if (skipped == nullptr) throw;
+        if (skipped->empty()) *skipped = fmt::format("entries[{}]: {}", i, x.what());
+      }
     }
     return entries;
   });
@@ -66,8 +77,14 @@ Wisdom Wisdom::load(const fs::path& path) {
   std::error_code ec;
   if (path.empty() || !fs::exists(path, ec)) return w;
   try {
-    w.entries_ = wisdom_from_json(read_json_file(path, "wisdom file"), path);
+    std::string skipped;
+    w.entries_ = wisdom_from_json(read_json_file(path, "wisdom file"), path, &skipped);
+    if (!skipped.empty()) {
+      w.warning_ = fmt::format("warning: ignoring a wisdom entry of {}: {} (it is measured again)",
+                               path.string(), skipped);
+    }
   } catch (const std::exception& e) {
+    w.readable_ = false;
     w.warning_ =
         fmt::format("warning: ignoring the wisdom file: {} (it will be rewritten)", e.what());
   }
@@ -90,21 +107,40 @@ std::optional<results::Selection> Wisdom::find(std::string_view workload, std::s
 }
 
 std::string Wisdom::store(WisdomEntry entry) {
-  // Another process (an mpirun sibling) may have written since this one loaded: merge into what
-  // is on disk now, unless that is unreadable, in which case it is rebuilt from memory.
-  if (auto fresh = load(path_); fresh.warning_.empty()) entries_ = std::move(fresh.entries_);
-  std::erase_if(entries_, [&](const WisdomEntry& e) { return same_slot(e, entry); });
-  entries_.push_back(std::move(entry));
-  if (entries_.size() > max_wisdom_entries)
-    entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(
-                                                            entries_.size() - max_wisdom_entries));
-  if (path_.empty()) return "warning: no wisdom file: neither XDG_CACHE_HOME nor HOME is set";
+  const auto merge = [&] {
+    std::erase_if(entries_, [&](const WisdomEntry& e) { return same_slot(e, entry); });
+    entries_.push_back(entry);
+    if (entries_.size() > max_wisdom_entries)
+      entries_.erase(
+          entries_.begin(),
+          entries_.begin() + static_cast<std::ptrdiff_t>(entries_.size() - max_wisdom_entries));
+  };
+  if (path_.empty()) {
+    merge();
+    return "warning: no wisdom file: neither XDG_CACHE_HOME nor HOME is set";
+  }
   try {
+    std::error_code ec;
+    if (path_.has_parent_path()) fs::create_directories(path_.parent_path(), ec);
+    // Held from the re-read to the rename: another process (an mpirun sibling, a second `tune`)
+    // that stores meanwhile waits, so neither loses what the other wrote.
+    const FileLock lock(fs::path(path_.string() + ".lock"));
+    // Merge into what is on disk now, unless that is unreadable: then it is rebuilt from memory.
+    if (auto fresh = load(path_); fresh.readable_) entries_ = std::move(fresh.entries_);
+    merge();
     results::write_atomically(path_, wisdom_to_json(entries_).dump(1) + "\n");
   } catch (const std::exception& e) {
+    merge();
     return fmt::format("warning: cannot save the wisdom file: {}", e.what());
   }
   return {};
+}
+
+void store_choice(Wisdom& wisdom, WisdomEntry entry, const TuneSettings& settings) {
+  const auto warning = wisdom.store(std::move(entry));
+  if (warning.empty()) return;
+  settings.say(warning);
+  if (settings.unsaved) settings.unsaved(warning);
 }
 
 }  // namespace hashflop::tune

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "results/result.hpp"
+#include "tune/tune_settings.hpp"
 
 namespace hashflop::tune {
 
@@ -37,7 +38,8 @@ struct WisdomEntry {
 class Wisdom {
  public:
   /// Reads `path`: a missing file is empty wisdom; an unreadable, malformed or foreign-schema
-  /// one is empty wisdom with warning() set to one line saying so. Never throws.
+  /// one is empty wisdom with warning() set to one line saying so; an entry out of range is
+  /// left out, with a warning(). Never throws.
   static Wisdom load(const std::filesystem::path& path);
 
   /// The selection stored for `workload`, `problem` and exactly `key`, or nullopt. When an entry
@@ -62,11 +64,19 @@ class Wisdom {
   std::filesystem::path path_;
   std::vector<WisdomEntry> entries_;
   std::string warning_;
+  bool readable_ = true;  ///< false: the file is no wisdom document; rebuilt from memory
 };
+
+/// Stores a choice in `wisdom`; a failure to save is one line through settings.log and is
+/// passed to settings.unsaved, so that no command names a file it did not write.
+void store_choice(Wisdom& wisdom, WisdomEntry entry, const TuneSettings& settings);
 
 /// The document `entries` are written as, and back. from_json throws UsageError naming `path`.
 nlohmann::json wisdom_to_json(const std::vector<WisdomEntry>& entries);
+/// An entry that does not read (a negative rate, a missing field) throws, unless `skipped` is
+/// given: then it is left out and the first such error is put there.
 std::vector<WisdomEntry> wisdom_from_json(const nlohmann::json& j,
-                                          const std::filesystem::path& path);
+                                          const std::filesystem::path& path,
+                                          std::string* skipped = nullptr);
 
 }  // namespace hashflop::tune
