@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/checked_math.hpp"
 #include "common/data_files.hpp"
 #include "common/error.hpp"
 #include "common/json_input.hpp"
@@ -43,17 +44,27 @@ ModelPreset parse_preset(const nlohmann::json& j, size_t index) {
   if (p.heads % p.kv_heads != 0)
     throw Error(fmt::format("models[{}] ({}): heads {} is not a multiple of kv_heads {}", index,
                             p.name, p.heads, p.kv_heads));
+  // Every size derived from these (weights in bytes, at fp32) must fit in 64 bits: checked once
+  // here, so no later product of them can wrap.
+  try {
+    (void)checked_mul(checked_mul(p.layer_weight_elements(), 4, "one layer's weight bytes"),
+                      p.layers, "the model's weight bytes");
+  } catch (const Error& e) {
+    throw Error(fmt::format("models[{}] ({}): {}", index, p.name, e.what()));
+  }
   return p;
 }
 
 }  // namespace
 
 int64_t ModelPreset::layer_weight_elements() const {
-  const int64_t qkv = hidden * (q_dim() + 2 * kv_dim());
-  const int64_t o = q_dim() * hidden;
-  const int64_t gate_up = hidden * 2 * intermediate;
-  const int64_t down = intermediate * hidden;
-  return qkv + o + gate_up + down;
+  constexpr std::string_view what = "one layer's weight count";
+  const int64_t q = checked_mul(heads, head_dim, what), kv = checked_mul(kv_heads, head_dim, what);
+  const int64_t qkv = checked_mul(hidden, checked_add(q, checked_mul(2, kv, what), what), what);
+  const int64_t o = checked_mul(q, hidden, what);
+  const int64_t gate_up = checked_mul(checked_mul(hidden, 2, what), intermediate, what);
+  const int64_t down = checked_mul(intermediate, hidden, what);
+  return checked_add(checked_add(qkv, o, what), checked_add(gate_up, down, what), what);
 }
 
 std::vector<ModelPreset> load_model_presets(const std::filesystem::path& path) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -23,16 +24,52 @@ json read_json(const fs::path& path) {
   return read_json_file(path, "market file");
 }
 
-double positive(const json& j, const std::string& where) {
+// What each input can plausibly be, in its own unit: wide enough for any market there has
+// been or is likely, narrow enough that no figure derived from it overflows or turns into
+// hundreds of digits (BTC at 1e308 once printed "$inf", PUE 1e-300 a 300-digit price).
+struct Bounds {
+  double low, high;
+};
+
+Bounds bounds_of(std::string_view key) {
+  static const std::map<std::string_view, Bounds> bounds = {
+      {"block_subsidy_btc", {1e-9, 50}},  // 50 BTC was the first era's
+      {"fees_per_block_btc", {1e-9, 1000}},
+      {"difficulty", {1, 1e20}},  // about 1.5e14 in 2025
+      {"btc_price_usd", {0.01, 1e8}},
+      {"gpu_hour_usd", {1e-4, 1000}},
+      {"cpu_core_hour_usd", {1e-5, 100}},
+      {"electricity_usd_per_kwh", {1e-5, 10}},
+      {"pue", {1, 10}},           // facility energy over IT energy: 1 at least
+      {"j_per_th", {1e-3, 1e9}},  // an S23 Hyd is 9.5 J/TH, a CPU about 1e7
+  };
+  const auto it = bounds.find(key);
+  return it != bounds.end() ? it->second : Bounds{1e-9, 1e9};  // token prices, per million
+}
+
+double positive(const json& j, const std::string& where, Bounds b = {1e-300, 1e300}) {
   if (!j.is_number()) throw UsageError(fmt::format("{}: not a number", where));
   const double v = j.get<double>();
   if (!std::isfinite(v) || v <= 0) throw UsageError(fmt::format("{}: must be > 0", where));
+  if (v < b.low || v > b.high)
+    throw UsageError(
+        fmt::format("{}: {} is outside the plausible range [{:g}, {:g}]", where, v, b.low, b.high));
   return v;
 }
 
-std::optional<double> optional_positive(const json& j, const char* key, const std::string& where) {
+// A value's low and high, when given, bracket it.
+void check_range(double value, const std::optional<double>& low, const std::optional<double>& high,
+                 const std::string& where) {
+  if ((low && *low > value) || (high && *high < value) || (low && high && *low > *high)) {
+    throw UsageError(fmt::format("{}: range {:g} to {:g} does not contain the value {:g}", where,
+                                 low.value_or(value), high.value_or(value), value));
+  }
+}
+
+std::optional<double> optional_positive(const json& j, const char* key, const std::string& where,
+                                        Bounds b) {
   if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
-  return positive(j.at(key), where + "." + key);
+  return positive(j.at(key), where + "." + key, b);
 }
 
 std::string text(const json& j, const char* key, const std::string& where) {
@@ -54,9 +91,10 @@ std::vector<Asic> parse_asics(const json& list, const std::string& where) {
     asic.source = text(a, "source", at);
     asic.date = text(a, "date", at);
     if (!a.contains("j_per_th")) throw UsageError(at + ": needs \"j_per_th\"");
-    asic.j_per_th = positive(a.at("j_per_th"), at + ".j_per_th");
-    asic.j_per_th_low = optional_positive(a, "j_per_th_low", at);
-    asic.j_per_th_high = optional_positive(a, "j_per_th_high", at);
+    asic.j_per_th = positive(a.at("j_per_th"), at + ".j_per_th", bounds_of("j_per_th"));
+    asic.j_per_th_low = optional_positive(a, "j_per_th_low", at, bounds_of("j_per_th"));
+    asic.j_per_th_high = optional_positive(a, "j_per_th_high", at, bounds_of("j_per_th"));
+    check_range(asic.j_per_th, asic.j_per_th_low, asic.j_per_th_high, at + ".j_per_th");
     out.push_back(asic);
   }
   return out;
@@ -100,6 +138,7 @@ void Market::apply_override(const std::string& assignment) {
   }
   if (used == 0 || used != raw.size() || !std::isfinite(v) || v <= 0)
     throw UsageError(fmt::format("--set {}: '{}' is not a positive number", key, raw));
+  positive(json(v), fmt::format("--set {}", key), bounds_of(token ? "token_price" : key));
   auto& mv = it->second;
   mv.source = fmt::format("set on the command line (--set {}; the market file had {})", key,
                           fmt::format("{:g}", mv.value));
@@ -113,16 +152,17 @@ void Market::apply_override(const std::string& assignment) {
 
 namespace {
 
-MarketValue parse_value(const json& v, const std::string& at) {
+MarketValue parse_value(const json& v, const std::string& at, Bounds b) {
   if (!v.is_object() || !v.contains("value")) throw UsageError(at + ": needs \"value\"");
   MarketValue mv;
-  mv.value = positive(v.at("value"), at + ".value");
+  mv.value = positive(v.at("value"), at + ".value", b);
   mv.unit = v.value("unit", "");
   mv.date = text(v, "date", at);
   mv.source = text(v, "source", at);
   mv.assumption = v.value("assumption", false);
-  mv.low = optional_positive(v, "low", at);
-  mv.high = optional_positive(v, "high", at);
+  mv.low = optional_positive(v, "low", at, b);
+  mv.high = optional_positive(v, "high", at, b);
+  check_range(mv.value, mv.low, mv.high, at);
   return mv;
 }
 
@@ -146,13 +186,14 @@ Market parse_market(const fs::path& path) {
   for (const auto& key : market_keys()) {
     const std::string at = fmt::format("{}: values.{}", where, key);
     if (!values.contains(key)) throw UsageError(at + ": missing");
-    m.values[key] = parse_value(values.at(key), at);
+    m.values[key] = parse_value(values.at(key), at, bounds_of(key));
   }
   if (j.contains("token_prices")) {
     const json& t = j.at("token_prices");
     if (!t.is_object()) throw UsageError(where + ": \"token_prices\" must be an object");
     for (const auto& [model, v] : t.items())
-      m.token_prices[model] = parse_value(v, fmt::format("{}: token_prices.{}", where, model));
+      m.token_prices[model] = parse_value(v, fmt::format("{}: token_prices.{}", where, model),
+                                          bounds_of("token_price"));
   }
   if (j.contains("asics")) {
     m.asics = parse_asics(j.at("asics"), where);

@@ -14,6 +14,21 @@ using json_parts::get_opt;
 using json_parts::opt;
 using nlohmann::json;
 
+// A measured quantity (work, seconds, a rate, joules, watts, work per joule): finite and not
+// negative, and below what any device does (1e30 per second); a file that says otherwise was
+// not written by a measurement, and `report` would print "-1 million hashes/J".
+constexpr double max_quantity = 1e30;
+
+double quantity(const json& j, const char* key) {
+  return number_at<double>(j, key, 0.0, max_quantity);
+}
+
+std::optional<double> opt_quantity(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return quantity(j, key);
+}
+
 json stats_json(const Stats& s) {
   return {{"n", s.n},
           {"median", s.median},
@@ -54,8 +69,8 @@ Energy energy_from(const json& e) {
   Energy en;
   en.method = e.at("method").get<std::string>();
   en.assumed = e.at("assumed").get<bool>();
-  en.joules = e.at("joules").get<double>();
-  en.avg_watts = e.at("avg_watts").get<double>();
+  en.joules = quantity(e, "joules");
+  en.avg_watts = quantity(e, "avg_watts");
   en.idle_watts = get_opt<double>(e, "idle_watts");
   en.net_joules = get_opt<double>(e, "net_joules");
   en.integral_joules = get_opt<double>(e, "integral_joules");
@@ -114,12 +129,12 @@ Selection selection_from_json(const json& j) {
   for (const auto& c : j.at("candidates")) {
     CandidateRate r;
     r.name = c.at("name").get<std::string>();
-    r.rate = get_opt<double>(c, "rate");
+    r.rate = opt_quantity(c, "rate");
     r.verification = verdict_from(c.at("verification"));
     r.detail = c.value("detail", "");
     s.candidates.push_back(std::move(r));
   }
-  s.calibration_seconds = get_opt<double>(j, "calibration_s");
+  s.calibration_seconds = opt_quantity(j, "calibration_s");
   s.calibrated_at = j.value("calibrated_at", "");
   return s;
 }
@@ -181,26 +196,26 @@ Run run_from_json_impl(const json& j) {
   if (!r.params.is_object()) throw Error("a run's \"params\" is not an object");
   json_parts::check_params(r.params, "a run's");
   r.work_unit = j.at("work_unit").get<std::string>();
-  r.work = j.at("work").get<double>();
-  r.seconds = j.at("seconds").get<double>();
-  r.rate = j.at("rate").get<double>();
+  r.work = quantity(j, "work");
+  r.seconds = quantity(j, "seconds");
+  r.rate = quantity(j, "rate");
   if (const auto& e = j.at("energy"); !e.is_null()) {
     r.energy = energy_from(e);
   } else {
     r.energy_unavailable_reason = j.value("energy_unavailable_reason", "");
   }
-  r.per_joule = get_opt<double>(j, "per_joule");
+  r.per_joule = opt_quantity(j, "per_joule");
   for (const auto& s : j.at("samples")) {
     // Files before the clock and cross-check fields have none of them: all optional.
-    r.samples.push_back({.work = s.at("work").get<double>(),
-                         .seconds = s.at("seconds").get<double>(),
-                         .rate = s.at("rate").get<double>(),
-                         .joules = get_opt<double>(s, "joules"),
-                         .avg_watts = get_opt<double>(s, "avg_watts"),
-                         .per_joule = get_opt<double>(s, "per_joule"),
-                         .sm_mhz = get_opt<double>(s, "sm_mhz"),
-                         .integral_joules = get_opt<double>(s, "integral_joules"),
-                         .counter_to_integral = get_opt<double>(s, "counter_to_integral"),
+    r.samples.push_back({.work = quantity(s, "work"),
+                         .seconds = quantity(s, "seconds"),
+                         .rate = quantity(s, "rate"),
+                         .joules = opt_quantity(s, "joules"),
+                         .avg_watts = opt_quantity(s, "avg_watts"),
+                         .per_joule = opt_quantity(s, "per_joule"),
+                         .sm_mhz = opt_quantity(s, "sm_mhz"),
+                         .integral_joules = opt_quantity(s, "integral_joules"),
+                         .counter_to_integral = opt_quantity(s, "counter_to_integral"),
                          .short_window = s.value("short_window", false)});
   }
   r.stats = stats_from(j.at("stats"));

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "common/checked_math.hpp"
 #include "common/error.hpp"
 #include "cpu/cpu_info.hpp"
 #include "gemm/gemm_runner.hpp"
@@ -117,7 +118,9 @@ class TransformerWorkload final : public Workload {
         threads_(threads != 0 ? threads : cpu::cpu_info().logical_cores),
         products_(model::layer_products(m, phase)) {
     const auto& qk = products_.at(1);
-    kv_set_bytes_ = 2 * 4 * static_cast<uint64_t>(qk.count * qk.k * qk.n);
+    constexpr std::string_view what = "the KV cache's bytes";
+    kv_set_bytes_ = static_cast<uint64_t>(
+        checked_mul(checked_mul(checked_mul(qk.count, qk.k, what), qk.n, what), 2 * 4, what));
   }
 
   std::string workload() const override { return "transformer"; }
