@@ -14,6 +14,7 @@
 
 #include "common/error.hpp"
 #include "common/median.hpp"
+#include "common/memory_budget.hpp"
 #include "cpu/cpu_info.hpp"
 
 namespace hashflop::gemm {
@@ -97,27 +98,19 @@ uint64_t gemm_bytes_needed(const GemmRunRequest& req, uint64_t cache_bytes) {
 }
 
 uint64_t available_memory_bytes() {
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key;
-  uint64_t value = 0;
-  std::string unit;
-  while (meminfo >> key >> value >> unit) {
-    if (key == "MemAvailable:") return value * 1024;
-  }
-  const long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
+  return memory_budget().bytes;
 }
 
 void check_gemm_fits(const GemmRunRequest& req, uint64_t cache_bytes) {
   const uint64_t needed = gemm_bytes_needed(req, cache_bytes);
-  const uint64_t available = available_memory_bytes();
-  if (needed > available) {
+  const auto budget = memory_budget();
+  if (needed > budget.bytes) {
     throw UsageError(fmt::format(
         "gemm {}: too large for memory: needs {} bytes ({:.1f} GiB) for {} operand sets and "
-        "verification, but only {} bytes ({:.1f} GiB) are available",
+        "verification, but only {} bytes ({:.1f} GiB) are available, by {}",
         req.shape.str(), needed, static_cast<double>(needed) / (1u << 30),
-        input_sets(req.shape, req.dtype, cache_bytes), available,
-        static_cast<double>(available) / (1u << 30)));
+        input_sets(req.shape, req.dtype, cache_bytes), budget.bytes,
+        static_cast<double>(budget.bytes) / (1u << 30), budget.limited_by));
   }
 }
 

@@ -70,7 +70,7 @@ int input_sets(const GemmShape& shape, Dtype dtype, uint64_t cache_bytes);
 /// with enough sets for a cache of `cache_bytes`. Overflow-safe: saturates at UINT64_MAX.
 uint64_t gemm_bytes_needed(const GemmRunRequest& request, uint64_t cache_bytes = 0);
 
-/// Memory the kernel reports available (MemAvailable, else free pages), in bytes.
+/// Memory this process may still allocate, in bytes: common/memory_budget.hpp.
 uint64_t available_memory_bytes();
 
 /// Throws UsageError naming bytes needed and available when the request cannot fit; call it
