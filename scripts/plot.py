@@ -22,8 +22,8 @@ try:
     matplotlib.rcParams["text.parse_math"] = False
     import matplotlib.pyplot as plt
     import matplotlib.ticker
-except ImportError:
-    print("matplotlib is not installed (Debian: apt-get install python3-matplotlib)",
+except ImportError as e:
+    print(f"matplotlib cannot be imported ({e}); Debian: apt-get install python3-matplotlib",
           file=sys.stderr)
     sys.exit(3)
 

@@ -5,7 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -57,12 +59,17 @@ json run_trace(const results::Run& r) {
 }
 
 // Runs argv with stdout and stderr into `log`; returns the exit status, 127 if it did not start.
-int spawn(const std::vector<std::string>& args, const fs::path& log) {
+// The exit status of `args`, its output in `log`; -1 (with `failure` set) when the log cannot
+// be created, so a full disk is not reported as a missing interpreter.
+int spawn(const std::vector<std::string>& args, const fs::path& log, std::string& failure) {
   // The log is created afresh and never through a link: a symlink planted at its name would
   // otherwise let the report truncate whatever file it points to.
   ::unlink(log.c_str());
   const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) return 127;
+  if (fd < 0) {
+    failure = fmt::format("cannot create {}: {}", log.string(), std::strerror(errno));
+    return -1;
+  }
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -162,8 +169,14 @@ std::vector<Plot> run_plot_script(const fs::path& data_file, const fs::path& out
     pythons = {"python3", "/usr/bin/python3"};  // a PATH python (pyenv, venv) may lack matplotlib
   const fs::path log = out_dir / ".plot.log";
   std::string why;
+  bool no_matplotlib = false;
   for (const auto& py : pythons) {
-    const int rc = spawn({py, script.string(), data_file.string(), out_dir.string()}, log);
+    std::string failure;
+    const int rc = spawn({py, script.string(), data_file.string(), out_dir.string()}, log, failure);
+    if (rc < 0) {
+      why = failure;
+      break;  // no other interpreter can do better in an unwritable folder
+    }
     if (rc == 0) {
       std::vector<Plot> plots;
       std::ifstream in(log);
@@ -184,16 +197,18 @@ std::vector<Plot> run_plot_script(const fs::path& data_file, const fs::path& out
       return plots;
     }
     const std::string detail = last_line(log);
+    no_matplotlib = no_matplotlib || rc == 3;
+    // The script's own last line says why (an import error, a full disk): it is what is shown,
+    // and only a failed import is blamed on matplotlib.
     why += fmt::format("{}{}: {}", why.empty() ? "" : "; ", py,
-                       rc == 127 ? "not found"
-                       : rc == 3 ? "matplotlib is not installed for it"
-                                 : fmt::format("exit {}: {}", rc, detail));
+                       rc == 127
+                           ? "not found"
+                           : fmt::format("exit {}: {}", rc, detail.empty() ? "no output" : detail));
   }
   std::error_code ec;
   fs::remove(log, ec);
-  note = fmt::format(
-      "No pictures: {} (install python3-matplotlib; the report's figures do not depend on them).",
-      why);
+  note = fmt::format("No pictures: {} ({}the report's figures do not depend on them).", why,
+                     no_matplotlib ? "install python3-matplotlib; " : "");
   return {};
 }
 
@@ -222,6 +237,8 @@ std::vector<results::Result> per_device(const results::Result& r) {
 
 ReportOutput write_report(const ReportOptions& o) {
   if (o.inputs.empty()) throw UsageError("report: give at least one results file");
+  // Bad input, found before anything is read or written (as `run --out` does).
+  results::check_writable(o.out_dir / "report-data.json");
   Market market = load_market(o.market.empty() ? default_market_path() : o.market);
   for (const auto& s : o.sets) market.apply_override(s);
 
