@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 
 #include <fmt/format.h>
@@ -57,6 +59,18 @@ std::string unexpected_argument(CLI::App& app) {
                      near ? fmt::format("; did you mean {}?", *near) : std::string(), where);
 }
 
+// What a command printed must have reached its reader: `devices --json > /dev/full` is a
+// failure, not exit 0 with nothing written.
+int stdout_flushed(int code) {
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    fmt::print(stderr, "hashflop: cannot write standard output: {}\n",
+               errno != 0 ? std::strerror(errno) : "write error");
+    return code == exit_code::success ? exit_code::failure : code;
+  }
+  return code;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -92,7 +106,7 @@ int run(int argc, char** argv) {
                                    join(commands)));
     }
     app.parse(argc, argv);
-    return outcome.exit_code;
+    return stdout_flushed(outcome.exit_code);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
