@@ -46,7 +46,12 @@
 #   --save FILE       also copy the benchmark JSON to FILE (how baselines are refreshed)
 #   --threshold PCT, --alpha A, --allow-missing, --allow-underpowered   passed to hashflop compare
 set -euo pipefail
+# Paths given on the command line are the caller's: resolved against where the script was called
+# from, before it moves to the repository root (the defaults are the repository's).
+caller=$PWD
 cd "$(dirname "$0")/.."
+die() { echo "ci-regression.sh: $*" >&2; exit 2; }
+from_caller() { case "$1" in /*) echo "$1" ;; *) echo "$caller/$1" ;; esac; }
 
 baseline="${HASHFLOP_BASELINE:-}"
 filter='^(sha256d|gemm)/cpu/'
@@ -58,34 +63,51 @@ pin=""
 save=""
 compare_args=()
 base_rev=""
+base_set=0
 pairs=8
+alpha=0.05
 allow_dirty=0
 work=build/regression
 min_time_set=0
 filter_set=0
 threshold_set=0
 while [[ $# -gt 0 ]]; do
+  # Every option below but the flags takes a value: one given without it is bad input (2).
   case "$1" in
-    --baseline) baseline="$2"; shift 2 ;;
+    --allow-missing | --allow-underpowered | --allow-dirty | -h | --help) ;;
+    --*) [[ $# -ge 2 && "$2" != --* ]] || die "$1 needs a value (see --help)" ;;
+  esac
+  case "$1" in
+    --baseline) baseline=$(from_caller "$2"); shift 2 ;;
     --filter) filter="$2"; filter_set=1; shift 2 ;;
-    --out) out="$2"; shift 2 ;;
-    --build-dir) build="$2"; shift 2 ;;
+    --out) out=$(from_caller "$2"); shift 2 ;;
+    --build-dir) build=$(from_caller "$2"); shift 2 ;;
     --repetitions) repetitions="$2"; shift 2 ;;
     --min-time) min_time="$2"; min_time_set=1; shift 2 ;;
     --pin) pin="$2"; shift 2 ;;
-    --save) save="$2"; shift 2 ;;
+    --save) save=$(from_caller "$2"); shift 2 ;;
     --threshold) compare_args+=("$1" "$2"); threshold_set=1; shift 2 ;;
-    --alpha) compare_args+=("$1" "$2"); shift 2 ;;
+    --alpha) compare_args+=("$1" "$2"); alpha="$2"; shift 2 ;;
     --allow-missing | --allow-underpowered) compare_args+=("$1"); shift ;;
-    --base) base_rev="$2"; shift 2 ;;
+    --base) base_rev="$2"; base_set=1; shift 2 ;;
     --pairs) pairs="$2"; shift 2 ;;
     --allow-dirty) allow_dirty=1; shift ;;
-    --work) work="$2"; shift 2 ;;
+    --work) work=$(from_caller "$2"); shift 2 ;;
     -h | --help) sed -n '2,50p' "$0"; exit 0 ;;
     *) echo "ci-regression.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-die() { echo "ci-regression.sh: $*" >&2; exit 2; }
+[[ $base_set == 0 || -n "$base_rev" ]] || die "--base needs a revision, not an empty string"
+if [[ $base_set == 1 ]]; then
+  [[ "$pairs" =~ ^[0-9]+$ && "$pairs" -ge 1 ]] || die "--pairs takes a whole number, not '$pairs'"
+  # Checked before anything is built: the exact two-sided Wilcoxon test on N pairs can reach
+  # p = 2 / 2^N at best, so fewer pairs than this can never show a change at --alpha.
+  min_pairs=$(awk -v a="$alpha" 'BEGIN { if (a <= 0 || a >= 1) { print 0; exit }
+    n = 1; while (2 / 2 ^ n > a) n++; print n }')
+  [[ "$min_pairs" -gt 0 ]] || die "--alpha takes a number between 0 and 1, not '$alpha'"
+  [[ "$pairs" -ge "$min_pairs" ]] ||
+    die "--pairs $pairs can never reach significance at alpha $alpha: give at least $min_pairs"
+fi
 
 # Removes the base worktree and its folder: on any failure before it is complete, and before
 # rebuilding one an interrupted run left behind.
