@@ -96,6 +96,29 @@ TEST_F(TuneCli, TuneMeasuresEveryVariantAndDevicesThenSaysSo) {
   EXPECT_NE(table.out.find("(default before calibration)"), std::string::npos) << table.out;
 }
 
+// A wisdom file that cannot be used is said by `devices` (it once passed over it in silence), and
+// `tune` names no file it could not write, and reports a failed stdout write as a failure.
+TEST_F(TuneCli, UnusableWisdomIsSaidAndAnUnsavedFileIsNotNamed) {
+  fs::create_directories(wisdom().parent_path());
+  std::ofstream(wisdom()) << "{ not json";
+  std::string err;
+  const auto devices = run("devices", err);
+  EXPECT_EQ(devices.exit_code, 0) << err;
+  EXPECT_NE(err.find("ignoring the wisdom file"), std::string::npos) << err;
+
+  // The cache directory is a file: nothing can be saved under it.
+  fs::remove_all(dir / "cache");
+  std::ofstream(dir / "cache") << "a file, not a directory\n";
+  const auto tuned = run("tune --threads 1 --no-gemm", err);
+  EXPECT_EQ(tuned.exit_code, 0) << err;
+  EXPECT_NE(err.find("cannot save the wisdom file"), std::string::npos) << err;
+  EXPECT_EQ(tuned.out.find("wisdom: " + wisdom().string()), std::string::npos) << tuned.out;
+  EXPECT_NE(tuned.out.find("wisdom: not saved"), std::string::npos) << tuned.out;
+
+  EXPECT_EQ(run("devices --json > /dev/full", err).exit_code, 1) << err;
+  EXPECT_NE(err.find("cannot write standard output"), std::string::npos) << err;
+}
+
 // Without a usable GPU, tuning one is a device failure (1) in one line, and nothing is written;
 // a device name that is not one is bad input (2).
 TEST_F(TuneCli, TuningAMissingGpuExits1InOneLineAndWritesNothing) {

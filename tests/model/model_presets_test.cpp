@@ -77,6 +77,24 @@ TEST(ModelPresets, MalformedEntriesAreUsageErrors) {
   std::filesystem::remove_all(dir);
 }
 
+// Sizes of 2^20 each, every one inside its own bound: one layer's weights are about 2^62
+// elements, 16 EiB at fp32, which once wrapped to "12582912 bytes". Refused, naming the overflow.
+TEST(ModelPresets, SizesWhoseWeightsOverflowAreRefusedNotWrapped) {
+  const auto dir = std::filesystem::temp_directory_path() / "hashflop-models-overflow-test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "m.json") << R"({"schema": "hashflop/models/v1", "models": [
+      {"name": "huge", "source": "s", "hidden": 1048576, "intermediate": 1048576,
+       "layers": 1, "heads": 1048576, "kv_heads": 1048576, "head_dim": 1048576}]})";
+  try {
+    load_model_presets(dir / "m.json");
+    ADD_FAILURE() << "a model of 2^62 weights per layer was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("overflows 64 bits"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("huge"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(TransformerShapes, DecodeLayerOfTheSmallModelHasTheConfigsProducts) {
   const auto& m = find_model("llama-3.2-1b");
   const auto p = layer_products(m, decode_phase(8, 2048));

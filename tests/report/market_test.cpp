@@ -89,5 +89,37 @@ TEST(Market, MalformedFilesAreUsageErrorsNamingTheProblem) {
   expect_error(write_temp("hf-market-extra.json", extra.dump()), "unknown market key");
 }
 
+// Values no market has had, and ranges that do not hold their value, are refused at the reader
+// with the field named: they once printed "$inf per PH/s per day" and 300-digit prices.
+TEST(Market, ImplausibleValuesAndInvertedRangesNameTheField) {
+  const auto expect_error = [](const fs::path& p, const std::string& needle) {
+    try {
+      load_market(p);
+      ADD_FAILURE() << "no error for " << p;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  std::ifstream in(shipped);
+  nlohmann::json j = nlohmann::json::parse(in);
+  j["asics_file"] = (shipped.parent_path() / "asics.json").string();
+  auto btc = j;
+  btc["values"]["btc_price_usd"]["value"] = 1e308;
+  expect_error(write_temp("hf-market-btc.json", btc.dump()), "values.btc_price_usd.value");
+  auto pue = j;
+  pue["values"]["pue"]["value"] = 1e-300;
+  pue["values"]["pue"].erase("low");
+  expect_error(write_temp("hf-market-pue.json", pue.dump()), "values.pue.value");
+  auto inverted = j;
+  inverted["values"]["electricity_usd_per_kwh"]["low"] = 5;
+  inverted["values"]["electricity_usd_per_kwh"]["high"] = 0.001;
+  expect_error(write_temp("hf-market-inverted.json", inverted.dump()),
+               "values.electricity_usd_per_kwh: range 5 to 0.001");
+
+  Market m = load_market(shipped);
+  EXPECT_THROW(m.apply_override("btc_price_usd=1e308"), UsageError);
+  EXPECT_THROW(m.apply_override("pue=1e-300"), UsageError);
+}
+
 }  // namespace
 }  // namespace hashflop::report

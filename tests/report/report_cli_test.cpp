@@ -67,6 +67,24 @@ TEST(ReportCli, WithoutPythonTheReportSaysWhyAndStillWorks) {
   fs::remove_all(out_dir);
 }
 
+// A plot script that fails for another reason (here a full disk) says that reason, and is not
+// blamed on a missing matplotlib.
+TEST(ReportCli, APlotFailureSaysItsOwnCauseNotMatplotlib) {
+  const std::string out_dir = test_dir();
+  fs::remove_all(out_dir);
+  fs::create_directories(out_dir);
+  const std::string fake = out_dir + "/python-on-a-full-disk";
+  std::ofstream(fake)
+      << "#!/bin/sh\necho 'OSError: [Errno 28] No space left on device' >&2\nexit 1\n";
+  fs::permissions(fake, fs::perms::owner_all);
+  const auto r = run(fixtures + "/gpu_like.json" + market + " --format md --out " + out_dir,
+                     "HASHFLOP_PYTHON=" + fake);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("No space left on device"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("install python3-matplotlib"), std::string::npos) << r.out;
+  fs::remove_all(out_dir);
+}
+
 TEST(ReportCli, SetChangesTheFiguresAndUnknownKeysExit2) {
   const std::string out_dir = test_dir();
   const auto ok = run(fixtures + "/gpu_like.json" + market +

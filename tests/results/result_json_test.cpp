@@ -125,6 +125,30 @@ TEST(ResultJson, LoaderChecksTheSchema) {
   EXPECT_THROW(from_json(j), hashflop::Error);
 }
 
+// A measured quantity is finite, not negative and below 1e30: a file that says otherwise was not
+// written by a measurement, and the reader names the field (report once printed "-1 million").
+TEST(ResultJson, NegativeOrAbsurdQuantitiesAreRefusedNamingTheField) {
+  const auto refused = [](nlohmann::json j, const std::string& field) {
+    try {
+      from_json(j);
+      ADD_FAILURE() << field << " was accepted";
+    } catch (const hashflop::Error& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  };
+  const auto good = to_json(sample_result());
+  auto j = good;
+  j["runs"][0]["per_joule"] = -1.0;
+  refused(j, "per_joule");
+  j = good;
+  j["runs"][0]["rate"] = 1e308;
+  refused(j, "rate");
+  j = good;
+  j["runs"][0]["samples"][0]["seconds"] = -0.5;
+  refused(j, "seconds");
+  EXPECT_NO_THROW(from_json(good));
+}
+
 TEST(ResultJson, WritesAtomicallyAndLoadsBack) {
   const fs::path dir = fs::temp_directory_path() / "hashflop-results-test" / "nested";
   fs::remove_all(dir.parent_path());

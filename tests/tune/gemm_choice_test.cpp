@@ -2,6 +2,7 @@
 // that cut through every block and tile edge, a fake clock makes a non-default candidate win and
 // the choice is kept in and reused from the wisdom file, and a forced blocking is taken as given.
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "gemm/gemm_variants.hpp"
 #include "tune/cpu_gemm_choice.hpp"
 #include "tune/fake_probe.hpp"
+#include "tune/machine_key.hpp"
 #include "tune/wisdom.hpp"
 
 namespace {
@@ -213,3 +215,53 @@ TEST_F(GemmChoiceTest, TheRealProbeVerifiesAndTimesEveryCandidate) {
 }
 
 }  // namespace
+
+// A stored blocking the chooser would never try (mc=1 kc=1 nc=1 ran at a thousandth of the
+// speed, "from wisdom") and a stored rate no device reaches are not trusted: the slot is
+// measured again, and the other slots keep their answers.
+TEST_F(GemmChoiceTest, AStoredChoiceOutsideTheChoosersOwnRangeIsMeasuredAgain) {
+  const auto problem =
+      hashflop::tune::gemm_problem(variant().name, hashflop::gemm::Dtype::fp32, shape, 1);
+  hashflop::results::Selection tiny;
+  tiny.chosen_by = ChosenBy::measured;
+  tiny.choice = "mc=1 kc=1 nc=1";
+  auto wisdom = hashflop::tune::Wisdom::load(settings.wisdom_path);
+  ASSERT_EQ(wisdom.store({"gemm", problem, hashflop::tune::cpu_key(1), tiny}), "");
+
+  hashflop::test::FakeProbe probe;
+  const auto c = hashflop::tune::choose_cpu_gemm_blocking(
+      variant(), shape, hashflop::gemm::Dtype::fp32, 1, std::nullopt, settings, &probe);
+  EXPECT_EQ(c.selection.chosen_by, ChosenBy::measured);
+  EXPECT_NE(c.selection.choice, "mc=1 kc=1 nc=1");
+  EXPECT_FALSE(probe.trials.empty());
+  bool said = false;
+  for (const auto& l : lines) said = said || l.find("none of the") != std::string::npos;
+  EXPECT_TRUE(said) << "the log says why the stored blocking was not used";
+}
+
+TEST_F(GemmChoiceTest, AnImplausibleStoredRateCostsOnlyItsOwnSlot) {
+  const auto all = names();
+  hashflop::test::FakeProbe probe;
+  probe.rates = {{all.back(), 1e12}};
+  (void)hashflop::tune::choose_cpu_gemm_blocking(variant(), shape, hashflop::gemm::Dtype::fp32, 1,
+                                                 std::nullopt, settings, &probe);
+  // A second slot, then its stored rate edited to -1 in the file.
+  hashflop::test::FakeProbe second;
+  const GemmShape other{1000, 901, 800};
+  (void)hashflop::tune::choose_cpu_gemm_blocking(variant(), other, hashflop::gemm::Dtype::fp32, 1,
+                                                 std::nullopt, settings, &second);
+  auto doc =
+      hashflop::tune::wisdom_to_json(hashflop::tune::Wisdom::load(settings.wisdom_path).entries());
+  ASSERT_EQ(doc.at("entries").size(), 2u);
+  doc["entries"][1]["selection"]["candidates"][0]["rate"] = -1.0;
+  std::ofstream(settings.wisdom_path) << doc.dump();
+
+  const auto w = hashflop::tune::Wisdom::load(settings.wisdom_path);
+  EXPECT_EQ(w.entries().size(), 1u);
+  EXPECT_NE(w.warning().find("entries[1]"), std::string::npos) << w.warning();
+  hashflop::test::FakeProbe untouched;
+  const auto kept = hashflop::tune::choose_cpu_gemm_blocking(
+      variant(), shape, hashflop::gemm::Dtype::fp32, 1, std::nullopt, settings, &untouched);
+  EXPECT_EQ(kept.selection.chosen_by, ChosenBy::wisdom);
+  EXPECT_TRUE(untouched.trials.empty());
+}
