@@ -2,18 +2,15 @@
 # Quick start, step 2: install what is missing, build with warnings as errors, run every test.
 # GPU tests skip with a reason on machines without a CUDA device.
 # HASHFLOP_CUDA_ARCHITECTURES, when set, replaces the default CUDA architectures (CI sets fewer:
-# each one adds a pass over every kernel, and CI has no GPU to run any of them).
+# each one adds a pass over every kernel, and CI has no GPU to run any of them);
+# HASHFLOP_ENABLE_CUDA=OFF builds without CUDA (scripts/lib/build_steps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/build_steps.sh
 hf_step "installing the build's Debian packages" "$hf_log_dir/install-deps.log" \
   ./scripts/install-deps.sh
-configure=(--preset dev)
-if [ -n "${HASHFLOP_CUDA_ARCHITECTURES:-}" ]; then
-  configure+=("-DCMAKE_CUDA_ARCHITECTURES=$HASHFLOP_CUDA_ARCHITECTURES")
-fi
 hf_quiet_step "configuring (cmake --preset dev)" "$hf_log_dir/dev-configure.log" \
-  cmake "${configure[@]}"
+  cmake --preset dev "${hf_configure_args[@]}"
 # CI compiles hashflop_host in unity batches: its files must not clash when they share one.
 hf_step "checking that hashflop_host compiles as one unit" "$hf_log_dir/dev-check-unity.log" \
   ./scripts/check_unity.py build/dev

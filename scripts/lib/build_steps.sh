@@ -7,6 +7,17 @@
 
 hf_log_dir="$PWD/build/logs"
 
+# The configure arguments the environment asks for, in hf_configure_args:
+#   HASHFLOP_CUDA_ARCHITECTURES  replaces the default CUDA architectures (CI builds one)
+#   HASHFLOP_ENABLE_CUDA         OFF builds without CUDA even where nvcc is installed
+hf_configure_args=()
+if [ -n "${HASHFLOP_CUDA_ARCHITECTURES:-}" ]; then
+  hf_configure_args+=("-DCMAKE_CUDA_ARCHITECTURES=$HASHFLOP_CUDA_ARCHITECTURES")
+fi
+if [ -n "${HASHFLOP_ENABLE_CUDA:-}" ]; then
+  hf_configure_args+=("-DHASHFLOP_ENABLE_CUDA=$HASHFLOP_ENABLE_CUDA")
+fi
+
 # Known causes, as "extended regex<TAB>what to do". The first that matches the log is given.
 hf_known_causes=(
   $'CUDA_ARCHITECTURES is set to "native", but no GPU was detected\tno CUDA driver or GPU here, so "native" names no architecture: set HASHFLOP_CUDA_ARCHITECTURES (e.g. 90-real) or leave it unset for the default list'
