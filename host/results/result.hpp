@@ -100,7 +100,7 @@ std::optional<WindowSpread> counter_to_integral_spread(const Run& run);
 size_t short_windows(const Run& run);
 
 struct Run {
-  std::string workload;  ///< sha256d or gemm
+  std::string workload;  ///< sha256d, gemm or transformer (workload/registry.cpp)
   std::string variant, device;
   nlohmann::json params = nlohmann::json::object();
   std::string work_unit;                   ///< hash or flop

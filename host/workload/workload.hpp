@@ -33,7 +33,7 @@ namespace hashflop::workload {
 class Workload {
  public:
   virtual ~Workload() = default;
-  virtual std::string workload() const = 0;  ///< sha256d or gemm
+  virtual std::string workload() const = 0;  ///< its registry name: sha256d, gemm, ...
   virtual std::string variant() const = 0;
   virtual std::string work_unit() const = 0;  ///< hash or flop
   virtual nlohmann::json params() const = 0;

@@ -52,7 +52,7 @@ constexpr int mma_smem_bytes() {
 
 /// One product for a tiled kernel: C (m x n) = alpha A (m x k) B (k x n) + beta C, row-major,
 /// with each operand's leading dimension in elements. Every tiled kernel takes this, so the host
-/// runs any of them through one executor (host/gemm/cuda_gemm_kernel.cpp).
+/// runs any of them through one executor (host/gemm/cuda_gemm_tiled.cpp).
 struct GemmLaunch {
   int m = 0, n = 0, k = 0;
   float alpha = 1.0f, beta = 0.0f;

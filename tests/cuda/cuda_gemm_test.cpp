@@ -203,12 +203,13 @@ TEST_P(CudaGemmTest, RunnerVerifiesAndTimes) {
   req.dtype = GetParam().dtype;
   req.repetitions = 2;
   req.seed = 5;
+  req.device = {DeviceKind::cuda, 0};  // unset, a CUDA variant's result said "cpu"
   const auto r = run_gemm(*GetParam().variant, req);
   EXPECT_EQ(r.verification, Verdict::passed) << r.reason << " rel_error " << r.rel_error;
   EXPECT_GE(r.input_sets, 2);
   ASSERT_EQ(r.samples.size(), 2u);
   EXPECT_GT(r.seconds, 0.0);
-  EXPECT_EQ(r.device, "cuda");
+  EXPECT_EQ(r.device, "cuda:0");
 }
 
 INSTANTIATE_TEST_SUITE_P(Cuda, CudaGemmTest, ::testing::ValuesIn(supported_pairs()), param_name);

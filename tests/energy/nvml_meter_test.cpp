@@ -45,7 +45,7 @@ TEST(NvmlMeter, CounterIsPrimaryAndCrossCheckedAgainstPolledPower) {
   ASSERT_EQ(w.telemetry.reasons.size(), 1u);
   EXPECT_EQ(w.telemetry.reasons[0], "sw_power_cap");
   EXPECT_EQ(nvml_power_limit_watts(bus, FAKE_NVML_LIBRARY).value_or(0), 300.0);
-  // Part of the key under which a GPU calibration is kept (tune/gpu_key.hpp).
+  // Part of the key under which a GPU calibration is kept (tune/machine_key.hpp, gpu_key).
   EXPECT_EQ(nvml_driver_version(FAKE_NVML_LIBRARY).value_or(""), "999.12.34");
   EXPECT_FALSE(nvml_driver_version("/nonexistent/libnvidia-ml.so.1"));
 }
