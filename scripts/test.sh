@@ -22,5 +22,6 @@ log=build/dev/Testing/Temporary/LastTest.log
 if grep -q 'no CUDA device: ' "$log" 2>/dev/null; then
   # gtest's summary line in the gpu_kernels entry: "[  SKIPPED ] N tests, listed below:".
   count=$(awk '/Test: gpu_kernels/ { f = 1 } f && /\[  SKIPPED \] [0-9]+ test/ { print $4; exit }' "$log")
-  echo "GPU tests: ${count} skipped, $(grep -m1 -o 'no CUDA device: .*' "$log")"
+  # A build without CUDA has no gpu_kernels entry: only each skipped test's own line.
+  echo "GPU tests: ${count:-all} skipped, $(grep -m1 -o 'no CUDA device: .*' "$log")"
 fi

@@ -9,7 +9,8 @@ namespace hashflop {
 
 namespace {
 constexpr const char* kReason =
-    "CUDA backend not compiled in (no CUDA compiler was found when hashflop was built)";
+    "CUDA backend not compiled in (built without CUDA: no nvcc was found, or "
+    "HASHFLOP_ENABLE_CUDA=OFF)";
 }
 
 std::optional<std::string> cuda_unavailable_reason() {
