@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
-all=(bitcoin_text results_file benchmark_json market_file rapl_powercap)
+all=(bitcoin_text results_file benchmark_json market_file rapl_powercap hwmon_power spool_file)
 targets=("${@:-${all[@]}}")
 jobs=${HASHFLOP_FUZZ_JOBS:-1}
 
@@ -33,7 +33,7 @@ run_one() {
   mkdir -p "$scratch/$t" "$findings/$t"
   cp -r "tests/fuzz/corpus/$t" "$scratch/$t/corpus"
   local dict=()
-  case $t in results_file | benchmark_json | market_file) dict=(-dict=tests/fuzz/json.dict) ;; esac
+  case $t in results_file | benchmark_json | market_file | spool_file) dict=(-dict=tests/fuzz/json.dict) ;; esac
   # -timeout: one input may take 25 s (under ASan, on a loaded machine); -rss_limit_mb: 2 GB.
   "build/asan/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 -timeout=25 \
     -rss_limit_mb=2048 -artifact_prefix="$findings/$t/" "${dict[@]}" "$scratch/$t/corpus" \

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <regex>
 #include <vector>
@@ -60,7 +61,12 @@ std::vector<Sensor> find_sensors(const fs::path& root, const FileReader& reader)
           continue;
         }
         s.kind = label[1];
-        s.socket = static_cast<unsigned>(std::stoul(label[2]));
+        // A socket number beyond unsigned is no socket (std::stoul threw on it: the fuzzer's find).
+        const std::string socket = label[2];
+        if (std::from_chars(socket.data(), socket.data() + socket.size(), s.socket).ec !=
+            std::errc()) {
+          continue;
+        }
         const std::string power = "power" + m[1].str();
         s.reading = fs::exists(dir / (power + "_average")) ? dir / (power + "_average")
                                                            : dir / (power + "_input");

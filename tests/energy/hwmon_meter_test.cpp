@@ -102,6 +102,19 @@ TEST(HwmonMeter, NothingToReadIsAReasonSayingWhatItLookedFor) {
   EXPECT_NE(why.find("no RAPL"), std::string::npos) << why;
 }
 
+// A label whose socket number does not fit an unsigned names no socket: passed over, not a
+// std::out_of_range out of the meter (the hwmon fuzzer's first find).
+TEST(HwmonMeter, ASocketNumberBeyondRangeIsPassedOver) {
+  FakeHwmon fake;
+  fake.add_power_meter("hwmon0", "CPU Power Socket 20000008446744073709551615", 90);
+  fake.add_power_meter("hwmon1", "CPU Power Socket 0", 120);
+  auto opened = open_hwmon(fake.root());
+  auto* meter = std::get_if<std::unique_ptr<EnergyMeter>>(&opened);
+  ASSERT_NE(meter, nullptr) << std::get<std::string>(opened);
+  EXPECT_EQ((*meter)->source().find("20000008446744073709551615"), std::string::npos)
+      << (*meter)->source();
+}
+
 TEST(HwmonMeter, HwmonRootComesFromTheEnvironment) {
   setenv("HASHFLOP_HWMON_ROOT", "/tmp/x", 1);
   EXPECT_EQ(hwmon_root(), "/tmp/x");

@@ -16,17 +16,6 @@ namespace {
 using namespace hashflop;
 namespace fs = std::filesystem;
 
-std::vector<std::string_view> lines_of(std::string_view text) {
-  std::vector<std::string_view> out;
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    out.push_back(text.substr(0, nl));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
-  return out;
-}
-
 const fs::path& domain() {
   static const fs::path d = [] {
     const fs::path root = fuzz::scratch_dir() / "powercap";
@@ -47,7 +36,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const auto lines = lines_of(fuzz::as_text(data, size));
+  const auto lines = fuzz::lines_of(fuzz::as_text(data, size));
   const fs::path& dir = domain();
   const auto line = [&](size_t i) { return i < lines.size() ? lines[i] : std::string_view(); };
   fuzz::write_file(dir / "name", line(0));
