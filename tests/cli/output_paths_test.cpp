@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/shell.hpp"
+#include "support/test_dir.hpp"
 
 namespace {
 
@@ -22,13 +23,7 @@ namespace fs = std::filesystem;
 
 class OutputPaths : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("output-paths-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = hashflop::test::fresh_test_dir("output-paths"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // No energy meter: the runs are short and must not depend on the machine's RAPL.
@@ -110,12 +105,13 @@ class StopSignals : public OutputPaths {
   // Starts a long run, waits for its second finished window, sends `signal`; returns the exit
   // status, the log in `log`. The results file is r.json.
   int stopped_run(const std::string& signal, std::string& log) const {
-    const auto r = shell(env() + hashflop::test::hashflop_binary() +
-                         " run --device cpu --workloads sha256d --threads 1 --duration 0.3 "
-                         "--repetitions 1000 --cooldown 0 --out r.json >out.txt 2>err.txt & pid=$!; "
-                         "for i in $(seq 1 1200); do grep -q 'window 2/' err.txt && break; "
-                         "sleep 0.1; done; kill -" +
-                         signal + " $pid; wait $pid; echo $?; cat err.txt");
+    const auto r =
+        shell(env() + hashflop::test::hashflop_binary() +
+              " run --device cpu --workloads sha256d --threads 1 --duration 0.3 "
+              "--repetitions 1000 --cooldown 0 --out r.json >out.txt 2>err.txt & pid=$!; "
+              "for i in $(seq 1 1200); do grep -q 'window 2/' err.txt && break; "
+              "sleep 0.1; done; kill -" +
+              signal + " $pid; wait $pid; echo $?; cat err.txt");
     log = r.out;
     try {
       return std::stoi(r.out);

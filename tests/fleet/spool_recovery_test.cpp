@@ -16,6 +16,7 @@
 #include "fleet/spool.hpp"
 #include "results/result.hpp"
 #include "support/shell.hpp"
+#include "support/test_dir.hpp"
 
 namespace {
 
@@ -77,10 +78,7 @@ std::string spool_text(const SpoolLines& s) {
 class SpoolRecovery : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("spool-recovery-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
+    dir_ = hashflop::test::fresh_test_dir("spool-recovery");
     fs::create_directories(dir_ / "results");
   }
   void TearDown() override { fs::remove_all(dir_); }

@@ -62,15 +62,16 @@ fs::path write_temp(const std::string& name, const std::string& text) {
   return p;
 }
 
+void expect_error(const fs::path& p, const std::string& needle) {
+  try {
+    load_market(p);
+    ADD_FAILURE() << "no error for " << p;
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
 TEST(Market, MalformedFilesAreUsageErrorsNamingTheProblem) {
-  const auto expect_error = [](const fs::path& p, const std::string& needle) {
-    try {
-      load_market(p);
-      ADD_FAILURE() << "no error for " << p;
-    } catch (const UsageError& e) {
-      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
-  };
   expect_error(write_temp("hf-market-notjson.json", "{ nope"), "not JSON");
   expect_error(write_temp("hf-market-schema.json", R"({"schema": "x"})"), "schema");
   expect_error(fs::path("/nonexistent/market.json"), "cannot read");
@@ -92,14 +93,6 @@ TEST(Market, MalformedFilesAreUsageErrorsNamingTheProblem) {
 // Values no market has had, and ranges that do not hold their value, are refused at the reader
 // with the field named: they once printed "$inf per PH/s per day" and 300-digit prices.
 TEST(Market, ImplausibleValuesAndInvertedRangesNameTheField) {
-  const auto expect_error = [](const fs::path& p, const std::string& needle) {
-    try {
-      load_market(p);
-      ADD_FAILURE() << "no error for " << p;
-    } catch (const UsageError& e) {
-      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
-  };
   std::ifstream in(shipped);
   nlohmann::json j = nlohmann::json::parse(in);
   j["asics_file"] = (shipped.parent_path() / "asics.json").string();

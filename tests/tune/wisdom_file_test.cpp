@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_dir.hpp"
 #include "tune/wisdom.hpp"
 
 namespace {
@@ -21,11 +22,7 @@ using hashflop::tune::WisdomEntry;
 class WisdomFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("wisdom-file-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = hashflop::test::fresh_test_dir("wisdom-file");
     path_ = dir_ / "wisdom.json";
   }
   void TearDown() override { fs::remove_all(dir_); }
