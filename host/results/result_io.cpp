@@ -4,8 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -37,6 +40,24 @@ fs::path resolve_links(fs::path path) {
 // through, as a shell redirection would. Nothing is renamed over it.
 bool is_stream(fs::file_type type) {
   return type == fs::file_type::character || type == fs::file_type::fifo;
+}
+
+// This process's own open descriptor that `path` names (/dev/stdout, /dev/fd/N,
+// /proc/self/fd/N): written to as it is, at its offset. Opened anew, a shell's `> file` behind it
+// would be rewritten from its start, and renamed over, it would lose what was printed before.
+std::optional<int> own_descriptor(const fs::path& path) {
+  const std::string p = path.lexically_normal().string();
+  if (p == "/dev/stdout") return 1;
+  if (p == "/dev/stderr") return 2;
+  for (const std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (!p.starts_with(prefix)) continue;
+    int fd = -1;
+    const char* first = p.data() + prefix.size();
+    const char* last = p.data() + p.size();
+    if (const auto [end, ec] = std::from_chars(first, last, fd); ec == std::errc() && end == last)
+      return fd;
+  }
+  return std::nullopt;
 }
 
 // The directory a new file goes into, made if missing; the reason when it cannot be.
@@ -89,6 +110,13 @@ void write_through(const fs::path& path, const std::string& text) {
 }  // namespace
 
 void write_atomically(const fs::path& requested, const std::string& text) {
+  if (const auto fd = own_descriptor(requested)) {
+    if (::fcntl(*fd, F_GETFL) < 0) {
+      throw UsageError(fmt::format("cannot write {}: it is not open", requested.string()));
+    }
+    std::fflush(nullptr);  // what was printed to it before comes first
+    return write_all(*fd, text, requested);
+  }
   std::error_code ec;
   const auto type = fs::status(requested, ec).type();  // symbolic links followed
   if (is_stream(type)) return write_through(requested, text);
@@ -125,6 +153,11 @@ void write_atomically(const fs::path& requested, const std::string& text) {
 }
 
 void check_writable(const fs::path& requested) {
+  if (const auto fd = own_descriptor(requested)) {
+    if (::fcntl(*fd, F_GETFL) < 0)
+      throw UsageError(fmt::format("cannot write {}: it is not open", requested.string()));
+    return;
+  }
   std::error_code ec;
   const auto type = fs::status(requested, ec).type();
   if (is_stream(type)) {

@@ -73,6 +73,21 @@ TEST_F(OutputPaths, AFifoIsWrittenThroughToItsReader) {
   EXPECT_EQ(j.at("schema"), "hashflop/result/v1");
 }
 
+// --out /dev/stdout writes to the descriptor the shell gave: appended after what is already
+// there, with the table printed before it, and the file the shell opened kept.
+TEST_F(OutputPaths, StandardOutputIsWrittenToAsTheShellOpenedIt) {
+  std::ofstream(dir_ / "log.txt") << "first line\n";
+  const auto r = shell(short_run("/dev/stdout") + " >> log.txt");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream in(dir_ / "log.txt");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.rfind("first line\n", 0), 0u) << text;
+  const auto json_start = text.find("\n{");
+  ASSERT_NE(json_start, std::string::npos) << text;
+  EXPECT_LT(text.find("sha256d"), json_start) << "the table comes first";
+  EXPECT_EQ(nlohmann::json::parse(text.substr(json_start)).at("schema"), "hashflop/result/v1");
+}
+
 TEST_F(OutputPaths, ALinkToAFileReplacesTheFileAndKeepsTheLink) {
   std::ofstream(dir_ / "old.json") << "old\n";
   fs::create_symlink("old.json", dir_ / "latest.json");
