@@ -195,10 +195,14 @@ bool hashflop_alive(long pid) {
   if (close == std::string::npos || close + 2 >= stat_line.size()) return false;
   const char state = stat_line[close + 2];
   if (state == 'Z' || state == 'X') return false;
+  // Any argument, not only the first: under an emulator or a launcher wrapper (qemu-aarch64,
+  // valgrind) the program is a later one.
   std::ifstream cmdline(fmt::format("/proc/{}/cmdline", pid));
-  std::string argv0;
-  if (!std::getline(cmdline, argv0, '\0')) return false;
-  return fs::path(argv0).filename().string().find("hashflop") != std::string::npos;
+  std::string arg;
+  while (std::getline(cmdline, arg, '\0')) {
+    if (fs::path(arg).filename().string().find("hashflop") != std::string::npos) return true;
+  }
+  return false;
 }
 
 // The spools must describe one job: one size, each rank once and inside it, no rank running.
