@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/measure.hpp"
 #include "common/median.hpp"
 #include "common/memory_budget.hpp"
 #include "cpu/cpu_info.hpp"
@@ -194,10 +195,9 @@ GemmRunResult run_gemm(const GemmVariant& variant, const GemmRunRequest& req) {
 
   // The cold warm-up is also the verified run: set 0, C poisoned (or random when beta != 0).
   progress.step = GemmProgress::first_product;
-  const auto t0 = std::chrono::steady_clock::now();
+  const measure::Stopwatch first;
   gemm.run_once(0);
-  progress.seconds_per_product =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  progress.seconds_per_product = first.seconds();
   const auto v = gemm.check(0, 0x5eed);
   result.rel_error = v.rel_error;
   result.verification = v.verdict;
@@ -207,26 +207,31 @@ GemmRunResult run_gemm(const GemmVariant& variant, const GemmRunRequest& req) {
   // warm product: launch overhead and event resolution stay far below the batch.
   size_t next = 1 % gemm.sets();
   progress.step = GemmProgress::warm_product;
-  if (cancelled()) {
-    result.interrupted = true;
-    return result;
-  }
-  const double warm = time_batch(exec, next, gemm.sets(), 1);
-  progress.seconds_per_product = warm;
-  result.batch = batch_size(warm);
-  progress.batch = result.batch;
-  progress.step = GemmProgress::timing;
-  for (int rep = 0; rep < std::max(req.repetitions, 1); ++rep) {
+  measure::Series series({.warmup = 1, .stable_within = 0, .trials = std::max(req.repetitions, 1)});
+  const double flops = req.shape.flops();
+  while (!series.done()) {
     if (cancelled()) {
       result.interrupted = true;
       break;
     }
-    result.samples.push_back(time_batch(exec, next, gemm.sets(), result.batch) / result.batch);
-    progress.batches_done = rep + 1;
+    const bool warm_up = series.warming_up();
+    const int products = warm_up ? 1 : result.batch;
+    series.add({products * flops, time_batch(exec, next, gemm.sets(), products)});
+    if (warm_up) {
+      const double warm = series.warmup().back().seconds;
+      progress.seconds_per_product = warm;
+      result.batch = batch_size(warm);
+      progress.batch = result.batch;
+      progress.step = GemmProgress::timing;
+    } else {
+      result.samples.push_back(series.timed().back().seconds / result.batch);
+      progress.batches_done = static_cast<int>(result.samples.size());
+    }
   }
   if (result.samples.empty()) return result;
+  const auto summary = series.summary();
+  result.flops_per_second = summary.rate;
   result.seconds = median(result.samples);
-  result.flops_per_second = result.seconds > 0 ? req.shape.flops() / result.seconds : 0;
 
   // The warm-up's check ran on set 0; check a timed product too. With beta == 0 the last set's
   // C is A B whatever ran on it before.

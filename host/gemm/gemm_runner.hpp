@@ -45,8 +45,10 @@ struct GemmRunResult {
   std::string variant, impl, device, dtype, settings;
   GemmShape shape;
   unsigned threads = 0;
-  double seconds = 0;  ///< median seconds per product over the repetitions
+  /// The rate (common/measure.hpp): the timed batches' FLOPs over their total seconds, as every
+  /// hashflop rate is defined, so `gemm` and the GEMM rows of `run` agree.
   double flops_per_second = 0;
+  double seconds = 0;           ///< a statistic beside the rate: the median seconds per product
   std::vector<double> samples;  ///< seconds per product, one per repetition
   int batch = 0;                ///< products timed between two clock readings
   int input_sets = 0;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/measure.hpp"
 #include "common/periodic_thread.hpp"
 #include "common/units.hpp"
 
@@ -64,10 +65,6 @@ nlohmann::json telemetry_json(const std::vector<energy::Sample>& trace,
           {"clock_event_reasons", t.reasons},
           {"trace", points},
           {"windows", windows}};
-}
-
-bool within(double a, double b, double tolerance) {
-  return std::abs(a - b) <= tolerance * b;
 }
 
 }  // namespace
@@ -157,20 +154,19 @@ bool Harness::verify_before(workload::Workload& w, results::Run& run) {
 // Clocks, caches and the power governor settle; bounded so that a noisy device still ends.
 void Harness::warm_up(workload::Workload& w, results::Run& run) {
   const std::string name = run.workload + " " + run.variant;
-  std::vector<double> rates;
-  const auto stable = [&] {
-    const size_t n = rates.size();
-    return n >= 2 && within(rates[n - 1], rates[n - 2], options_.warmup_tolerance);
-  };
-  for (int i = 0; i < options_.warmup_max_windows && !stop_ && !stable(); ++i) {
-    const auto t0 = Clock::now();
+  measure::Series warm({.warmup = options_.warmup_max_windows,
+                        .stable_within = options_.warmup_tolerance,
+                        .trials = 0});
+  while (warm.warming_up() && !stop_) {
+    const measure::Stopwatch clock;
     const double work = w.run(std::chrono::duration<double>(options_.warmup_window), stop_);
-    rates.push_back(work / std::chrono::duration<double>(Clock::now() - t0).count());
-    progress_.status(fmt::format("{}: warm-up {} {}", name, rates.size(),
-                                 format_rate(rates.back(), run.work_unit)));
+    warm.add({work, clock.seconds()});
+    progress_.status(fmt::format("{}: warm-up {} {}", name, warm.warmup().size(),
+                                 format_rate(warm.warmup().back().rate(), run.work_unit)));
   }
-  if (!stable() && !stop_)
-    run.warnings.push_back(fmt::format("rate not stable after {} warm-up windows", rates.size()));
+  if (!warm.stable() && !stop_)
+    run.warnings.push_back(
+        fmt::format("rate not stable after {} warm-up windows", warm.warmup().size()));
   if (options_.duration < 1) {
     run.warnings.push_back(
         fmt::format("window of {:.2f} s is under 1 s: energy counters update about "
@@ -183,7 +179,8 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
   const std::string name = run.workload + " " + run.variant;
   Windows out;
   std::optional<Clock::time_point> origin;
-  for (int rep = 0; rep < options_.repetitions && !stop_; ++rep) {
+  measure::Series windows({.warmup = 0, .stable_within = 0, .trials = options_.repetitions});
+  for (int rep = 0; !windows.done() && !stop_; ++rep) {
     const std::string label = fmt::format(
         "{}: {}/{}{}", name, rep + 1, options_.repetitions,
         run.samples.empty() ? std::string()
@@ -208,7 +205,10 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
       run.warnings.push_back(fmt::format("window {}: no energy: {}", rep + 1, failure.what()));
     }
     if (stop_) break;  // a cut-short window is not comparable with the others: drop it
-    results::Sample s{work, e.seconds, work / e.seconds, e.joules, std::nullopt, std::nullopt};
+    const measure::Trial trial{work, e.seconds};
+    windows.add(trial);
+    results::Sample s{trial.work, trial.seconds, trial.rate(),
+                      e.joules,   std::nullopt,  std::nullopt};
     if (e.joules) {
       s.avg_watts = *e.joules / e.seconds;
       if (*e.joules > 0) s.per_joule = work / *e.joules;

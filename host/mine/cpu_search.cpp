@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/error.hpp"
+#include "common/measure.hpp"
 #include "sha256d_job.hpp"
 
 namespace hashflop::cpu {
@@ -52,13 +53,13 @@ MineResult search_range(const MineRequest& request, const Sha256dVariant& varian
     merge_found(request, checked, std::move(mine));
   };
 
-  const auto t0 = std::chrono::steady_clock::now();
+  const measure::Stopwatch clock;
   {
     std::vector<std::jthread> pool;
     pool.reserve(threads);
     for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker);
   }
-  const auto t1 = std::chrono::steady_clock::now();
+  const double seconds = clock.seconds();
 
   MineResult result;
   result.device = "cpu";
@@ -66,7 +67,7 @@ MineResult search_range(const MineRequest& request, const Sha256dVariant& varian
   result.start = request.start;
   result.count = request.count;
   result.nonces_tried = tried.load();
-  result.seconds = std::chrono::duration<double>(t1 - t0).count();
+  result.seconds = seconds;
   result.settings.emplace_back("threads", std::to_string(threads));
   merge_found(request, result, std::move(checked));
   return result;

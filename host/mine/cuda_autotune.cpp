@@ -1,11 +1,11 @@
 #include "mine/cuda_autotune.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "common/measure.hpp"
 #include "cuda/cuda_raii.hpp"
 #include "sha256d_search.cuh"
 
@@ -115,7 +115,7 @@ std::vector<LaunchGeometry> autotune_candidates(int device,
 
 TuneResult autotune(int device, const sha256d::Job& job, uint32_t first,
                     std::span<const Sha256dKernel* const> kernels) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const measure::Stopwatch clock;
   const auto candidates = autotune_candidates(device, kernels);
   DeviceScope scope(device);
   const uint32_t capacity = 4096;  // trials discard candidates; overflow only sets a flag
@@ -131,7 +131,7 @@ TuneResult autotune(int device, const sha256d::Job& job, uint32_t first,
                                         g.nonces_per_thread, header, capacity, stream.get()));
     stop.record(stream.get());
     stop.synchronize();
-    return stop.milliseconds_since(start) / 1e3;
+    return measure::Trial{static_cast<double>(n), stop.milliseconds_since(start) / 1e3};
   };
 
   TuneResult result;
@@ -145,21 +145,20 @@ TuneResult autotune(int device, const sha256d::Job& job, uint32_t first,
     const uint64_t n64 = std::min(g.nonces_per_launch(), std::max(wave, uint64_t{1} << 26));
     const auto n = static_cast<uint32_t>(std::max<uint64_t>(n64, 1));
     const auto from = static_cast<uint32_t>(std::min<uint64_t>(first, (uint64_t{1} << 32) - n));
-    if (warmed != g.kernel) {
-      // Kernels load lazily on first launch; also lets clocks ramp up before timing.
-      (void)time_launch(g, from, n);
-      warmed = g.kernel;
-    }
-    const double seconds = std::min(time_launch(g, from, n), time_launch(g, from, n));
-    result.trials.push_back({g, n, seconds > 0 ? n / seconds : 0});
+    // Kernels load lazily on first launch: each kernel's first geometry warms up once, which
+    // also lets clocks ramp up before timing.
+    const measure::Plan plan{
+        .warmup = warmed != g.kernel ? 1 : 0, .stable_within = 0, .trials = timed_launches};
+    warmed = g.kernel;
+    const auto series = measure::run_series(plan, [&](bool) { return time_launch(g, from, n); });
+    result.trials.push_back({g, n, series.summary()});
   }
-  const auto best = std::max_element(result.trials.begin(), result.trials.end(),
-                                     [](const TuneTrial& a, const TuneTrial& b) {
-                                       return a.nonces_per_second < b.nonces_per_second;
-                                     });
+  const auto best = std::max_element(
+      result.trials.begin(), result.trials.end(),
+      [](const TuneTrial& a, const TuneTrial& b) { return a.stats.rate < b.stats.rate; });
   if (best == result.trials.end()) throw DeviceError("autotune: no launch geometry to try");
   result.best = best->geometry;
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.seconds = clock.seconds();
   return result;
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/measure.hpp"
 #include "mine/cuda_search.hpp"
 #include "sha256d_job.hpp"
 
@@ -35,10 +36,15 @@ LaunchGeometry plan_geometry(int device, const Sha256dKernel& kernel, unsigned t
 /// over every SM; otherwise `g` unchanged.
 LaunchGeometry fit_to_range(int device, LaunchGeometry g, uint64_t count);
 
+/// Timed launches per geometry: few, as each is a whole launch of about 2^26 nonces.
+inline constexpr int timed_launches = 2;
+
 struct TuneTrial {
   LaunchGeometry geometry;
-  uint64_t nonces = 0;
-  double nonces_per_second = 0;
+  uint64_t nonces = 0;  ///< per launch
+  /// Its timed launches: `stats.rate` (nonces over their total seconds) ranks the geometries;
+  /// the per-launch extremes show how steady it was.
+  measure::Summary stats;
 };
 
 struct TuneResult {
@@ -52,7 +58,8 @@ struct TuneResult {
 std::vector<LaunchGeometry> autotune_candidates(int device,
                                                 std::span<const Sha256dKernel* const> kernels);
 
-/// Times one launch per candidate geometry (best of two, after a warm-up) on the real job,
+/// Times timed_launches launches per candidate geometry (after one warm-up launch per kernel)
+/// on the real job,
 /// from nonce `first`, with cudaEvents, and returns the fastest. The trials' nonces are not
 /// counted as search work and their candidates are discarded.
 TuneResult autotune(int device, const sha256d::Job& job, uint32_t first,

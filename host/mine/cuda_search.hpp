@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/measure.hpp"
 #include "mine/mine_types.hpp"
 #include "sha256d_job.hpp"
 #include "sha256d_search.cuh"
@@ -106,7 +107,9 @@ struct SustainedResult {
   std::vector<SustainedFind> found;
   std::vector<std::pair<std::string, std::string>> settings;
 
-  double hashes_per_second() const { return seconds > 0 ? double(nonces_tried) / seconds : 0; }
+  double hashes_per_second() const {
+    return measure::Trial{static_cast<double>(nonces_tried), seconds}.rate();
+  }
 };
 
 /// Real mining for `duration`: searches [base.start, base.start + base.count) of base.header,

@@ -6,6 +6,7 @@
 
 #include "bitcoin/version_rolling.hpp"
 #include "common/error.hpp"
+#include "common/measure.hpp"
 #include "mine/cuda_search.hpp"
 
 namespace hashflop::cuda {
@@ -64,9 +65,9 @@ MineResult search_range(int device, const MineRequest& request, const LaunchGeom
     verify_candidates(request, found, checked);
   };
 
-  const auto t0 = std::chrono::steady_clock::now();
+  const measure::Stopwatch clock;
   pipe.run(next, done);
-  const auto t1 = std::chrono::steady_clock::now();
+  const double seconds = clock.seconds();
 
   MineResult result;
   result.device = fmt::format("cuda:{}", device);
@@ -74,7 +75,7 @@ MineResult search_range(int device, const MineRequest& request, const LaunchGeom
   result.start = request.start;
   result.count = request.count;
   result.nonces_tried = tried;
-  result.seconds = std::chrono::duration<double>(t1 - t0).count();
+  result.seconds = seconds;
   add_pipeline_settings(pipe, result.settings);
   merge_found(request, result, std::move(checked));
   return result;

@@ -10,6 +10,7 @@
 
 #include "bitcoin/header.hpp"
 #include "bitcoin/uint256.hpp"
+#include "common/measure.hpp"
 
 namespace hashflop {
 
@@ -63,7 +64,9 @@ struct MineResult {
   /// Backend-specific settings worth recording (launch geometry, threads).
   std::vector<std::pair<std::string, std::string>> settings;
 
-  double hashes_per_second() const { return seconds > 0 ? double(nonces_tried) / seconds : 0; }
+  double hashes_per_second() const {
+    return measure::Trial{static_cast<double>(nonces_tried), seconds}.rate();
+  }
 };
 
 /// Checks the range and throws UsageError if it is empty or runs past 2^32 - 1.

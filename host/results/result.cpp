@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/measure.hpp"
 #include "common/median.hpp"
 
 namespace hashflop::results {
@@ -100,13 +101,12 @@ std::optional<Headline> headline(const Result& result) {
 }
 
 void summarize_samples(Run& run, const std::string& energy_method, bool assumed) {
-  run.work = run.seconds = 0;
+  std::vector<measure::Trial> trials;
   std::vector<double> rates, per_joule;
   double joules = 0;
   bool all_energy = !run.samples.empty();
   for (const auto& s : run.samples) {
-    run.work += s.work;
-    run.seconds += s.seconds;
+    trials.push_back({s.work, s.seconds});
     rates.push_back(s.rate);
     if (s.joules) {
       joules += *s.joules;
@@ -115,7 +115,10 @@ void summarize_samples(Run& run, const std::string& energy_method, bool assumed)
     }
     if (s.per_joule) per_joule.push_back(*s.per_joule);
   }
-  run.rate = run.seconds > 0 ? run.work / run.seconds : 0;
+  const auto total = measure::summarize(trials);
+  run.work = total.work;
+  run.seconds = total.seconds;
+  run.rate = total.rate;
   run.stats = compute_stats(rates);
   run.energy.reset();
   run.per_joule.reset();

@@ -339,7 +339,7 @@ TEST(CudaSearch, AutotunePicksOneOfItsCandidatesAndIsRecorded) {
   const auto job = sha256d::make_job(header.bytes().data(), 0);
   const auto tune = cuda::autotune(0, job, 0, cuda::all_kernels());
   ASSERT_FALSE(tune.trials.empty());
-  for (const auto& t : tune.trials) EXPECT_GT(t.nonces_per_second, 0) << t.geometry.label();
+  for (const auto& t : tune.trials) EXPECT_GT(t.stats.rate, 0) << t.geometry.label();
   EXPECT_EQ(tune.trials.size(), cuda::autotune_candidates(0, cuda::all_kernels()).size());
 
   MineRequest req(header);  // large enough to autotune

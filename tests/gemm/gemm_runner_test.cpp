@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/median.hpp"
 #include "gemm/gemm_runner.hpp"
 
 namespace hashflop::gemm {
@@ -104,6 +105,19 @@ TEST(GemmRunner, RecordsTheBatchAndRunsOnTheRequestedDevice) {
   const auto r = run_gemm(kAlwaysRight, small_request());
   EXPECT_GE(r.batch, 1);
   EXPECT_EQ(r.device, "cpu");
+}
+
+// The rate `gemm` reports is the one every command reports (common/measure.hpp): the timed
+// batches' FLOPs over their total seconds. `seconds`, the median per product, sits beside it.
+TEST(GemmRunner, RateIsTotalFlopsOverTotalTimedSeconds) {
+  const auto req = small_request();
+  const auto r = run_gemm(kAlwaysRight, req);
+  ASSERT_FALSE(r.samples.empty());
+  double seconds = 0;
+  for (double per_product : r.samples) seconds += per_product * r.batch;
+  const double flops = req.shape.flops() * r.batch * static_cast<double>(r.samples.size());
+  EXPECT_NEAR(r.flops_per_second, flops / seconds, 1e-9 * r.flops_per_second);
+  EXPECT_DOUBLE_EQ(r.seconds, median(r.samples));
 }
 
 }  // namespace
