@@ -57,9 +57,11 @@ class Backend {
   virtual MineResult mine(const MineRequest& request) = 0;
   /// The sha256d variants this device can run, fastest last.
   virtual std::vector<std::string> mine_variants() const = 0;
-  /// The workloads `plan` asks for, as this device runs them, each bound to it.
-  virtual std::vector<std::unique_ptr<workload::Workload>> workloads(
-      const workload::WorkloadPlan& plan) = 0;
+  /// The workloads `plan` asks for, as this device runs them, each bound to it (the registry,
+  /// workload/workload.hpp: a device adds nothing of its own).
+  std::vector<std::unique_ptr<workload::Workload>> workloads(const workload::WorkloadPlan& plan) {
+    return workload::make_workloads(plan, ref());
+  }
   /// The device's energy meter: `assume_watts` when given, else its own source, else a meter
   /// that measures nothing and says why.
   virtual std::unique_ptr<energy::EnergyMeter> open_meter(std::optional<double> assume_watts) = 0;

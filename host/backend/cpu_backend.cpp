@@ -11,16 +11,12 @@
 #include "mine/cpu_search.hpp"
 #include "mine/known_headers.hpp"
 #include "results/selection_text.hpp"
-#include "tune/cpu_gemm_choice.hpp"
+#include "tune/chooser.hpp"
 #include "tune/cpu_sha256d_choice.hpp"
 #include "tune/wisdom.hpp"
 
 namespace hashflop {
 namespace {
-
-// A nonce search this long (about 13 s at 80 MH/s) is worth a calibration of about a second
-// when the wisdom file has no answer; a shorter one takes wisdom or the CPUID default.
-constexpr uint64_t kCalibrateMinCount = uint64_t{1} << 30;
 
 // "avx512 (chosen by measurement, 2026-12-02T10:00:00Z, 2 threads)" or "... (by CPUID, not yet
 // calibrated)": what `devices` says, from the wisdom file alone.
@@ -65,7 +61,7 @@ class CpuBackend final : public Backend {
   MineResult mine(const MineRequest& request) override {
     tune::TuneSettings settings;
     settings.use_wisdom = request.use_wisdom;
-    settings.calibrate = request.count >= kCalibrateMinCount;
+    settings.calibrate = request.count >= tune::calibrate_min_nonces;
     settings.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
     const auto choice = tune::choose_cpu_sha256d(
         request.variant, {request.header, request.target, request.threads}, settings);
@@ -90,37 +86,6 @@ class CpuBackend final : public Backend {
       if (v.supported(cpu::cpu_info().features)) names.emplace_back(v.name);
     }
     return names;
-  }
-
-  std::vector<std::unique_ptr<workload::Workload>> workloads(
-      const workload::WorkloadPlan& plan) override {
-    workload::DeviceContext context;
-    context.device = ref();
-    context.mine = [this](const MineRequest& r) { return mine(r); };
-    if (plan.wants("sha256d")) {
-      // Calibrated on the header and target the workload searches, outside every window.
-      const auto header = bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex);
-      tune::TuneSettings settings;
-      settings.use_wisdom = plan.use_wisdom;
-      settings.log = plan.log;
-      const auto choice = tune::choose_cpu_sha256d(
-          "", {header, bitcoin::target_from_bits(header.bits()), plan.threads}, settings);
-      context.sha256d_variant = choice.variant;
-      context.sha256d_selection = choice.selection;
-    }
-    if (plan.wants("gemm")) {
-      // Block sizes calibrated at the run's size, dtype and thread count, before any window.
-      context.gemm_blocking = [&plan](const gemm::GemmVariant& v, gemm::Dtype dtype,
-                                      const gemm::GemmShape& shape) {
-        tune::TuneSettings settings;
-        settings.use_wisdom = plan.use_wisdom;
-        settings.log = plan.log;
-        auto c =
-            tune::choose_cpu_gemm_blocking(v, shape, dtype, plan.threads, std::nullopt, settings);
-        return workload::GemmTuning{c.blocking, std::move(c.selection)};
-      };
-    }
-    return workload::make_workloads(plan, context);
   }
 
   std::unique_ptr<energy::EnergyMeter> open_meter(std::optional<double> assume_watts) override {

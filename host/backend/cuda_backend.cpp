@@ -20,13 +20,11 @@
 #include "mine/launch_name.hpp"
 #include "results/selection_text.hpp"
 #include "sha256d_search.cuh"
+#include "tune/chooser.hpp"
 #include "tune/cuda_sha256d_choice.hpp"
 
 namespace hashflop {
 namespace {
-
-// Autotuning costs a fraction of a second; below this a range is done before it would pay off.
-constexpr uint64_t kAutotuneMinCount = uint64_t{1} << 30;
 
 std::string version_text(int v) {
   return fmt::format("{}.{}", v / 1000, (v % 1000) / 10);
@@ -128,24 +126,6 @@ class CudaBackend final : public Backend {
     return names;
   }
 
-  std::vector<std::unique_ptr<workload::Workload>> workloads(
-      const workload::WorkloadPlan& plan) override {
-    workload::DeviceContext context;
-    context.device = ref();
-    context.mine = [this](const MineRequest& r) { return mine(r); };
-    if (plan.wants("sha256d")) {
-      // Kernel and geometry from wisdom, else autotuned on the header the workload searches;
-      // either way before the idle baseline and every window.
-      tune::TuneSettings settings;
-      settings.use_wisdom = plan.use_wisdom;
-      settings.log = plan.log;
-      context.sha256d_selection =
-          tune::choose_cuda_sha256d(index_, genesis_job(), 0, cuda::all_kernels(), "", settings)
-              .selection;
-    }
-    return workload::make_workloads(plan, context);
-  }
-
   std::unique_ptr<energy::EnergyMeter> open_meter(std::optional<double> assume_watts) override {
     return energy::open_for({DeviceKind::cuda, info_.property("PCI bus id")}, assume_watts);
   }
@@ -172,7 +152,7 @@ class CudaBackend final : public Backend {
     std::vector<std::pair<std::string, std::string>> tuning;
     cuda::LaunchGeometry geometry;
     const bool overridden = request.threads_per_block != 0 || request.nonces_per_thread != 0;
-    if (!overridden && request.count >= kAutotuneMinCount) {
+    if (!overridden && request.count >= tune::calibrate_min_nonces) {
       auto& tuned = tuned_[request.variant];  // "" means "any variant"
       if (!tuned) {
         const auto job =

@@ -1,30 +1,30 @@
 #include "tune/calibrate.hpp"
 
 #include <algorithm>
-#include <chrono>
 
 #include <fmt/format.h>
 
 #include "common/error.hpp"
-#include "common/median.hpp"
+#include "common/measure.hpp"
 #include "common/units.hpp"
 
 namespace hashflop::tune {
 
 results::Selection calibrate(const CalibrationPlan& plan, Probe& probe) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const measure::Stopwatch clock;
   results::Selection s;
   s.chosen_by = results::ChosenBy::measured;
   s.calibrated_at = results::utc_now_iso8601();
 
   struct Timing {
     results::CandidateRate record;
-    std::vector<double> rates;
+    measure::Series series;
     bool live = false;
   };
+  const measure::Plan each{.warmup = plan.warmup_rounds, .stable_within = 0, .trials = plan.rounds};
   std::vector<Timing> timings;
   for (const auto& name : plan.candidates) {
-    Timing t;
+    Timing t{{}, measure::Series(each), false};
     t.record.name = name;
     const Check check = probe.verify(name);
     t.record.verification = check.verdict;
@@ -36,13 +36,11 @@ results::Selection calibrate(const CalibrationPlan& plan, Probe& probe) {
   // candidate about equally instead of one candidate's whole sample.
   for (int round = 0; round < plan.warmup_rounds + plan.rounds; ++round) {
     for (auto& t : timings) {
-      if (!t.live) continue;
+      if (!t.live || t.series.done()) continue;
       try {
-        const double rate = probe.trial(t.record.name);
-        if (round >= plan.warmup_rounds) t.rates.push_back(rate);
+        t.series.add(probe.trial(t.record.name));
       } catch (const std::exception& e) {
         t.live = false;
-        t.rates.clear();
         t.record.verification = Verdict::incorrect;
         t.record.detail = e.what();
       }
@@ -51,8 +49,8 @@ results::Selection calibrate(const CalibrationPlan& plan, Probe& probe) {
   const Timing* best = nullptr;
   const Timing* fallback = nullptr;
   for (auto& t : timings) {
-    if (!t.live || t.rates.empty()) continue;
-    t.record.rate = median(t.rates);
+    if (!t.live || t.series.timed().empty()) continue;
+    t.record.rate = t.series.summary().rate;
     if (best == nullptr || *t.record.rate > *best->record.rate) best = &t;
     if (t.record.name == plan.fallback) fallback = &t;
   }
@@ -60,21 +58,20 @@ results::Selection calibrate(const CalibrationPlan& plan, Probe& probe) {
   const auto rate_of = [](const Timing* t) { return *t->record.rate; };
   if (fallback != nullptr && best != fallback &&
       rate_of(best) <= rate_of(fallback) * (1 + plan.margin)) {
-    s.reason = fmt::format("fastest median; {} was within {:.0f}% of the {}, so the {} {} is kept",
+    s.reason = fmt::format("fastest rate; {} was within {:.0f}% of the {}, so the {} {} is kept",
                            best->record.name, plan.margin * 100, plan.fallback_label,
                            plan.fallback_label, plan.fallback);
     best = fallback;
   } else if (fallback != nullptr && best != fallback) {
-    s.reason = fmt::format("fastest median of {} alternating trials: {:.1f}% faster than the {} {}",
+    s.reason = fmt::format("fastest rate over {} alternating trials: {:.1f}% faster than the {} {}",
                            plan.rounds, (rate_of(best) / rate_of(fallback) - 1) * 100,
                            plan.fallback_label, plan.fallback);
   } else {
-    s.reason = fmt::format("fastest median of {} alternating trials", plan.rounds);
+    s.reason = fmt::format("fastest rate over {} alternating trials", plan.rounds);
   }
   s.choice = best->record.name;
   for (auto& t : timings) s.candidates.push_back(std::move(t.record));
-  s.calibration_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  s.calibration_seconds = clock.seconds();
   return s;
 }
 

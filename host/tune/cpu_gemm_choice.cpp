@@ -1,7 +1,6 @@
 #include "tune/cpu_gemm_choice.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <limits>
 #include <set>
 
@@ -11,6 +10,7 @@
 #include "gemm/cpu_gemm.hpp"
 #include "gemm/gemm_reference.hpp"
 #include "gemm/gemm_runner.hpp"
+#include "tune/chooser.hpp"
 #include "tune/machine_key.hpp"
 #include "tune/wisdom.hpp"
 
@@ -75,12 +75,12 @@ class CpuGemmProbe final : public Probe {
     return {Verdict::passed, fmt::format("{} within fp64 tolerance", odd.str())};
   }
 
-  double trial(std::string_view candidate) override {
+  measure::Trial trial(std::string_view candidate) override {
     const auto blk = gemm::parse_blocking(candidate);
     std::fill(c_.begin(), c_.end(), std::numeric_limits<float>::quiet_NaN());
     // Products back to back for at least 20 ms, so a small shape is not timed by one product
     // of a millisecond; a large one is a single product.
-    const auto t0 = std::chrono::steady_clock::now();
+    const measure::Stopwatch clock;
     double seconds = 0;
     int products = 0;
     do {
@@ -88,7 +88,7 @@ class CpuGemmProbe final : public Probe {
                          shape_.n, c_.data(), shape_.n},
                         tiled_.range, tiled_.tile, threads_, blk);
       ++products;
-      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      seconds = clock.seconds();
     } while (seconds < 0.02);
     // Each candidate's first trial is checked against fp64 too (sampled).
     if (checked_.insert(std::string(candidate)).second) {
@@ -98,7 +98,7 @@ class CpuGemmProbe final : public Probe {
         throw Error(fmt::format("{} on {}: rel_error {:.2e} > {:.1e}", candidate, shape_.str(),
                                 v.rel_error, v.tolerance));
     }
-    return products * shape_.flops() / std::max(seconds, 1e-9);
+    return {products * shape_.flops(), seconds};
   }
 
  private:
@@ -161,93 +161,57 @@ GemmBlockingChoice choose_cpu_gemm_blocking(const gemm::GemmVariant& variant,
     throw Error(fmt::format("{} has no cache blocking to choose", variant.name));
   const auto tile = variant.tiled->tile;
   const unsigned t = threads != 0 ? threads : cpu::cpu_info().logical_cores;
-  const auto candidates = gemm_blocking_candidates(tile, t, cpu::cpu_info().caches, shape);
-  const gk::GemmBlocking fallback = candidates.front();
-  const auto key = cpu_key(t);
-  const std::string problem = gemm_problem(variant.name, dtype, shape, t);
-  const std::string head = fmt::format("gemm {} {}", variant.name, shape.str());
+  const auto blockings = gemm_blocking_candidates(tile, t, cpu::cpu_info().caches, shape);
 
-  if (forced) {
-    GemmBlockingChoice c{gemm::fit_blocking(*forced, tile, shape), {}};
-    c.selection.chosen_by = results::ChosenBy::forced;
-    c.selection.choice = gemm::blocking_text(c.blocking);
-    c.selection.reason = "named with --blocking";
-    return c;
-  }
-  const bool quiet = !(settings.calibrate || settings.recalibrate);
-  std::optional<Wisdom> wisdom;
-  std::optional<results::Selection> known;
-  if (settings.use_wisdom) {
-    wisdom =
-        Wisdom::load(settings.wisdom_path.empty() ? default_wisdom_path() : settings.wisdom_path);
-    if (!wisdom->warning().empty()) settings.say(wisdom->warning());
-    std::string stale;
-    known = wisdom->find(gemm_workload, problem, key, &stale);
-    // Only a blocking this chooser would itself try is trusted: a stored mc=1 kc=1 nc=1 once
-    // ran at a thousandth of the speed, reported as "from wisdom".
-    if (known && std::none_of(candidates.begin(), candidates.end(), [&](const auto& b) {
-          return gemm::blocking_text(b) == known->choice;
-        })) {
-      stale = fmt::format("its blocking \"{}\" is none of the {} this CPU's caches give",
-                          known->choice, candidates.size());
-      known.reset();
-    }
-    if (!known && !stale.empty() && !quiet)
-      settings.say(fmt::format("{}: wisdom entry not used ({})", head, stale));
-  }
-  if (known && !settings.recalibrate) {
-    GemmBlockingChoice c{gemm::parse_blocking(known->choice), *known};
-    c.selection.chosen_by = results::ChosenBy::wisdom;
-    settings.say(fmt::format("{}: blocking {} from wisdom (calibrated {})", head, known->choice,
-                             known->calibrated_at));
-    return c;
-  }
-  if (quiet) {
-    GemmBlockingChoice c{fallback, {}};
-    c.selection.chosen_by = results::ChosenBy::cpuid;
-    c.selection.choice = gemm::blocking_text(fallback);
-    c.selection.reason = "from the cache sizes, not yet calibrated (hashflop tune measures)";
-    return c;
-  }
-
-  CalibrationPlan plan;
-  plan.fallback = gemm::blocking_text(fallback);
-  plan.fallback_label = "cache-size default";
+  ChoiceSpec spec;
+  spec.head = fmt::format("gemm {} {}", variant.name, shape.str());
+  spec.noun = "blocking ";
+  spec.where = {
+      std::string(gemm_workload), gemm_problem(variant.name, dtype, shape, t), cpu_key(t), {}};
   int64_t largest_mc = 0;  // only where mc blocks A for L2
-  for (const auto& b : candidates) {
-    plan.candidates.push_back(gemm::blocking_text(b));
+  for (const auto& b : blockings) {
+    spec.candidates.push_back(gemm::blocking_text(b));
     if (tile.l1 == gk::SliverInL1::b) largest_mc = std::max(largest_mc, b.mc);
   }
-  // One warm-up and three timed products per candidate (each about 0.1 s, see the probe).
-  plan.rounds = 3;
+  spec.fallback = spec.candidates.front();
+  spec.fallback_label = "cache-size default";
+  spec.fallback_reason = "from the cache sizes, not yet calibrated (hashflop tune measures)";
+  if (forced) spec.forced = gemm::blocking_text(gemm::fit_blocking(*forced, tile, shape));
+  spec.forced_reason = "named with --blocking";
+  // Only a blocking this chooser would itself try is trusted: a stored mc=1 kc=1 nc=1 once ran
+  // at a thousandth of the speed, reported as "from wisdom".
+  spec.refuse_stored = [&](const results::Selection& s) {
+    return std::find(spec.candidates.begin(), spec.candidates.end(), s.choice) !=
+                   spec.candidates.end()
+               ? std::string()
+               : fmt::format("its blocking \"{}\" is none of the {} this CPU's caches give",
+                             s.choice, spec.candidates.size());
+  };
+  spec.stored_note = [](const results::Selection& s) {
+    return fmt::format("calibrated {}", s.calibrated_at);
+  };
+  spec.announce_stored_when_quiet = true;
   // The trials need B whole: a shape whose operands would not fit in half the free memory is
   // not calibrated (the run itself then says whether the product fits).
   const double bytes = probe_bytes(shape, probe_rows(shape, tile, t, largest_mc));
-  if (probe == nullptr && bytes > 0.5 * static_cast<double>(gemm::available_memory_bytes())) {
-    GemmBlockingChoice c{fallback, {}};
-    c.selection.chosen_by = results::ChosenBy::cpuid;
-    c.selection.choice = gemm::blocking_text(fallback);
-    c.selection.reason = fmt::format(
-        "from the cache sizes: calibrating needs {:.1f} GiB, more than half the free memory",
-        bytes / (1u << 30));
-    settings.say(fmt::format("{}: {}", head, c.selection.reason));
-    return c;
-  }
-  settings.say(
-      fmt::format("{}: calibrating {} blockings on {} threads", head, plan.candidates.size(), t));
-  std::unique_ptr<Probe> own;
   if (probe == nullptr) {
-    own = make_cpu_gemm_probe(variant, shape, t, largest_mc);
-    probe = own.get();
+    spec.cannot_measure = [bytes]() -> std::string {
+      if (bytes <= 0.5 * static_cast<double>(gemm::available_memory_bytes())) return {};
+      return fmt::format(
+          "from the cache sizes: calibrating needs {:.1f} GiB, more than half the free memory",
+          bytes / (1u << 30));
+    };
   }
-  GemmBlockingChoice c{{}, calibrate(plan, *probe)};
+  spec.measuring_line =
+      fmt::format("calibrating {} blockings on {} threads", spec.candidates.size(), t);
+  // One warm-up and three timed products per candidate (each about 0.1 s, see the probe).
+  spec.plan.rounds = 3;
+  spec.probe = probe;
+  spec.make_probe = [&] { return make_cpu_gemm_probe(variant, shape, t, largest_mc); };
+  spec.rates = [](const results::Selection& s) { return rates_line(s, "flop", true); };
+
+  GemmBlockingChoice c{{}, choose(spec, settings)};
   c.blocking = gemm::parse_blocking(c.selection.choice);
-  settings.say(fmt::format("{}: blocking {} chosen by measurement in {:.2f} s ({})", head,
-                           c.selection.choice, *c.selection.calibration_seconds,
-                           rates_line(c.selection, "flop", true)));
-  if (wisdom) {
-    store_choice(*wisdom, {std::string(gemm_workload), problem, key, c.selection}, settings);
-  }
   return c;
 }
 

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "common/error.hpp"
 #include "mine/cpu_search.hpp"
 #include "mine/known_nonces.hpp"
+#include "tune/chooser.hpp"
 #include "tune/machine_key.hpp"
 #include "tune/wisdom.hpp"
 
@@ -39,7 +41,7 @@ class CpuSha256dProbe final : public Probe {
         std::string(name));
   }
 
-  double trial(std::string_view name) override {
+  measure::Trial trial(std::string_view name) override {
     const auto& v = cpu::sha256d_variant(name, cpu::cpu_info().features);
     // Sized from this variant's last rate; the first (warm-up) trial is one chunk per thread.
     const auto it = last_rate_.find(std::string(name));
@@ -58,9 +60,9 @@ class CpuSha256dProbe final : public Probe {
     cursor_ += count;
     if (r.mismatches != 0)
       throw Error(fmt::format("{} candidates failed the scalar re-check", r.mismatches));
-    const double rate = r.hashes_per_second();
-    last_rate_[std::string(name)] = rate;
-    return rate;
+    const measure::Trial trial{static_cast<double>(r.nonces_tried), r.seconds};
+    last_rate_[std::string(name)] = trial.rate();
+    return trial;
   }
 
  private:
@@ -79,83 +81,39 @@ std::unique_ptr<Probe> make_cpu_sha256d_probe(const Sha256dInputs& inputs) {
 Sha256dChoice choose_cpu_sha256d(std::string_view forced, const Sha256dInputs& inputs,
                                  const TuneSettings& settings, Probe* probe) {
   const auto& features = cpu::cpu_info().features;
-  const auto& fallback = cpu::best_sha256d_variant(features);
   const unsigned threads = inputs.threads != 0 ? inputs.threads : cpu::cpu_info().logical_cores;
-  const auto key = cpu_key(threads);
+  // An unknown or unsupported name fails here, before anything is read or measured.
+  if (!forced.empty()) (void)cpu::sha256d_variant(forced, features);
 
-  // A forced variant reads the wisdom only to record what the others measured: quietly.
-  // Without a calibration to follow, a stale entry changes nothing worth a line either.
-  const bool quiet = !forced.empty() || !(settings.calibrate || settings.recalibrate);
-  std::optional<Wisdom> wisdom;
-  std::optional<results::Selection> known;
-  if (settings.use_wisdom) {
-    wisdom =
-        Wisdom::load(settings.wisdom_path.empty() ? default_wisdom_path() : settings.wisdom_path);
-    if (!wisdom->warning().empty() && forced.empty()) settings.say(wisdom->warning());
-    std::string stale;
-    known = wisdom->find(sha256d_workload, sha256d_problem, key, &stale);
-    if (known && !std::any_of(cpu::sha256d_variants().begin(), cpu::sha256d_variants().end(),
-                              [&](const auto& v) {
-                                return v.name == known->choice && v.supported(features);
-                              })) {
-      stale = fmt::format("it names {}, which this build or CPU does not run", known->choice);
-      known.reset();
-    }
-    if (!known && !stale.empty() && !quiet)
-      settings.say(fmt::format("sha256d: wisdom entry not used ({})", stale));
-  }
-
-  if (!forced.empty()) {
-    Sha256dChoice c{&cpu::sha256d_variant(forced, features), {}};
-    c.selection.chosen_by = results::ChosenBy::forced;
-    c.selection.choice = std::string(forced);
-    c.selection.reason = "named with --variant";
-    if (known) {  // what a calibration of this machine measured, for comparison
-      c.selection.candidates = known->candidates;
-      c.selection.calibrated_at = known->calibrated_at;
-      c.selection.calibration_seconds = known->calibration_seconds;
-    }
-    return c;
-  }
-  if (known && !settings.recalibrate) {
-    Sha256dChoice c{&cpu::sha256d_variant(known->choice, features), *known};
-    c.selection.chosen_by = results::ChosenBy::wisdom;
-    if (!quiet)
-      settings.say(fmt::format("sha256d: {} from wisdom (calibrated {} on {} threads: {})",
-                               known->choice, known->calibrated_at, threads,
-                               rates_line(*known, "hash", false)));
-    return c;
-  }
-  if (!settings.calibrate && !settings.recalibrate) {
-    Sha256dChoice c{&fallback, {}};
-    c.selection.chosen_by = results::ChosenBy::cpuid;
-    c.selection.choice = std::string(fallback.name);
-    c.selection.reason = "by CPUID, not yet calibrated (hashflop tune measures every variant)";
-    return c;
-  }
-
-  CalibrationPlan plan;
-  plan.fallback = std::string(fallback.name);
+  ChoiceSpec spec;
+  spec.head = "sha256d";
+  spec.where = {std::string(sha256d_workload), std::string(sha256d_problem), cpu_key(threads), {}};
   for (const auto& v : cpu::sha256d_variants()) {
-    if (v.supported(features)) plan.candidates.emplace_back(v.name);
+    if (v.supported(features)) spec.candidates.emplace_back(v.name);
   }
-  settings.say(fmt::format("sha256d: calibrating {} variants on {} threads", plan.candidates.size(),
-                           threads));
-  std::unique_ptr<Probe> own;
-  if (probe == nullptr) {
-    own = make_cpu_sha256d_probe({inputs.header, inputs.target, threads});
-    probe = own.get();
-  }
-  Sha256dChoice c{nullptr, calibrate(plan, *probe)};
+  spec.fallback = std::string(cpu::best_sha256d_variant(features).name);
+  spec.fallback_reason = "by CPUID, not yet calibrated (hashflop tune measures every variant)";
+  if (!forced.empty()) spec.forced = std::string(forced);
+  spec.forced_reason = "named with --variant";
+  spec.forced_shows_wisdom = true;
+  spec.refuse_stored = [&](const results::Selection& s) {
+    return std::find(spec.candidates.begin(), spec.candidates.end(), s.choice) !=
+                   spec.candidates.end()
+               ? std::string()
+               : fmt::format("it names {}, which this build or CPU does not run", s.choice);
+  };
+  spec.stored_note = [threads](const results::Selection& s) {
+    return fmt::format("calibrated {} on {} threads: {}", s.calibrated_at, threads,
+                       rates_line(s, "hash", false));
+  };
+  spec.measuring_line =
+      fmt::format("calibrating {} variants on {} threads", spec.candidates.size(), threads);
+  spec.probe = probe;
+  spec.make_probe = [&] { return make_cpu_sha256d_probe({inputs.header, inputs.target, threads}); };
+  spec.rates = [](const results::Selection& s) { return rates_line(s, "hash", false); };
+
+  Sha256dChoice c{nullptr, choose(spec, settings)};
   c.variant = &cpu::sha256d_variant(c.selection.choice, features);
-  settings.say(fmt::format("sha256d: {} chosen by measurement in {:.2f} s ({})", c.selection.choice,
-                           *c.selection.calibration_seconds,
-                           rates_line(c.selection, "hash", false)));
-  if (wisdom) {
-    store_choice(*wisdom,
-                 {std::string(sha256d_workload), std::string(sha256d_problem), key, c.selection},
-                 settings);
-  }
   return c;
 }
 

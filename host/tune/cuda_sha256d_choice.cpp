@@ -1,19 +1,20 @@
 #include "tune/cuda_sha256d_choice.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <optional>
 
 #include <cuda_runtime.h>
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/measure.hpp"
 #include "cuda/cuda_raii.hpp"
 #include "energy/nvml_meter.hpp"
 #include "mine/known_nonces.hpp"
 #include "mine/launch_name.hpp"
 #include "results/selection_text.hpp"
 #include "tune/calibrate.hpp"
+#include "tune/chooser.hpp"
 #include "tune/wisdom.hpp"
 
 namespace hashflop::tune {
@@ -77,13 +78,13 @@ results::Selection selection_of(const cuda::TuneResult& tune, const Verified& ve
   s.chosen_by = results::ChosenBy::measured;
   const auto& best = tune.best;
   s.choice = cuda::geometry_name(best.kernel->name, best.threads_per_block, best.nonces_per_thread);
-  s.reason = fmt::format("fastest of {} kernel and geometry trials (best of two launches each)",
-                         tune.trials.size());
+  s.reason = fmt::format("fastest rate of {} kernel and geometry trials ({} timed launches each)",
+                         tune.trials.size(), cuda::timed_launches);
   for (const auto& t : tune.trials) {
     const auto& g = t.geometry;
     s.candidates.push_back(
         {cuda::geometry_name(g.kernel->name, g.threads_per_block, g.nonces_per_thread),
-         t.nonces_per_second, Verdict::passed,
+         t.stats.rate, Verdict::passed,
          "its kernel found the known nonces (at the occupancy geometry); the search re-checks "
          "every candidate nonce on the CPU"});
   }
@@ -118,59 +119,55 @@ GpuIdentity cuda_identity(int device) {
 CudaSha256dChoice choose_cuda_sha256d(int device, const sha256d::Job& job, uint32_t first,
                                       std::span<const cuda::Sha256dKernel* const> kernels,
                                       std::string_view variant, const TuneSettings& settings) {
-  const auto problem = cuda_sha256d_problem(variant);
-  const auto key = gpu_key(cuda_identity(device));
-  std::optional<Wisdom> wisdom;
-  if (settings.use_wisdom) {
-    wisdom =
-        Wisdom::load(settings.wisdom_path.empty() ? default_wisdom_path() : settings.wisdom_path);
-    if (!wisdom->warning().empty()) settings.say(wisdom->warning());
-    std::string stale;
-    auto known = settings.recalibrate ? std::nullopt
-                                      : wisdom->find(cuda_sha256d_workload, problem, key, &stale);
-    if (known) {
-      if (auto g = replan(device, *known, kernels, &stale)) {
-        known->chosen_by = results::ChosenBy::wisdom;
-        settings.say(fmt::format("sha256d on cuda:{}: {} from wisdom (autotuned {})", device,
-                                 known->choice, known->calibrated_at));
-        return {*g, std::move(*known)};
-      }
+  const auto untuned = cuda::plan_geometry(device, *kernels.front(), 0, 0);
+  ChoiceSpec spec;
+  spec.head = fmt::format("sha256d on cuda:{}", device);
+  spec.where = {std::string(cuda_sha256d_workload),
+                cuda_sha256d_problem(variant),
+                gpu_key(cuda_identity(device)),
+                {}};
+  spec.fallback = cuda::geometry_name(untuned.kernel->name, untuned.threads_per_block,
+                                      untuned.nonces_per_thread);
+  spec.fallback_reason = "the occupancy API's geometry, not yet autotuned";
+  spec.refuse_stored = [&](const results::Selection& s) {
+    std::string why;
+    return replan(device, s, kernels, &why) ? std::string() : why;
+  };
+  spec.stored_note = [](const results::Selection& s) {
+    return fmt::format("autotuned {}", s.calibrated_at);
+  };
+  spec.measure = [&] {
+    const measure::Stopwatch clock;
+    const auto verified = verify_kernels(device, kernels);
+    results::Selection s;
+    if (verified.passed.empty()) {
+      // Nothing to time. The first kernel at the occupancy geometry, never stored: the
+      // workload's own check then fails it in the results file, and a run's other workloads
+      // still measure.
+      s.chosen_by = results::ChosenBy::measured;
+      s.choice = spec.fallback;
+      s.reason = "no kernel found the known nonces; the default, not stored";
+      s.candidates = verified.failed;
+      s.calibrated_at = results::utc_now_iso8601();
+      settings.say(fmt::format("{}: no kernel found the known nonces ({}: {})", spec.head,
+                               verified.failed.front().name, verified.failed.front().detail));
+    } else {
+      s = selection_of(cuda::autotune(device, job, first, verified.passed), verified);
     }
-    if (!stale.empty())
-      settings.say(fmt::format("sha256d on cuda:{}: wisdom entry not used ({})", device, stale));
-  }
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto verified = verify_kernels(device, kernels);
-  if (verified.passed.empty()) {
-    // Nothing to time. The first kernel at the occupancy geometry, never stored: the workload's
-    // own check then fails it in the results file, and a run's other workloads still measure.
-    const auto g = cuda::plan_geometry(device, *kernels.front(), 0, 0);
-    CudaSha256dChoice c{g, {}};
-    c.selection.chosen_by = results::ChosenBy::measured;
-    c.selection.choice =
-        cuda::geometry_name(g.kernel->name, g.threads_per_block, g.nonces_per_thread);
-    c.selection.reason = "no kernel found the known nonces; the default, not stored";
-    c.selection.candidates = verified.failed;
-    c.selection.calibrated_at = results::utc_now_iso8601();
-    c.selection.calibration_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    settings.say(fmt::format("sha256d on cuda:{}: no kernel found the known nonces ({}: {})",
-                             device, verified.failed.front().name, verified.failed.front().detail));
-    return c;
-  }
-  const auto tune = cuda::autotune(device, job, first, verified.passed);
-  CudaSha256dChoice c{tune.best, selection_of(tune, verified)};
-  c.selection.calibration_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  settings.say(
-      fmt::format("sha256d on cuda:{}: {} chosen by measurement in {:.2f} s (best per "
-                  "kernel: {})",
-                  device, c.selection.choice, *c.selection.calibration_seconds,
-                  rates_line(results::fastest_per_group(c.selection), "hash", false)));
-  if (wisdom) {
-    store_choice(*wisdom, {std::string(cuda_sha256d_workload), problem, key, c.selection},
-                 settings);
-  }
+    s.calibration_seconds = clock.seconds();
+    return s;
+  };
+  spec.keep = [](const results::Selection& s) {
+    return std::any_of(s.candidates.begin(), s.candidates.end(),
+                       [](const auto& c) { return c.verification == Verdict::passed; });
+  };
+  spec.rates = [](const results::Selection& s) {
+    return "best per kernel: " + rates_line(results::fastest_per_group(s), "hash", false);
+  };
+
+  CudaSha256dChoice c{untuned, choose(spec, settings)};
+  std::string why;
+  if (auto g = replan(device, c.selection, kernels, &why)) c.geometry = *g;
   return c;
 }
 

@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "cpu/cpu_info.hpp"
 #include "gemm/gemm_runner.hpp"
+#include "tune/cpu_gemm_choice.hpp"
 #include "workload/workload.hpp"
 
 namespace hashflop::workload {
@@ -122,15 +123,20 @@ std::unique_ptr<Workload> make_gemm(const GemmVariant& variant, Dtype dtype, int
 std::vector<std::unique_ptr<Workload>> make_gemm_workloads(DeviceRef device, int64_t size,
                                                            unsigned threads,
                                                            std::span<const GemmVariant> registry,
-                                                           const GemmBlockingFn& blocking) {
+                                                           const tune::TuneSettings* tuning) {
   std::vector<std::unique_ptr<Workload>> out;
   for (const auto& v : registry) {
     if (v.device != device.kind || !v.square) continue;
     for (const Dtype d : all_dtypes) {
       if (!v.unavailable(d).empty()) continue;
-      std::optional<GemmTuning> tuning;
-      if (v.tiled != nullptr && blocking) tuning = blocking(v, d, {size, size, size});
-      out.push_back(make_gemm(v, d, size, threads, device, std::move(tuning)));
+      std::optional<GemmTuning> blocking;
+      if (v.tiled != nullptr && tuning != nullptr) {
+        // Calibrated at the run's size, dtype and thread count, before any window.
+        auto c = tune::choose_cpu_gemm_blocking(v, {size, size, size}, d, threads, std::nullopt,
+                                                *tuning);
+        blocking = GemmTuning{c.blocking, std::move(c.selection)};
+      }
+      out.push_back(make_gemm(v, d, size, threads, device, std::move(blocking)));
     }
   }
   return out;

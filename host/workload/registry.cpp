@@ -6,8 +6,6 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
-#include "cpu/cpu_info.hpp"
-#include "cpu/sha256d_variants.hpp"
 #include "workload/workload.hpp"
 
 namespace hashflop::workload {
@@ -15,26 +13,24 @@ namespace {
 
 using Made = std::vector<std::unique_ptr<Workload>>;
 
-Made sha256d(const DeviceContext& d, const WorkloadPlan& plan) {
+Made sha256d(DeviceRef d, const WorkloadPlan& plan) {
   Made out;
-  if (d.device.kind == DeviceKind::cpu) {
-    const auto& variant = d.sha256d_variant != nullptr
-                              ? *d.sha256d_variant
-                              : cpu::best_sha256d_variant(cpu::cpu_info().features);
-    out.push_back(make_cpu_sha256d(variant, plan.threads, d.sha256d_selection));
+  if (d.kind == DeviceKind::cpu) {
+    out.push_back(make_cpu_sha256d(plan.threads, plan.tune_settings()));
   } else {
-    out.push_back(make_cuda_sha256d(d.device.index, d.mine, d.sha256d_selection));
+    out.push_back(make_cuda_sha256d(d.index, plan.tune_settings()));
   }
   return out;
 }
 
-Made gemm(const DeviceContext& d, const WorkloadPlan& plan) {
-  return make_gemm_workloads(d.device, plan.gemm_size_on(d.device.kind), plan.threads,
-                             gemm::gemm_variants(), d.gemm_blocking);
+Made gemm(DeviceRef d, const WorkloadPlan& plan) {
+  const auto settings = plan.tune_settings();
+  return make_gemm_workloads(d, plan.gemm_size_on(d.kind), plan.threads, gemm::gemm_variants(),
+                             &settings);
 }
 
-Made transformer(const DeviceContext& d, const WorkloadPlan& plan) {
-  return make_transformer_workloads(d.device, plan.transformer, plan.threads);
+Made transformer(DeviceRef d, const WorkloadPlan& plan) {
+  return make_transformer_workloads(d, plan.transformer, plan.threads);
 }
 
 constexpr std::array entries{
@@ -77,8 +73,7 @@ bool WorkloadPlan::wants(std::string_view name) const {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-std::vector<std::unique_ptr<Workload>> make_workloads(const WorkloadPlan& plan,
-                                                      const DeviceContext& device) {
+std::vector<std::unique_ptr<Workload>> make_workloads(const WorkloadPlan& plan, DeviceRef device) {
   std::vector<std::unique_ptr<Workload>> out;
   for (const auto& name : plan.names) {
     for (const auto& e : entries) {

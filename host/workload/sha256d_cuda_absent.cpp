@@ -4,8 +4,8 @@
 
 namespace hashflop::workload {
 
-std::unique_ptr<Workload> make_cuda_sha256d(int /*device*/, MineFn /*mine*/,
-                                            std::optional<results::Selection> /*selection*/) {
+std::unique_ptr<Workload> make_cuda_sha256d(int /*device*/,
+                                            const tune::TuneSettings& /*settings*/) {
   throw DeviceError("this hashflop was built without CUDA (HASHFLOP_ENABLE_CUDA)");
 }
 

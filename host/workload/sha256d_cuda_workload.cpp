@@ -10,6 +10,7 @@
 #include "mine/known_headers.hpp"
 #include "mine/known_nonces.hpp"
 #include "mine/launch_name.hpp"
+#include "tune/cuda_sha256d_choice.hpp"
 #include "workload/workload.hpp"
 
 namespace hashflop::workload {
@@ -17,21 +18,16 @@ namespace {
 
 class CudaSha256d final : public Workload {
  public:
-  CudaSha256d(int device, MineFn mine, std::optional<results::Selection> selection)
-      : device_(device),
-        mine_(std::move(mine)),
-        base_(bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex)),
-        selection_(std::move(selection)) {
-    // The backend's choice (tune/cuda_sha256d_choice.hpp); without one, the first kernel at
-    // the occupancy API's geometry, and the result says nothing was chosen.
-    const auto name = selection_ ? cuda::parse_geometry_name(selection_->choice) : std::nullopt;
-    if (!name) {
-      selection_.reset();
-      geometry_ = cuda::plan_geometry(device_, cuda::sha256d_kernels().front(), 0, 0);
-      return;
-    }
-    geometry_ = cuda::plan_geometry(device_, cuda::find_kernel(name->kernel),
-                                    name->threads_per_block, name->nonces_per_thread);
+  CudaSha256d(int device, const tune::TuneSettings& settings)
+      : device_(device), base_(bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex)) {
+    // Kernel and geometry from wisdom, else autotuned on the header this workload searches;
+    // either way before the idle baseline and every window.
+    auto c = tune::choose_cuda_sha256d(
+        device_,
+        sha256d::make_job(base_.bytes().data(), bitcoin::target_from_bits(base_.bits()).top_word()),
+        0, cuda::all_kernels(), "", settings);
+    geometry_ = c.geometry;
+    selection_ = std::move(c.selection);
   }
   std::string workload() const override { return "sha256d"; }
   std::string variant() const override { return geometry_.kernel->name; }
@@ -42,7 +38,14 @@ class CudaSha256d final : public Workload {
             {"header", "genesis block, BIP 320 version rolled"},
             {"target_bits", fmt::format("{:08x}", base_.bits())}};
   }
-  Check verify() override { return verify_known_nonces(mine_, variant()); }
+  // The known nonces with this workload's own kernel and geometry, cut to each range.
+  Check verify() override {
+    return verify_known_nonces(
+        [this](const MineRequest& r) {
+          return cuda::search_range(device_, r, cuda::fit_to_range(device_, geometry_, r.count));
+        },
+        variant());
+  }
   std::optional<results::Selection> selection() const override { return selection_; }
 
   double run(std::chrono::duration<double> duration, const std::atomic<bool>& stop) override {
@@ -68,7 +71,6 @@ class CudaSha256d final : public Workload {
 
  private:
   int device_;
-  MineFn mine_;
   bitcoin::BlockHeader base_;
   std::optional<results::Selection> selection_;
   cuda::LaunchGeometry geometry_;
@@ -76,9 +78,8 @@ class CudaSha256d final : public Workload {
 
 }  // namespace
 
-std::unique_ptr<Workload> make_cuda_sha256d(int device, MineFn mine,
-                                            std::optional<results::Selection> selection) {
-  return std::make_unique<CudaSha256d>(device, std::move(mine), std::move(selection));
+std::unique_ptr<Workload> make_cuda_sha256d(int device, const tune::TuneSettings& settings) {
+  return std::make_unique<CudaSha256d>(device, settings);
 }
 
 }  // namespace hashflop::workload

@@ -13,6 +13,7 @@
 #include "mine/cpu_search.hpp"
 #include "mine/known_headers.hpp"
 #include "mine/known_nonces.hpp"
+#include "tune/cpu_sha256d_choice.hpp"
 #include "workload/workload.hpp"
 
 namespace hashflop::workload {
@@ -97,6 +98,13 @@ class CpuSha256d final : public Workload {
 std::unique_ptr<Workload> make_cpu_sha256d(const cpu::Sha256dVariant& variant, unsigned threads,
                                            std::optional<results::Selection> selection) {
   return std::make_unique<CpuSha256d>(variant, threads, std::move(selection));
+}
+
+std::unique_ptr<Workload> make_cpu_sha256d(unsigned threads, const tune::TuneSettings& settings) {
+  const auto header = bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex);
+  auto c = tune::choose_cpu_sha256d("", {header, bitcoin::target_from_bits(header.bits()), threads},
+                                    settings);
+  return make_cpu_sha256d(*c.variant, threads, std::move(c.selection));
 }
 
 }  // namespace hashflop::workload

@@ -23,6 +23,7 @@
 #include "model/model_presets.hpp"
 #include "model/transformer_shapes.hpp"
 #include "results/result.hpp"
+#include "tune/tune_settings.hpp"
 
 namespace hashflop::cpu {
 struct Sha256dVariant;
@@ -80,6 +81,15 @@ struct WorkloadPlan {
   /// Where a device says what it calibrated or took from wisdom; may be empty.
   std::function<void(const std::string&)> log;
 
+  /// How its tuned workloads choose: wisdom as use_wisdom says, calibrating when it has no
+  /// answer, saying so through `log`.
+  tune::TuneSettings tune_settings() const {
+    tune::TuneSettings settings;
+    settings.use_wisdom = use_wisdom;
+    settings.log = log;
+    return settings;
+  }
+
   /// From a comma-separated list such as "sha256d,gemm"; throws UsageError for a name the
   /// registry does not know, listing the ones it does.
   static WorkloadPlan parse(std::string_view list);
@@ -94,50 +104,33 @@ struct GemmTuning {
   gemm_kernels::GemmBlocking blocking;
   results::Selection selection;
 };
-using GemmBlockingFn =
-    std::function<GemmTuning(const gemm::GemmVariant&, gemm::Dtype, const gemm::GemmShape&)>;
-
-/// A device's own nonce search, as its backend runs it; sha256d workloads verify through it.
-using MineFn = std::function<MineResult(const MineRequest&)>;
-
-/// What a backend tells the registry about itself.
-struct DeviceContext {
-  DeviceRef device;
-  MineFn mine;  ///< the device's nonce search
-  /// CPU: the sha256d variant the backend chose for this plan (calibrated, from wisdom or by
-  /// CPUID) and how; nullptr: the CPUID default. CUDA: only the selection, whose choice names
-  /// the kernel and geometry (autotuned or from wisdom).
-  const cpu::Sha256dVariant* sha256d_variant = nullptr;
-  std::optional<results::Selection> sha256d_selection;
-  /// CPU: the cache blocking of a tiled GEMM variant at a shape and dtype (calibrated, from
-  /// wisdom or from the cache sizes) and how it was chosen; empty: the cache-size formula.
-  GemmBlockingFn gemm_blocking;
-};
 
 /// One kind of workload: its name on the command line and what it makes for a device (nothing
 /// when the device cannot run it).
 struct WorkloadEntry {
   std::string_view name;
-  std::vector<std::unique_ptr<Workload>> (*make)(const DeviceContext& device,
-                                                 const WorkloadPlan& plan);
+  std::vector<std::unique_ptr<Workload>> (*make)(DeviceRef device, const WorkloadPlan& plan);
 };
 
 /// Every kind of workload (registry.cpp); adding one is its file plus one line there.
 std::span<const WorkloadEntry> workload_registry();
 
-/// The workloads `plan` names, in its order, as `device` runs them.
-std::vector<std::unique_ptr<Workload>> make_workloads(const WorkloadPlan& plan,
-                                                      const DeviceContext& device);
+/// The workloads `plan` names, in its order, as `device` runs them. A tuned workload chooses
+/// its kernel or settings here (tune/chooser.hpp: wisdom, else a calibration), before any
+/// window.
+std::vector<std::unique_ptr<Workload>> make_workloads(const WorkloadPlan& plan, DeviceRef device);
 
 /// Nonce search on the CPU with `variant` and `threads` (0: all); `selection` says how the
 /// variant was chosen, for the results file.
 std::unique_ptr<Workload> make_cpu_sha256d(const cpu::Sha256dVariant& variant, unsigned threads,
                                            std::optional<results::Selection> selection = {});
-/// Nonce search on CUDA device `device`, verified through `mine`, with the kernel and geometry
-/// `selection` names (mine/launch_name.hpp; chosen by the backend from wisdom or the
-/// autotuner); without one it autotunes. Throws DeviceError in a build without CUDA.
-std::unique_ptr<Workload> make_cuda_sha256d(int device, MineFn mine,
-                                            std::optional<results::Selection> selection = {});
+/// As above with the variant chosen under `settings` (tune/cpu_sha256d_choice.hpp), calibrated
+/// on the header and target the workload searches.
+std::unique_ptr<Workload> make_cpu_sha256d(unsigned threads, const tune::TuneSettings& settings);
+/// Nonce search on CUDA device `device` with the kernel and geometry chosen under `settings`
+/// (tune/cuda_sha256d_choice.hpp: wisdom, else the autotuner, on the header it searches).
+/// Throws DeviceError in a build without CUDA.
+std::unique_ptr<Workload> make_cuda_sha256d(int device, const tune::TuneSettings& settings);
 
 /// Back-to-back products of `variant` at `size` (M = N = K) on `device`, operands rotated
 /// through enough sets to overflow the device's cache. Throws DeviceError when the variant
@@ -148,12 +141,12 @@ std::unique_ptr<Workload> make_gemm(const gemm::GemmVariant& variant, gemm::Dtyp
                                     int64_t size, unsigned threads, DeviceRef device,
                                     std::optional<GemmTuning> tuning = std::nullopt);
 /// One GEMM workload per variant of `registry` that runs on `device`'s kind, for each dtype it
-/// computes there.
-/// computes there; `blocking` (when set) chooses the tiled variants' block sizes.
+/// computes there. With `tuning`, the tiled CPU variants' block sizes are chosen under it
+/// (tune/cpu_gemm_choice.hpp); without, the cache-size formula.
 std::vector<std::unique_ptr<Workload>> make_gemm_workloads(
     DeviceRef device, int64_t size, unsigned threads,
     std::span<const gemm::GemmVariant> registry = gemm::gemm_variants(),
-    const GemmBlockingFn& blocking = {});
+    const tune::TuneSettings* tuning = nullptr);
 
 /// The transformer workload on `device`: on a CPU first a plain memory copy (the memory
 /// ceiling, measured in the same run), then one workload per phase of `plan`, sharing the

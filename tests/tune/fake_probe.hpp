@@ -22,11 +22,12 @@ struct FakeProbe final : hashflop::tune::Probe {
     return name == wrong ? hashflop::Check{hashflop::Verdict::incorrect, "nonce not found"}
                          : hashflop::Check{hashflop::Verdict::passed, "ok"};
   }
-  double trial(std::string_view name) override {
+  // Each trial is one second of work at the candidate's rate.
+  hashflop::measure::Trial trial(std::string_view name) override {
     trials.emplace_back(name);
     if (name == throws) throw hashflop::Error("3 candidates failed the scalar re-check");
     const auto it = rates.find(name);
-    return it == rates.end() ? 1.0 : it->second;  // unnamed candidates are slow
+    return {it == rates.end() ? 1.0 : it->second, 1.0};  // unnamed candidates are slow
   }
 };
 
