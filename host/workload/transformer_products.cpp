@@ -9,12 +9,11 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/measure.hpp"
 #include "cpu/cpu_info.hpp"
 
 namespace hashflop::workload {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // Candidates are timed for at least this long (or one pass, when a pass is longer): enough
 // passes to get past one-off page faults, short enough that choosing costs a few seconds.
@@ -112,21 +111,23 @@ void ProductRunner::run_on(gemm::GemmExecutor& exec, size_t rotation) {
 }
 
 double ProductRunner::time_passes(gemm::GemmExecutor& exec, double best_so_far, bool& cut_short) {
-  const auto warm_start = Clock::now();
+  const measure::Stopwatch warm_clock;
   run_on(exec, 0);  // warm: first-touch of workspaces, library set-up
-  const double warm = std::chrono::duration<double>(Clock::now() - warm_start).count();
+  const double warm = warm_clock.seconds();
   // A path whose warm pass is already twice the best is not timed further: choosing needs no
   // more than that, and a packed kernel on a prefill product can take seconds a pass.
   cut_short = best_so_far > 0 && warm > 2 * best_so_far;
   if (cut_short) return warm;
-  const auto start = Clock::now();
+  // One trial of whole passes; seconds per pass is its time over its work (measure.hpp's rate,
+  // inverted), not a median of passes.
+  const measure::Stopwatch clock;
   size_t passes = 0;
   double elapsed = 0;
   do {
     run_on(exec, ++passes);
-    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    elapsed = clock.seconds();
   } while (elapsed < max_timing_seconds && (elapsed < min_timing_seconds || passes < 3));
-  return elapsed / static_cast<double>(passes);
+  return 1 / measure::Trial{static_cast<double>(passes), elapsed}.rate();
 }
 
 void ProductRunner::select(std::span<const gemm::GemmVariant> variants) {
