@@ -113,53 +113,49 @@ std::vector<LaunchGeometry> autotune_candidates(int device,
   return out;
 }
 
-TuneResult autotune(int device, const sha256d::Job& job, uint32_t first,
-                    std::span<const Sha256dKernel* const> kernels) {
-  const measure::Stopwatch clock;
-  const auto candidates = autotune_candidates(device, kernels);
-  DeviceScope scope(device);
-  const uint32_t capacity = 4096;  // trials discard candidates; overflow only sets a flag
-  DeviceBuffer<unsigned char> out(search_output_bytes(capacity));
-  auto* header = reinterpret_cast<SearchOutput*>(out.get());
+struct LaunchTimer::State {
+  // Trials discard candidates; an overflow only sets a flag.
+  static constexpr uint32_t capacity = 4096;
+  DeviceBuffer<unsigned char> out{search_output_bytes(capacity)};
   Stream stream;
   Event start, stop;
+};
 
-  auto time_launch = [&](const LaunchGeometry& g, uint32_t from, uint32_t n) {
-    HF_CUDA_CHECK(cudaMemsetAsync(header, 0, sizeof(SearchOutput), stream.get()));
-    start.record(stream.get());
-    HF_CUDA_CHECK(launch_sha256d_search(*g.kernel, job, from, n, g.threads_per_block,
-                                        g.nonces_per_thread, header, capacity, stream.get()));
-    stop.record(stream.get());
-    stop.synchronize();
-    return measure::Trial{static_cast<double>(n), stop.milliseconds_since(start) / 1e3};
-  };
+LaunchTimer::LaunchTimer(int device, const sha256d::Job& job, uint32_t first)
+    : device_(device), job_(job), first_(first) {
+  DeviceScope scope(device_);
+  state_ = std::make_unique<State>();
+}
 
-  TuneResult result;
-  const Sha256dKernel* warmed = nullptr;
-  for (const auto& g : candidates) {
-    // About 2^26 nonces but one full wave at least, so no geometry is judged on a partly idle
-    // device; a full launch is whole waves, so it bounds the trial.
-    const auto o = occupancy(device, *g.kernel);
-    const uint64_t wave = uint64_t{wave_blocks(device, *g.kernel, g.threads_per_block, o)} *
-                          g.threads_per_block * g.nonces_per_thread;
-    const uint64_t n64 = std::min(g.nonces_per_launch(), std::max(wave, uint64_t{1} << 26));
-    const auto n = static_cast<uint32_t>(std::max<uint64_t>(n64, 1));
-    const auto from = static_cast<uint32_t>(std::min<uint64_t>(first, (uint64_t{1} << 32) - n));
-    // Kernels load lazily on first launch: each kernel's first geometry warms up once, which
-    // also lets clocks ramp up before timing.
-    const measure::Plan plan{
-        .warmup = warmed != g.kernel ? 1 : 0, .stable_within = 0, .trials = timed_launches};
-    warmed = g.kernel;
-    const auto series = measure::run_series(plan, [&](bool) { return time_launch(g, from, n); });
-    result.trials.push_back({g, n, series.summary()});
-  }
-  const auto best = std::max_element(
-      result.trials.begin(), result.trials.end(),
-      [](const TuneTrial& a, const TuneTrial& b) { return a.stats.rate < b.stats.rate; });
-  if (best == result.trials.end()) throw DeviceError("autotune: no launch geometry to try");
-  result.best = best->geometry;
-  result.seconds = clock.seconds();
-  return result;
+LaunchTimer::~LaunchTimer() {
+  DeviceScope scope(device_);
+  state_.reset();
+}
+
+uint64_t LaunchTimer::trial_nonces(const LaunchGeometry& g) const {
+  const auto o = occupancy(device_, *g.kernel);
+  const uint64_t wave = uint64_t{wave_blocks(device_, *g.kernel, g.threads_per_block, o)} *
+                        g.threads_per_block * g.nonces_per_thread;
+  return std::max<uint64_t>(1, std::min(g.nonces_per_launch(), std::max(wave, uint64_t{1} << 26)));
+}
+
+uint32_t LaunchTimer::trial_start(uint64_t n) const {
+  return static_cast<uint32_t>(std::min<uint64_t>(first_, (uint64_t{1} << 32) - n));
+}
+
+measure::Trial LaunchTimer::time(const LaunchGeometry& g) {
+  DeviceScope scope(device_);
+  const uint64_t n = trial_nonces(g);
+  auto* header = reinterpret_cast<SearchOutput*>(state_->out.get());
+  cudaStream_t stream = state_->stream.get();
+  HF_CUDA_CHECK(cudaMemsetAsync(header, 0, sizeof(SearchOutput), stream));
+  state_->start.record(stream);
+  HF_CUDA_CHECK(launch_sha256d_search(*g.kernel, job_, trial_start(n), static_cast<uint32_t>(n),
+                                      g.threads_per_block, g.nonces_per_thread, header,
+                                      State::capacity, stream));
+  state_->stop.record(stream);
+  state_->stop.synchronize();
+  return {static_cast<double>(n), state_->stop.milliseconds_since(state_->start) / 1e3};
 }
 
 }  // namespace hashflop::cuda

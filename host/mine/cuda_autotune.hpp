@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -36,33 +37,35 @@ LaunchGeometry plan_geometry(int device, const Sha256dKernel& kernel, unsigned t
 /// over every SM; otherwise `g` unchanged.
 LaunchGeometry fit_to_range(int device, LaunchGeometry g, uint64_t count);
 
-/// Timed launches per geometry: few, as each is a whole launch of about 2^26 nonces.
-inline constexpr int timed_launches = 2;
-
-struct TuneTrial {
-  LaunchGeometry geometry;
-  uint64_t nonces = 0;  ///< per launch
-  /// Its timed launches: `stats.rate` (nonces over their total seconds) ranks the geometries;
-  /// the per-launch extremes show how steady it was.
-  measure::Summary stats;
-};
-
-struct TuneResult {
-  LaunchGeometry best;
-  std::vector<TuneTrial> trials;
-  double seconds = 0;  ///< wall time the tuning took
-};
-
-/// The geometries autotune() tries for each of `kernels`: a few block sizes (the occupancy
+/// The geometries the autotuner tries for each of `kernels`: a few block sizes (the occupancy
 /// API's among them) times a few nonces-per-thread values.
 std::vector<LaunchGeometry> autotune_candidates(int device,
                                                 std::span<const Sha256dKernel* const> kernels);
 
-/// Times timed_launches launches per candidate geometry (after one warm-up launch per kernel)
-/// on the real job,
-/// from nonce `first`, with cudaEvents, and returns the fastest. The trials' nonces are not
-/// counted as search work and their candidates are discarded.
-TuneResult autotune(int device, const sha256d::Job& job, uint32_t first,
-                    std::span<const Sha256dKernel* const> kernels);
+/// Times single launches of the search on the real job, for the autotuner (tune/
+/// cuda_sha256d_choice.hpp): cudaEvents around each launch, its candidates discarded.
+class LaunchTimer {
+ public:
+  /// Launches search `job` from nonce `first` on `device`.
+  LaunchTimer(int device, const sha256d::Job& job, uint32_t first);
+  ~LaunchTimer();
+  LaunchTimer(const LaunchTimer&) = delete;
+  LaunchTimer& operator=(const LaunchTimer&) = delete;
+
+  /// Nonces one timed launch of `g` covers: about 2^26, but one full wave at least, so no
+  /// geometry is judged on a partly idle device, and one full launch at most.
+  uint64_t trial_nonces(const LaunchGeometry& g) const;
+  /// The first nonce of a launch of `n` nonces (`first`, kept inside the nonce space).
+  uint32_t trial_start(uint64_t n) const;
+  /// One launch of trial_nonces(g) nonces, timed on the device.
+  measure::Trial time(const LaunchGeometry& g);
+
+ private:
+  struct State;
+  int device_;
+  sha256d::Job job_;
+  uint32_t first_;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace hashflop::cuda

@@ -10,11 +10,14 @@
 namespace hashflop {
 
 Check verify_known_nonces(const std::function<MineResult(const MineRequest&)>& mine,
-                          const std::string& variant) {
+                          const std::string& variant, uint64_t count) {
+  count = std::clamp<uint64_t>(count, 1, nonce_space);
   for (const auto& k : known_headers()) {
     MineRequest req(bitcoin::BlockHeader::parse_hex(k.header_hex));
-    req.start = k.nonce >= 2048 ? k.nonce - 2048 : 0;
-    req.count = 4096;
+    const uint64_t half = count / 2;
+    req.start = static_cast<uint32_t>(
+        std::min<uint64_t>(k.nonce >= half ? k.nonce - half : 0, nonce_space - count));
+    req.count = count;
     req.target = bitcoin::target_from_bits(req.header.bits());
     req.variant = variant;
     const auto r = mine(req);

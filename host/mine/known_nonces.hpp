@@ -11,8 +11,10 @@
 namespace hashflop {
 
 /// Each known header's nonce must be found, with its hash, by `mine` running `variant` over the
-/// 4096 nonces around it, every nonce tried and no candidate failing the CPU re-check.
+/// `count` nonces around it (inside the 2^32 nonce space), every nonce tried and no candidate
+/// failing the CPU re-check. A GPU kernel is checked with the count of the launch it is timed
+/// with, so the geometry that runs is the geometry that was checked.
 Check verify_known_nonces(const std::function<MineResult(const MineRequest&)>& mine,
-                          const std::string& variant);
+                          const std::string& variant, uint64_t count = 4096);
 
 }  // namespace hashflop

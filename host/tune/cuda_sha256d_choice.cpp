@@ -1,7 +1,9 @@
 #include "tune/cuda_sha256d_choice.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
+#include <set>
 
 #include <cuda_runtime.h>
 #include <fmt/format.h>
@@ -48,57 +50,55 @@ std::optional<cuda::LaunchGeometry> replan(int device, const results::Selection&
   }
 }
 
-struct Verified {
-  std::vector<const cuda::Sha256dKernel*> passed;
-  std::vector<results::CandidateRate> failed;  // kernel name, verdict and why
+// Clocks ramp and a kernel's module loads on its first launch: each kernel runs this long before
+// its first timed launch (10 ms was too short for clocks to settle).
+constexpr double kWarmupSeconds = 0.2;
+
+// The autotuner's trials for calibrate(): each geometry is checked on the known nonces with the
+// size and shape of the launch it is timed with, so the geometry chosen is the one checked; a
+// trial is one timed launch of about 2^26 nonces.
+class CudaGeometryProbe final : public Probe {
+ public:
+  CudaGeometryProbe(int device, const sha256d::Job& job, uint32_t first,
+                    std::vector<cuda::LaunchGeometry> geometries)
+      : device_(device), timer_(device, job, first), geometries_(std::move(geometries)) {}
+
+  Check verify(std::string_view name) override {
+    if (const auto it = checked_.find(name); it != checked_.end()) return it->second;
+    const auto& g = geometry(name);
+    const Check c =
+        verify_known_nonces([&](const MineRequest& r) { return cuda::search_range(device_, r, g); },
+                            std::string(g.kernel->name), timer_.trial_nonces(g));
+    checked_.emplace(std::string(name), c);
+    return c;
+  }
+
+  measure::Trial trial(std::string_view name) override {
+    const auto& g = geometry(name);
+    if (warmed_.insert(g.kernel).second) {
+      const measure::Stopwatch clock;
+      while (clock.seconds() < kWarmupSeconds) (void)timer_.time(g);
+    }
+    return timer_.time(g);
+  }
+
+ private:
+  const cuda::LaunchGeometry& geometry(std::string_view name) const {
+    for (const auto& g : geometries_) {
+      if (cuda::geometry_name(g.kernel->name, g.threads_per_block, g.nonces_per_thread) == name)
+        return g;
+    }
+    throw Error(fmt::format("autotune: no candidate geometry named {}", name));
+  }
+
+  int device_;
+  cuda::LaunchTimer timer_;
+  std::vector<cuda::LaunchGeometry> geometries_;
+  std::map<std::string, Check, std::less<>> checked_;
+  std::set<const cuda::Sha256dKernel*> warmed_;
 };
 
-// Every kernel finds the known nonces, at the occupancy API's geometry, before any is timed:
-// one that does not is never chosen. Two 4096-nonce searches per kernel: milliseconds.
-Verified verify_kernels(int device, std::span<const cuda::Sha256dKernel* const> kernels) {
-  Verified v;
-  for (const auto* k : kernels) {
-    const Check c = verify_known_nonces(
-        [device, k](const MineRequest& r) {
-          const auto g = cuda::fit_to_range(device, cuda::plan_geometry(device, *k, 0, 0), r.count);
-          return cuda::search_range(device, r, g);
-        },
-        k->name);
-    if (c.verdict == Verdict::passed) {
-      v.passed.push_back(k);
-    } else {
-      v.failed.push_back({k->name, std::nullopt, c.verdict, c.detail});
-    }
-  }
-  return v;
-}
-
-results::Selection selection_of(const cuda::TuneResult& tune, const Verified& verified) {
-  results::Selection s;
-  s.chosen_by = results::ChosenBy::measured;
-  const auto& best = tune.best;
-  s.choice = cuda::geometry_name(best.kernel->name, best.threads_per_block, best.nonces_per_thread);
-  s.reason = fmt::format("fastest rate of {} kernel and geometry trials ({} timed launches each)",
-                         tune.trials.size(), cuda::timed_launches);
-  for (const auto& t : tune.trials) {
-    const auto& g = t.geometry;
-    s.candidates.push_back(
-        {cuda::geometry_name(g.kernel->name, g.threads_per_block, g.nonces_per_thread),
-         t.stats.rate, Verdict::passed,
-         "its kernel found the known nonces (at the occupancy geometry); the search re-checks "
-         "every candidate nonce on the CPU"});
-  }
-  s.candidates.insert(s.candidates.end(), verified.failed.begin(), verified.failed.end());
-  s.calibrated_at = results::utc_now_iso8601();
-  return s;
-}
-
 }  // namespace
-
-std::string cuda_sha256d_problem(std::string_view variant) {
-  return variant.empty() ? std::string("cuda nonce search")
-                         : fmt::format("cuda nonce search variant={}", variant);
-}
 
 GpuIdentity cuda_identity(int device) {
   cudaDeviceProp prop{};
@@ -123,7 +123,7 @@ CudaSha256dChoice choose_cuda_sha256d(int device, const sha256d::Job& job, uint3
   ChoiceSpec spec;
   spec.head = fmt::format("sha256d on cuda:{}", device);
   spec.where = {std::string(cuda_sha256d_workload),
-                cuda_sha256d_problem(variant),
+                cuda_sha256d_problem(variant, job.target_top),
                 gpu_key(cuda_identity(device)),
                 {}};
   spec.fallback = cuda::geometry_name(untuned.kernel->name, untuned.threads_per_block,
@@ -131,28 +131,49 @@ CudaSha256dChoice choose_cuda_sha256d(int device, const sha256d::Job& job, uint3
   spec.fallback_reason = "the occupancy API's geometry, not yet autotuned";
   spec.refuse_stored = [&](const results::Selection& s) {
     std::string why;
-    return replan(device, s, kernels, &why) ? std::string() : why;
+    if (!replan(device, s, kernels, &why)) return why;
+    // Only a geometry the autotuner itself tries is trusted, as for the CPU's blockings.
+    if (std::find(spec.candidates.begin(), spec.candidates.end(), s.choice) ==
+        spec.candidates.end())
+      return fmt::format("{} is none of the {} geometries the autotuner tries", s.choice,
+                         spec.candidates.size());
+    return std::string();
   };
   spec.stored_note = [](const results::Selection& s) {
     return fmt::format("autotuned {}", s.calibrated_at);
   };
+  const auto geometries = cuda::autotune_candidates(device, kernels);
+  for (const auto& g : geometries) {
+    spec.candidates.push_back(
+        cuda::geometry_name(g.kernel->name, g.threads_per_block, g.nonces_per_thread));
+  }
+  spec.fallback_label = "occupancy default";
+  spec.plan.rounds = 3;  // interleaved, each a whole launch: the gaps between geometries are small
   spec.measure = [&] {
     const measure::Stopwatch clock;
-    const auto verified = verify_kernels(device, kernels);
+    CudaGeometryProbe probe(device, job, first, geometries);
+    CalibrationPlan plan = spec.plan;
+    plan.candidates = spec.candidates;
+    plan.fallback = spec.fallback;
+    plan.fallback_label = spec.fallback_label;
     results::Selection s;
-    if (verified.passed.empty()) {
-      // Nothing to time. The first kernel at the occupancy geometry, never stored: the
-      // workload's own check then fails it in the results file, and a run's other workloads
-      // still measure.
+    std::vector<results::CandidateRate> failed;
+    for (const auto& name : spec.candidates) {
+      const Check c = probe.verify(name);  // remembered: calibrate() asks again
+      if (c.verdict != Verdict::passed) failed.push_back({name, std::nullopt, c.verdict, c.detail});
+    }
+    if (failed.size() < spec.candidates.size()) {
+      s = calibrate(plan, probe);
+    } else {
+      // Nothing to time. The occupancy geometry, never stored: the workload's own check then
+      // fails it in the results file, and a run's other workloads still measure.
       s.chosen_by = results::ChosenBy::measured;
       s.choice = spec.fallback;
-      s.reason = "no kernel found the known nonces; the default, not stored";
-      s.candidates = verified.failed;
+      s.reason = "no geometry found the known nonces; the default, not stored";
+      s.candidates = failed;
       s.calibrated_at = results::utc_now_iso8601();
-      settings.say(fmt::format("{}: no kernel found the known nonces ({}: {})", spec.head,
-                               verified.failed.front().name, verified.failed.front().detail));
-    } else {
-      s = selection_of(cuda::autotune(device, job, first, verified.passed), verified);
+      settings.say(fmt::format("{}: no geometry found the known nonces ({}: {})", spec.head,
+                               failed.front().name, failed.front().detail));
     }
     s.calibration_seconds = clock.seconds();
     return s;
@@ -173,7 +194,8 @@ CudaSha256dChoice choose_cuda_sha256d(int device, const sha256d::Job& job, uint3
 
 std::optional<results::Selection> stored_cuda_sha256d(int device) {
   const auto wisdom = Wisdom::load(default_wisdom_path());
-  return wisdom.find(cuda_sha256d_workload, cuda_sha256d_problem(""),
+  // What runs use: the genesis header's real target.
+  return wisdom.find(cuda_sha256d_workload, cuda_sha256d_problem("", 0),
                      gpu_key(cuda_identity(device)));
 }
 

@@ -12,15 +12,10 @@
 #include "results/result.hpp"
 #include "sha256d_job.hpp"
 #include "tune/machine_key.hpp"
+#include "tune/search_problem.hpp"
 #include "tune/tune_settings.hpp"
 
 namespace hashflop::tune {
-
-/// The wisdom file's workload name for the CUDA nonce search; the problem is
-/// cuda_sha256d_problem(): "cuda nonce search", or "cuda nonce search variant=<name>" when
-/// --variant narrows the kernels to one.
-inline constexpr std::string_view cuda_sha256d_workload = "sha256d";
-std::string cuda_sha256d_problem(std::string_view variant);
 
 struct CudaSha256dChoice {
   cuda::LaunchGeometry geometry;
@@ -30,10 +25,12 @@ struct CudaSha256dChoice {
 /// CUDA device `device` as gpu_key() needs it (the driver's version from NVML when it loads).
 GpuIdentity cuda_identity(int device);
 
-/// The stored choice for `device` when the wisdom file has one for this GPU, driver, build and
-/// `variant` that still plans on this device; else the autotuner's over `kernels` from nonce
-/// `first` of `job`, stored. settings.recalibrate skips the lookup; settings.use_wisdom false
-/// neither reads nor writes the file.
+/// The stored choice for `device` when the wisdom file has one for this GPU, driver, build,
+/// `variant` and target class (tune/search_problem.hpp) that still plans on this device; else
+/// the autotuner's over `kernels` from nonce `first` of `job` (every geometry checked at the
+/// size of its timed launch, a 200 ms warm-up per kernel, then 3 interleaved timed launches of
+/// each, compared by rate with a 2% margin for the occupancy default), stored. settings.recalibrate
+/// skips the lookup; settings.use_wisdom false neither reads nor writes the file.
 CudaSha256dChoice choose_cuda_sha256d(int device, const sha256d::Job& job, uint32_t first,
                                       std::span<const cuda::Sha256dKernel* const> kernels,
                                       std::string_view variant, const TuneSettings& settings);

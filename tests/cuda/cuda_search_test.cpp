@@ -336,11 +336,18 @@ TEST(CudaSearch, RunForRollsVersionsWithoutPause) {
 TEST(CudaSearch, AutotunePicksOneOfItsCandidatesAndIsRecorded) {
   SKIP_WITHOUT_CUDA();
   const auto header = bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex);
-  const auto job = sha256d::make_job(header.bytes().data(), 0);
-  const auto tune = cuda::autotune(0, job, 0, cuda::all_kernels());
-  ASSERT_FALSE(tune.trials.empty());
-  for (const auto& t : tune.trials) EXPECT_GT(t.stats.rate, 0) << t.geometry.label();
-  EXPECT_EQ(tune.trials.size(), cuda::autotune_candidates(0, cuda::all_kernels()).size());
+  const auto job =
+      sha256d::make_job(header.bytes().data(), bitcoin::target_from_bits(header.bits()).top_word());
+  tune::TuneSettings no_file;
+  no_file.use_wisdom = false;
+  const auto choice = tune::choose_cuda_sha256d(0, job, 0, cuda::all_kernels(), "", no_file);
+  EXPECT_EQ(choice.selection.candidates.size(),
+            cuda::autotune_candidates(0, cuda::all_kernels()).size());
+  for (const auto& c : choice.selection.candidates) {
+    EXPECT_EQ(c.verification, Verdict::passed) << c.name << ": " << c.detail;
+    ASSERT_TRUE(c.rate.has_value()) << c.name;
+    EXPECT_GT(*c.rate, 0) << c.name;
+  }
 
   MineRequest req(header);  // large enough to autotune
   req.start = 0;
