@@ -14,8 +14,8 @@
 namespace hashflop::cuda {
 namespace {
 
-// The entry points hashflop calls (gemm/cuda_gemm_cublas.cpp, gemm/cuda_gemm_variants.cpp). One
-// more cuBLAS call there means one more line here and one forwarding definition below.
+// The entry points hashflop calls (gemm/cuda_gemm_cublas.cpp, cuda/cublas_check.cpp). One more
+// cuBLAS call there means one more line here and one forwarding definition below.
 struct CublasApi {
   decltype(&cublasCreate_v2) create = nullptr;
   decltype(&cublasDestroy_v2) destroy = nullptr;

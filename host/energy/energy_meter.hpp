@@ -107,12 +107,14 @@ class PolledMeter : public EnergyMeter {
   WindowEnergy end(const Mark& mark) override;
   std::optional<double> latest_watts() const override;
 
- protected:
+  /// One read of the source (public, so that a plain source type can return it).
   struct Reading {
     std::optional<double> counter_joules;  ///< cumulative, already wrap-corrected
     std::optional<double> power_watts;     ///< power as the source reports it
     Sample sample;                         ///< clocks, temperature, reasons (t and watts set here)
   };
+
+ protected:
   /// Reads the source; called with the meter's lock held, from the poller or begin()/end().
   virtual Reading read() = 0;
 

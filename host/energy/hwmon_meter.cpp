@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "energy/file_meter.hpp"
 
 namespace hashflop::energy {
 namespace fs = std::filesystem;
@@ -84,44 +85,34 @@ std::vector<Sensor> find_sensors(const fs::path& root, const FileReader& reader)
   return sensors;
 }
 
-class HwmonMeter final : public PolledMeter {
- public:
-  HwmonMeter(std::vector<Sensor> sensors, FileReader reader, std::chrono::milliseconds period)
-      : sensors_(std::move(sensors)), reader_(std::move(reader)) {
-    start_polling(period);
-  }
-  ~HwmonMeter() override { stop_polling(); }
+// The chosen sensors' power, summed; the meter integrates it over time.
+struct HwmonSource {
+  static constexpr EnergyMethod method = EnergyMethod::hwmon_power_integral;
+  std::vector<Sensor> sensors;
+  FileReader reader;
 
-  EnergyMethod method() const override { return EnergyMethod::hwmon_power_integral; }
-  std::string source() const override {
-    std::string labels;
-    for (const auto& s : sensors_) labels += (labels.empty() ? "" : " + ") + s.label;
-    const std::string& interval = sensors_.front().interval_ms;
+  std::string describe() const {
+    const std::string& interval = sensors.front().interval_ms;
     return fmt::format(
         "hwmon polled power integrated over time (an estimate, not an energy counter): {} "
         "(ACPI power meter{}; the module sensors, which include the GPU, are not counted)",
-        labels, interval.empty() ? "" : fmt::format(", averaged over {} ms", interval));
+        joined_names(sensors, &Sensor::label),
+        interval.empty() ? "" : fmt::format(", averaged over {} ms", interval));
   }
 
- protected:
-  Reading read() override {
+  PolledMeter::Reading read() {
     double watts = 0;
-    for (const auto& s : sensors_) watts += parse_microwatts(reader_(s.reading), s.reading);
-    Reading r;
+    for (const auto& s : sensors) watts += parse_microwatts(reader(s.reading), s.reading);
+    PolledMeter::Reading r;
     r.power_watts = watts;
     return r;
   }
-
- private:
-  std::vector<Sensor> sensors_;
-  FileReader reader_;
 };
 
 }  // namespace
 
 fs::path hwmon_root() {
-  const char* env = std::getenv("HASHFLOP_HWMON_ROOT");
-  return env != nullptr && *env != '\0' ? fs::path(env) : fs::path("/sys/class/hwmon");
+  return root_from_env("HASHFLOP_HWMON_ROOT", "/sys/class/hwmon");
 }
 
 std::variant<std::unique_ptr<EnergyMeter>, std::string> open_hwmon(
@@ -150,12 +141,7 @@ std::variant<std::unique_ptr<EnergyMeter>, std::string> open_hwmon(
       return std::string(e.what());
     }
   }
-  try {
-    return std::unique_ptr<EnergyMeter>(
-        std::make_unique<HwmonMeter>(std::move(sensors), reader, period));
-  } catch (const std::exception& e) {
-    return std::string(e.what());
-  }
+  return open_file_meter(HwmonSource{std::move(sensors), reader}, period);
 }
 
 }  // namespace hashflop::energy

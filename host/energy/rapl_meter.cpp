@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "energy/file_meter.hpp"
 
 namespace hashflop::energy {
 namespace fs = std::filesystem;
@@ -53,26 +54,21 @@ std::string permission_message(const fs::path& path) {
       path.string());
 }
 
-class RaplMeter final : public PolledMeter {
- public:
-  RaplMeter(std::vector<Domain> domains, FileReader reader, std::chrono::milliseconds period)
-      : domains_(std::move(domains)), reader_(std::move(reader)) {
-    start_polling(period);
-  }
-  ~RaplMeter() override { stop_polling(); }
+// The package domains' counters, summed; each wraps at its own range.
+struct RaplSource {
+  static constexpr EnergyMethod method = EnergyMethod::rapl;
+  std::vector<Domain> domains;
+  FileReader reader;
+  uint64_t total_uj = 0;
 
-  EnergyMethod method() const override { return EnergyMethod::rapl; }
-  std::string source() const override {
-    std::string names;
-    for (const auto& d : domains_) names += (names.empty() ? "" : " + ") + d.name;
-    return fmt::format("RAPL {} (powercap, package domains)", names);
+  std::string describe() const {
+    return fmt::format("RAPL {} (powercap, package domains)", joined_names(domains, &Domain::name));
   }
 
- protected:
-  Reading read() override {
-    for (auto& d : domains_) {
+  PolledMeter::Reading read() {
+    for (auto& d : domains) {
       const auto path = d.dir / "energy_uj";
-      const uint64_t now = parse_uj(reader_(path), path);
+      const uint64_t now = parse_uj(reader(path), path);
       const auto when = std::chrono::steady_clock::now();
       const double seconds = std::chrono::duration<double>(when - d.last_read).count();
       const uint64_t last = d.last_uj;
@@ -92,17 +88,12 @@ class RaplMeter final : public PolledMeter {
             "energy over this step is unknown",
             d.name, last, now, seconds, watts, now >= last ? "step" : "wrap"));
       }
-      total_uj_ += delta;
+      total_uj += delta;
     }
-    Reading r;
-    r.counter_joules = static_cast<double>(total_uj_) * 1e-6;
+    PolledMeter::Reading r;
+    r.counter_joules = static_cast<double>(total_uj) * 1e-6;
     return r;
   }
-
- private:
-  std::vector<Domain> domains_;
-  FileReader reader_;
-  uint64_t total_uj_ = 0;
 };
 
 }  // namespace
@@ -137,8 +128,7 @@ FileReader system_file_reader() {
 }
 
 fs::path powercap_root() {
-  const char* env = std::getenv("HASHFLOP_POWERCAP_ROOT");
-  return env != nullptr && *env != '\0' ? fs::path(env) : fs::path("/sys/class/powercap");
+  return root_from_env("HASHFLOP_POWERCAP_ROOT", "/sys/class/powercap");
 }
 
 std::variant<std::unique_ptr<EnergyMeter>, std::string> open_rapl(
@@ -182,12 +172,7 @@ std::variant<std::unique_ptr<EnergyMeter>, std::string> open_rapl(
   }
   std::sort(domains.begin(), domains.end(),
             [](const Domain& a, const Domain& b) { return a.dir < b.dir; });
-  try {
-    return std::unique_ptr<EnergyMeter>(
-        std::make_unique<RaplMeter>(std::move(domains), reader, period));
-  } catch (const std::exception& e) {
-    return std::string(e.what());
-  }
+  return open_file_meter(RaplSource{std::move(domains), reader}, period);
 }
 
 }  // namespace hashflop::energy

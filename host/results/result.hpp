@@ -103,7 +103,7 @@ struct Run {
   std::string workload;  ///< sha256d, gemm or transformer (workload/registry.cpp)
   std::string variant, device;
   nlohmann::json params = nlohmann::json::object();
-  std::string work_unit;                   ///< hash or flop
+  std::string work_unit;                   ///< hash, flop, token or byte (memory copy)
   double work = 0, seconds = 0, rate = 0;  ///< totals over the samples; rate = work / seconds
   std::optional<Energy> energy;
   std::string energy_unavailable_reason;

@@ -1,7 +1,7 @@
 // What the harness measures: anything bound to one device that can prove itself correct, then
 // do as much work as it can in a window and count it exactly. A backend hands out its device's
-// workloads (sha256d, and GEMM for every variant and dtype the device runs), already bound to
-// that device.
+// workloads (sha256d; GEMM for every variant and dtype the device runs; the transformer's phases,
+// after a plain memory copy on a CPU), already bound to that device.
 #pragma once
 
 #include <atomic>
@@ -36,14 +36,15 @@ class Workload {
   virtual ~Workload() = default;
   virtual std::string workload() const = 0;  ///< its registry name: sha256d, gemm, ...
   virtual std::string variant() const = 0;
-  virtual std::string work_unit() const = 0;  ///< hash or flop
+  virtual std::string work_unit() const = 0;  ///< hash, flop, token or byte (memory copy)
   virtual nlohmann::json params() const = 0;
   /// The device every call runs on.
   virtual DeviceRef device() const = 0;
   /// Checks the result on known data before anything is measured.
   virtual Check verify() = 0;
   /// Works until `duration` has passed or `stop` is set; returns the exact work done (hashes
-  /// tested, or products x 2MNK). Throws Error when the work went wrong (e.g. a kernel mismatch).
+  /// tested, products x 2MNK, model tokens or bytes copied). Throws Error when the work went
+  /// wrong (e.g. a kernel mismatch).
   virtual double run(std::chrono::duration<double> duration, const std::atomic<bool>& stop) = 0;
   /// Checks a result of the measured windows themselves, after the last one (outside every
   /// window, so its time and energy are not charged). nullopt: nothing to check here, e.g.

@@ -5,55 +5,23 @@
 // independent chains cover FMA latency (4 cycles) x 2 FMA pipes = 8 in flight.
 #include <immintrin.h>
 
-#include "gemm_driver.hpp"
+#include "gemm_simd_tile.hpp"
 
 namespace hashflop::gemm_kernels {
 namespace {
 
-struct Avx2Kernel {
-  static constexpr int mr = avx2_tile.mr;
-  static constexpr int nr = avx2_tile.nr;
-  static constexpr SliverInL1 l1 = avx2_tile.l1;
-
-  static void tile(int64_t kb, const float* __restrict a, const float* __restrict b, float* c,
-                   int64_t ldc, const float* scale) {
-    __m256 lo[mr], hi[mr];
-#pragma GCC unroll 8
-    for (int i = 0; i < mr; ++i) lo[i] = hi[i] = _mm256_setzero_ps();
-    for (int64_t p = 0; p < kb; ++p) {
-      const __m256 b0 = _mm256_load_ps(b);
-      const __m256 b1 = _mm256_load_ps(b + 8);
-#pragma GCC unroll 8
-      for (int i = 0; i < mr; ++i) {
-        const __m256 ai = _mm256_broadcast_ss(a + i);
-        lo[i] = _mm256_fmadd_ps(ai, b0, lo[i]);
-        hi[i] = _mm256_fmadd_ps(ai, b1, hi[i]);
-      }
-      a += mr;
-      b += nr;
-    }
-    const __m256 va = _mm256_set1_ps(scale[0]);
-    const __m256 vb = _mm256_set1_ps(scale[1]);
-#pragma GCC unroll 8
-    for (int i = 0; i < mr; ++i) {
-      float* row = c + i * ldc;
-      __m256 r0 = _mm256_mul_ps(va, lo[i]);
-      __m256 r1 = _mm256_mul_ps(va, hi[i]);
-      if (scale[1] != 0.0f) {  // beta == 0 must not read C: it may hold NaN
-        r0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row), r0);
-        r1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row + 8), r1);
-      }
-      _mm256_storeu_ps(row, r0);
-      _mm256_storeu_ps(row + 8, r1);
-    }
-  }
+struct Avx2 {
+  using V = __m256;
+  static constexpr MicroTile tile = avx2_tile;
+  static V broadcast(const float* p) { return _mm256_broadcast_ss(p); }
+  static V fmadd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
 };
 
 }  // namespace
 
 void sgemm_range_avx2(const SgemmProblem& pr, const GemmBlocking& blk, const GemmRange& r,
                       float* workspace) {
-  detail::sgemm_range<Avx2Kernel>(pr, blk, r, workspace);
+  detail::sgemm_range<simd::TileKernel<Avx2>>(pr, blk, r, workspace);
 }
 
 }  // namespace hashflop::gemm_kernels

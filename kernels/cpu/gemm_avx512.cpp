@@ -15,55 +15,23 @@
 // (docs/performance.md, "CPU GEMM").
 #include <immintrin.h>
 
-#include "gemm_driver.hpp"
+#include "gemm_simd_tile.hpp"
 
 namespace hashflop::gemm_kernels {
 namespace {
 
-struct Avx512Kernel {
-  static constexpr int mr = avx512_tile.mr;
-  static constexpr int nr = avx512_tile.nr;
-  static constexpr SliverInL1 l1 = avx512_tile.l1;
-
-  static void tile(int64_t kb, const float* __restrict a, const float* __restrict b, float* c,
-                   int64_t ldc, const float* scale) {
-    __m512 lo[mr], hi[mr];
-#pragma GCC unroll 16
-    for (int i = 0; i < mr; ++i) lo[i] = hi[i] = _mm512_setzero_ps();
-    for (int64_t p = 0; p < kb; ++p) {
-      const __m512 b0 = _mm512_load_ps(b);
-      const __m512 b1 = _mm512_load_ps(b + 16);
-#pragma GCC unroll 16
-      for (int i = 0; i < mr; ++i) {
-        const __m512 ai = _mm512_set1_ps(a[i]);
-        lo[i] = _mm512_fmadd_ps(ai, b0, lo[i]);
-        hi[i] = _mm512_fmadd_ps(ai, b1, hi[i]);
-      }
-      a += mr;
-      b += nr;
-    }
-    const __m512 va = _mm512_set1_ps(scale[0]);
-    const __m512 vb = _mm512_set1_ps(scale[1]);
-#pragma GCC unroll 16
-    for (int i = 0; i < mr; ++i) {
-      float* row = c + i * ldc;
-      __m512 r0 = _mm512_mul_ps(va, lo[i]);
-      __m512 r1 = _mm512_mul_ps(va, hi[i]);
-      if (scale[1] != 0.0f) {  // beta == 0 must not read C: it may hold NaN
-        r0 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(row), r0);
-        r1 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(row + 16), r1);
-      }
-      _mm512_storeu_ps(row, r0);
-      _mm512_storeu_ps(row + 16, r1);
-    }
-  }
+struct Avx512 {
+  using V = __m512;
+  static constexpr MicroTile tile = avx512_tile;
+  static V broadcast(const float* p) { return _mm512_set1_ps(*p); }
+  static V fmadd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
 };
 
 }  // namespace
 
 void sgemm_range_avx512(const SgemmProblem& pr, const GemmBlocking& blk, const GemmRange& r,
                         float* workspace) {
-  detail::sgemm_range<Avx512Kernel>(pr, blk, r, workspace);
+  detail::sgemm_range<simd::TileKernel<Avx512>>(pr, blk, r, workspace);
 }
 
 }  // namespace hashflop::gemm_kernels

@@ -19,6 +19,7 @@
 #include <cstdint>
 
 #include "gemm_kernels.cuh"
+#include "gemm_launch_args.cuh"
 
 namespace hashflop::cuda {
 namespace {
@@ -69,14 +70,7 @@ __device__ __forceinline__ void mma(float (&d)[4], const unsigned (&a)[4], unsig
   }
 }
 
-struct Args {
-  int m, n, k;
-  float alpha, beta;
-  const half_t* a;
-  const half_t* b;
-  float* c;
-  int64_t lda, ldb, ldc;
-};
+using Args = GemmArgs<half_t>;
 
 // Two 16-byte chunks of A (128 rows x 4 chunks) and two of B (32 rows x 16 chunks) per thread.
 __device__ __forceinline__ void load_stage(const Args& p, half_t* stage, int m0, int n0, int k0) {
@@ -192,22 +186,10 @@ namespace {
 
 template <bool kBf16>
 cudaError_t launch_checked(const GemmLaunch& g, cudaStream_t stream) {
-  if (g.m <= 0 || g.n <= 0 || g.k <= 0 || g.lda < g.k || g.ldb < g.n || g.ldc < g.n ||
-      g.lda % 8 != 0 || g.ldb % 8 != 0) {
+  if (!gemm_launch_in_contract(g) || g.lda % 8 != 0 || g.ldb % 8 != 0) {
     return cudaErrorInvalidValue;
   }
-  const Args args{g.m,
-                  g.n,
-                  g.k,
-                  g.alpha,
-                  g.beta,
-                  static_cast<const half_t*>(g.a),
-                  static_cast<const half_t*>(g.b),
-                  g.c,
-                  g.lda,
-                  g.ldb,
-                  g.ldc};
-  return launch<kBf16>(args, stream);
+  return launch<kBf16>(gemm_args<half_t>(g), stream);
 }
 
 }  // namespace

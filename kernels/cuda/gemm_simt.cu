@@ -17,6 +17,7 @@
 // dimension is not a multiple of 4 (simt_vector_access), the kVec = false instantiation uses
 // guarded scalar loads, 4-byte cp.async and scalar stores instead.
 #include "gemm_kernels.cuh"
+#include "gemm_launch_args.cuh"
 
 namespace hashflop::cuda {
 namespace {
@@ -46,14 +47,7 @@ __device__ __forceinline__ void cp_async_commit() {
   asm volatile("cp.async.commit_group;\n" ::: "memory");
 }
 
-struct Args {
-  int m, n, k;
-  float alpha, beta;
-  const float* a;
-  const float* b;
-  float* c;
-  int64_t lda, ldb, ldc;
-};
+using Args = GemmArgs<float>;
 
 // This thread's float4 of the A tile at depth k0: row tid / 2, columns (tid % 2) * 4 + 0..3.
 template <bool kVec>
@@ -189,20 +183,8 @@ __global__ void __launch_bounds__(kThreads) gemm_simt_kernel(Args p) {
 }  // namespace
 
 cudaError_t launch_gemm_simt(const GemmLaunch& g, cudaStream_t stream) {
-  if (g.m <= 0 || g.n <= 0 || g.k <= 0 || g.lda < g.k || g.ldb < g.n || g.ldc < g.n) {
-    return cudaErrorInvalidValue;
-  }
-  const Args args{g.m,
-                  g.n,
-                  g.k,
-                  g.alpha,
-                  g.beta,
-                  static_cast<const float*>(g.a),
-                  static_cast<const float*>(g.b),
-                  g.c,
-                  g.lda,
-                  g.ldb,
-                  g.ldc};
+  if (!gemm_launch_in_contract(g)) return cudaErrorInvalidValue;
+  const Args args = gemm_args<float>(g);
   const dim3 grid = gemm_grid(simt_tile, g.m, g.n);
   if (simt_vector_access(g.n, g.k, g.lda, g.ldb, g.ldc)) {
     gemm_simt_kernel<true><<<grid, kThreads, 0, stream>>>(args);

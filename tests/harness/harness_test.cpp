@@ -55,15 +55,13 @@ class SteadyWorkload final : public workload::Workload {
   std::optional<Check> after;  ///< what the check after the windows reports
 };
 
-/// Three 0.1 s windows after at most two short warm-up windows: a test-sized run.
+/// --quick's three windows, of 0.1 s each after at most two short warm-up windows: a test-sized
+/// run. No test here measures idle power or cools down.
 harness::HarnessOptions short_windows() {
-  harness::HarnessOptions o;
+  auto o = harness::HarnessOptions::quick();
   o.duration = 0.1;
-  o.repetitions = 3;
   o.warmup_window = 0.05;
   o.warmup_max_windows = 2;
-  o.idle_seconds = 0;
-  o.cooldown = 0;
   return o;
 }
 

@@ -39,14 +39,13 @@ class IdleWorkload final : public workload::Workload {
   }
 };
 
+// --quick's three windows, of `seconds` each after at most two short warm-up windows. No test
+// here measures idle power or cools down.
 harness::HarnessOptions windows_of(double seconds) {
-  harness::HarnessOptions o;
+  auto o = harness::HarnessOptions::quick();
   o.duration = seconds;
-  o.repetitions = 3;
   o.warmup_window = 0.05;
   o.warmup_max_windows = 2;
-  o.idle_seconds = 0;
-  o.cooldown = 0;
   return o;
 }
 
