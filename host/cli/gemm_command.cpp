@@ -6,7 +6,6 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
@@ -17,7 +16,8 @@
 #include "common/units.hpp"
 #include "gemm/cpu_gemm.hpp"
 #include "gemm/gemm_runner.hpp"
-#include "results/result.hpp"
+#include "report/gemm_table.hpp"
+#include "results/gemm_record.hpp"
 #include "tune/cpu_gemm_choice.hpp"
 
 namespace hashflop::cli {
@@ -45,51 +45,6 @@ GemmShape resolve_shape(const GemmOptions& o) {
   constexpr int64_t default_size = 2048;
   const int64_t size = positive(o.size, "--size", default_size);
   return {positive(o.m, "--m", size), positive(o.n, "--n", size), positive(o.k, "--k", size)};
-}
-
-nlohmann::json to_json(const GemmRunResult& r) {
-  nlohmann::json j = {{"impl", r.impl},
-                      {"variant", r.variant},
-                      {"device", r.device},
-                      {"dtype", r.dtype},
-                      {"m", r.shape.m},
-                      {"n", r.shape.n},
-                      {"k", r.shape.k},
-                      {"threads", r.threads},
-                      {"seconds", r.seconds},
-                      {"flops_per_second", r.flops_per_second},
-                      {"samples", r.samples},
-                      {"input_sets", r.input_sets},
-                      {"rel_error", r.rel_error},
-                      {"tolerance", r.tolerance},
-                      {"verification", to_string(r.verification)},
-                      {"verify_method", r.verify_method},
-                      {"settings", r.settings}};
-  if (!r.reason.empty()) j["reason"] = r.reason;
-  return j;
-}
-
-void print_header() {
-  fmt::print("{:<15} {:<7} {:<5} {:>12} {:>14}  {:>9} {:>9}  {}\n", "variant", "impl", "dtype",
-             "per product", "rate", "rel_error", "tolerance", "verification");
-}
-
-void print_row(const GemmRunResult& r) {
-  if (r.verification == Verdict::not_supported) {
-    fmt::print("{:<15} {:<7} {:<5} not_supported: {}\n", r.variant, r.impl, r.dtype, r.reason);
-    return;
-  }
-  if (r.samples.empty()) {
-    fmt::print("{:<15} {:<7} {:<5} {:>12} {:>14}  {:>9.2e} {:>9.1e}  {} (stopped before timing)\n",
-               r.variant, r.impl, r.dtype, "-", "-", r.rel_error, r.tolerance,
-               to_string(r.verification));
-    return;
-  }
-  fmt::print("{:<15} {:<7} {:<5} {:>12} {:>14}  {:>9.2e} {:>9.1e}  {}{}{}\n", r.variant, r.impl,
-             r.dtype, format_seconds(r.seconds), format_rate(r.flops_per_second, "flop"),
-             r.rel_error, r.tolerance, to_string(r.verification),
-             r.interrupted ? " (interrupted)" : "",
-             r.reason.empty() ? std::string() : ": " + r.reason);
 }
 
 // The live line: which variant, which step, and the time left for it once a product is timed.
@@ -132,6 +87,138 @@ std::string progress_line(const GemmRunRequest& req, const std::string& variant,
                      left >= 0 ? fmt::format(", about {} left", format_duration(left)) : "");
 }
 
+// Checks --impl and builds the request the runner takes for every variant.
+GemmRunRequest make_request(const GemmOptions& o) {
+  GemmRunRequest req;
+  req.shape = resolve_shape(o);
+  req.dtype = parse_dtype(o.dtype);
+  if (o.impl != "tiled" && o.impl != "vendor" && o.impl != "all") {
+    throw UsageError(fmt::format("unknown impl '{}' (known: tiled, vendor, all)", o.impl));
+  }
+  req.threads = o.threads;
+  req.repetitions = o.repetitions;
+  req.alpha = o.alpha;
+  req.beta = o.beta;
+  return req;
+}
+
+// The variants of the device that match --impl. Nothing would run: a usage error now, not a
+// table of not_supported rows and exit 0.
+std::vector<const GemmVariant*> choose_variants(const GemmOptions& o, const GemmRunRequest& req,
+                                                const std::string& device_id) {
+  std::vector<const GemmVariant*> chosen;
+  bool any_takes_dtype = false;
+  for (const auto& v : gemm_variants()) {
+    if (v.device != req.device.kind || !v.square || (o.impl != "all" && v.impl != o.impl)) continue;
+    chosen.push_back(&v);
+    any_takes_dtype |= v.unavailable(req.dtype).empty();
+  }
+  if (!chosen.empty() && !any_takes_dtype) {
+    throw UsageError(fmt::format("--dtype {}: no {} GEMM variant{} runs it here ({})", o.dtype,
+                                 device_id, o.impl == "all" ? "" : " of --impl " + o.impl,
+                                 chosen.front()->unavailable(req.dtype)));
+  }
+  return chosen;
+}
+
+// A tiled CPU variant's block sizes, chosen before its first product, outside every timed
+// batch; nothing for the others.
+std::optional<results::Selection> choose_blocking(
+    const GemmVariant& variant, GemmRunRequest& req,
+    const std::optional<gemm_kernels::GemmBlocking>& forced, const tune::TuneSettings& settings) {
+  req.blocking.reset();
+  if (variant.tiled == nullptr || !variant.unavailable(req.dtype).empty()) return std::nullopt;
+  auto choice =
+      tune::choose_cpu_gemm_blocking(variant, req.shape, req.dtype, req.threads, forced, settings);
+  req.blocking = choice.blocking;
+  return std::move(choice.selection);
+}
+
+// Runs the variants in turn, each with its live line, until they are done or Ctrl-C.
+results::GemmRecord run_variants(const std::vector<const GemmVariant*>& variants,
+                                 GemmRunRequest req,
+                                 const std::optional<gemm_kernels::GemmBlocking>& forced,
+                                 const GemmOptions& o, const std::string& device_id) {
+  tune::TuneSettings settings;
+  settings.use_wisdom = !o.no_wisdom;
+  settings.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
+  results::GemmRecord record;
+  record.device = device_id;
+  record.shape = req.shape;
+  record.alpha = req.alpha;
+  record.beta = req.beta;
+  record.repetitions = req.repetitions;
+  record.planned = variants.size();
+  req.cancel = &InterruptGuard::stop_requested();
+  Progress progress(Progress::stderr_is_tty());
+  for (size_t i = 0; i < variants.size() && !InterruptGuard::stop_requested().load(); ++i) {
+    auto selection = choose_blocking(*variants[i], req, forced, settings);
+    GemmProgress state;
+    req.progress = &state;
+    const auto start = std::chrono::steady_clock::now();
+    ProgressTicker ticker(progress, [&] {
+      return progress_line(req, std::string(variants[i]->name), i, variants.size(), state, start);
+    });
+    record.rows.push_back({run_gemm(*variants[i], req), std::move(selection)});
+  }
+  record.interrupted = InterruptGuard::stop_requested().load();
+  return record;
+}
+
+int exit_code_of(const results::GemmRecord& record) {
+  for (const auto& r : record.rows) {
+    if (is_failure(r.run.verification)) return exit_code::failure;
+  }
+  return record.interrupted ? InterruptGuard::exit_code() : exit_code::success;
+}
+
+int execute(const GemmOptions& o) {
+  auto req = make_request(o);
+  std::optional<gemm_kernels::GemmBlocking> forced;
+  if (!o.blocking.empty()) forced = parse_blocking(o.blocking);
+  // The device: cuda:N must open (DeviceError otherwise, exit 1); auto takes the first usable
+  // GPU, else the CPU. Every variant runs on exactly that device.
+  const auto backend = open_backend(DeviceSpec::parse(o.device));
+  req.device = backend->ref();
+  const std::string device_id = backend->info().id;
+  // Too large for memory is a usage error, raised before any allocation.
+  check_gemm_fits(req);
+  const auto variants = choose_variants(o, req, device_id);
+  InterruptGuard interrupt;
+  const auto record = run_variants(variants, req, forced, o, device_id);
+  fmt::print("{}", o.json ? results::format_json(record) : report::format_gemm_table(record));
+  return exit_code_of(record);
+}
+
+void add_gemm_options(CLI::App* cmd, GemmOptions& o) {
+  auto* size = cmd->add_option("--size", o.size, "M = N = K (default 2048)");
+  cmd->add_option("--m", o.m, "Rows of A and C")->excludes(size);
+  cmd->add_option("--n", o.n, "Columns of B and C")->excludes(size);
+  cmd->add_option("--k", o.k, "Columns of A, rows of B")->excludes(size);
+  cmd->add_option("--dtype", o.dtype, "fp32, tf32, bf16 or fp16")->capture_default_str();
+  cmd->add_option("--impl", o.impl, "tiled (ours), vendor (OpenBLAS/cuBLAS) or all")
+      ->capture_default_str();
+  cmd->add_option("--device", o.device, "auto (a GPU with GEMM variants, else CPU), cpu, cuda:N")
+      ->capture_default_str();
+  cmd->add_option("--threads", o.threads, "CPU threads; default: all cores")
+      ->check(whole_between(1, 4096));
+  cmd->add_option("--repetitions", o.repetitions, "Timed repetitions; the median is reported")
+      ->check(whole_between(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--alpha", o.alpha, "Scale of A*B")->check(finite_number)->capture_default_str();
+  cmd->add_option("--beta", o.beta, "Scale of the old C (0: C is not read)")
+      ->check(finite_number)
+      ->capture_default_str();
+  cmd->add_option(
+      "--blocking", o.blocking,
+      "Cache blocking of the tiled CPU variants, \"mc=M kc=K nc=N\"; default: the\n"
+      "fastest measured here for this shape, dtype and thread count (wisdom file, else\n"
+      "calibrated now in a few seconds)");
+  cmd->add_flag("--no-wisdom", o.no_wisdom,
+                "Neither read nor write the wisdom file (block sizes are calibrated now)");
+  cmd->add_flag("--json", o.json, "Print one JSON object on stdout instead of text");
+}
+
 }  // namespace
 
 void add_gemm_command(CLI::App& app, Outcome& outcome) {
@@ -141,124 +228,8 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
       "Rate = 2*M*N*K per product over the median time; error = ||C - C_ref||_F / ||C_ref||_F\n"
       "against fp64. Example: hashflop gemm --size 1024 --threads 2 --json");
   auto o = std::make_shared<GemmOptions>();
-  auto* size = cmd->add_option("--size", o->size, "M = N = K (default 2048)");
-  cmd->add_option("--m", o->m, "Rows of A and C")->excludes(size);
-  cmd->add_option("--n", o->n, "Columns of B and C")->excludes(size);
-  cmd->add_option("--k", o->k, "Columns of A, rows of B")->excludes(size);
-  cmd->add_option("--dtype", o->dtype, "fp32, tf32, bf16 or fp16")->capture_default_str();
-  cmd->add_option("--impl", o->impl, "tiled (ours), vendor (OpenBLAS/cuBLAS) or all")
-      ->capture_default_str();
-  cmd->add_option("--device", o->device, "auto (a GPU with GEMM variants, else CPU), cpu, cuda:N")
-      ->capture_default_str();
-  cmd->add_option("--threads", o->threads, "CPU threads; default: all cores")
-      ->check(whole_between(1, 4096));
-  cmd->add_option("--repetitions", o->repetitions, "Timed repetitions; the median is reported")
-      ->check(whole_between(1, 100000))
-      ->capture_default_str();
-  cmd->add_option("--alpha", o->alpha, "Scale of A*B")->check(finite_number)->capture_default_str();
-  cmd->add_option("--beta", o->beta, "Scale of the old C (0: C is not read)")
-      ->check(finite_number)
-      ->capture_default_str();
-  cmd->add_option(
-      "--blocking", o->blocking,
-      "Cache blocking of the tiled CPU variants, \"mc=M kc=K nc=N\"; default: the\n"
-      "fastest measured here for this shape, dtype and thread count (wisdom file, else\n"
-      "calibrated now in a few seconds)");
-  cmd->add_flag("--no-wisdom", o->no_wisdom,
-                "Neither read nor write the wisdom file (block sizes are calibrated now)");
-  cmd->add_flag("--json", o->json, "Print one JSON object on stdout instead of text");
-
-  cmd->callback([o, &outcome] {
-    GemmRunRequest req;
-    req.shape = resolve_shape(*o);
-    req.dtype = parse_dtype(o->dtype);
-    if (o->impl != "tiled" && o->impl != "vendor" && o->impl != "all") {
-      throw UsageError(fmt::format("unknown impl '{}' (known: tiled, vendor, all)", o->impl));
-    }
-    req.threads = o->threads;
-    req.repetitions = o->repetitions;
-    req.alpha = o->alpha;
-    req.beta = o->beta;
-    std::optional<gemm_kernels::GemmBlocking> forced;
-    if (!o->blocking.empty()) forced = parse_blocking(o->blocking);
-
-    // The device: cuda:N must open (DeviceError otherwise, exit 1); auto takes the first usable
-    // GPU, else the CPU. Every variant runs on exactly that device.
-    const auto backend = open_backend(DeviceSpec::parse(o->device));
-    req.device = backend->ref();
-    const std::string device_id = backend->info().id;
-    // Too large for memory is a usage error, raised before any allocation.
-    check_gemm_fits(req);
-
-    std::vector<const GemmVariant*> chosen;
-    bool any_takes_dtype = false;
-    for (const auto& v : gemm_variants()) {
-      if (v.device != req.device.kind || !v.square || (o->impl != "all" && v.impl != o->impl))
-        continue;
-      chosen.push_back(&v);
-      any_takes_dtype |= v.unavailable(req.dtype).empty();
-    }
-    // Nothing would run: a usage error now, not a table of not_supported rows and exit 0.
-    if (!chosen.empty() && !any_takes_dtype) {
-      throw UsageError(fmt::format("--dtype {}: no {} GEMM variant{} runs it here ({})", o->dtype,
-                                   device_id, o->impl == "all" ? "" : " of --impl " + o->impl,
-                                   chosen.front()->unavailable(req.dtype)));
-    }
-
-    InterruptGuard interrupt;
-    req.cancel = &InterruptGuard::stop_requested();
-    Progress progress(Progress::stderr_is_tty());
-    std::vector<GemmRunResult> rows;
-    std::vector<std::optional<results::Selection>> selections;
-    tune::TuneSettings settings;
-    settings.use_wisdom = !o->no_wisdom;
-    settings.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
-    for (size_t i = 0; i < chosen.size() && !interrupt.stop_requested().load(); ++i) {
-      // Block sizes are chosen before the variant's first product, outside every timed batch.
-      req.blocking.reset();
-      std::optional<results::Selection> selection;
-      if (chosen[i]->tiled != nullptr && chosen[i]->unavailable(req.dtype).empty()) {
-        auto choice = tune::choose_cpu_gemm_blocking(*chosen[i], req.shape, req.dtype, req.threads,
-                                                     forced, settings);
-        req.blocking = choice.blocking;
-        selection = std::move(choice.selection);
-      }
-      selections.push_back(std::move(selection));
-      GemmProgress state;
-      req.progress = &state;
-      const auto start = std::chrono::steady_clock::now();
-      ProgressTicker ticker(progress, [&] {
-        return progress_line(req, std::string(chosen[i]->name), i, chosen.size(), state, start);
-      });
-      rows.push_back(run_gemm(*chosen[i], req));
-    }
-    const bool interrupted = InterruptGuard::stop_requested().load();
-
-    bool any_incorrect = false;
-    for (const auto& r : rows) any_incorrect |= is_failure(r.verification);
-    if (o->json) {
-      nlohmann::json runs = nlohmann::json::array();
-      for (size_t i = 0; i < rows.size(); ++i) {
-        runs.push_back(to_json(rows[i]));
-        if (selections[i]) runs.back()["selection"] = results::to_json(*selections[i]);
-      }
-      const nlohmann::json out = {{"device", device_id}, {"m", req.shape.m},
-                                  {"n", req.shape.n},    {"k", req.shape.k},
-                                  {"alpha", req.alpha},  {"beta", req.beta},
-                                  {"runs", runs},        {"interrupted", interrupted}};
-      fmt::print("{}\n", out.dump(2));
-    } else {
-      fmt::print("gemm {} on {}, alpha {} beta {}, {} repetitions (median)\n", req.shape.str(),
-                 device_id, req.alpha, req.beta, req.repetitions);
-      print_header();
-      for (const auto& r : rows) print_row(r);
-      if (interrupted)
-        fmt::print("stopped by Ctrl-C after {} of {} variants\n", rows.size(), chosen.size());
-    }
-    outcome.exit_code = any_incorrect ? exit_code::failure
-                        : interrupted ? InterruptGuard::exit_code()
-                                      : exit_code::success;
-  });
+  add_gemm_options(cmd, *o);
+  cmd->callback([o, &outcome] { outcome.exit_code = execute(*o); });
 }
 
 }  // namespace hashflop::cli

@@ -1,9 +1,10 @@
+// `hashflop mine`: searches a real block header's nonces on one device, re-checks every hit
+// with the scalar reference and prints what it found.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "backend/backend.hpp"
 #include "bitcoin/target.hpp"
@@ -14,6 +15,8 @@
 #include "common/interrupt.hpp"
 #include "common/progress.hpp"
 #include "common/units.hpp"
+#include "report/mine_text.hpp"
+#include "results/mine_record.hpp"
 
 namespace hashflop::cli {
 namespace {
@@ -30,47 +33,6 @@ bitcoin::Uint256 resolve_target(const MineOptions& o, const bitcoin::BlockHeader
   if (!o.difficulty.empty())
     return bitcoin::target_from_difficulty_text(o.difficulty, "--difficulty");
   return bitcoin::target_from_bits(header.bits());
-}
-
-void print_text(const MineResult& r, const MineRequest& req, const DeviceInfo& device) {
-  fmt::print("device     {} ({}), variant {}\n", device.id, device.name, r.variant);
-  for (const auto& [k, v] : r.settings) fmt::print("           {} {}\n", k, v);
-  fmt::print("range      [{}, {}) = {} nonces\n", r.start, uint64_t{r.start} + r.count, r.count);
-  fmt::print("target     {} (difficulty {:.6g})\n", req.target.hex(),
-             static_cast<double>(bitcoin::difficulty_from_target(req.target)));
-  for (const auto& f : r.found)
-    fmt::print("found      nonce {:>10}  hash {}\n", f.nonce, f.hash_hex);
-  if (r.found_count > r.found.size()) {
-    fmt::print("found      {} more nonces meet the target (the lowest {} are listed)\n",
-               r.found_count - r.found.size(), r.found.size());
-  }
-  if (r.found.empty()) fmt::print("found      no nonce meets the target in this range\n");
-  fmt::print("searched   {} nonces in {}: {}\n", r.nonces_tried, format_seconds(r.seconds),
-             format_rate(r.hashes_per_second(), "hash"));
-  if (r.mismatches != 0) {
-    fmt::print("MISMATCH   {} candidates failed the scalar re-check: kernel bug\n", r.mismatches);
-  }
-}
-
-nlohmann::json to_json(const MineResult& r, const MineRequest& req) {
-  nlohmann::json found = nlohmann::json::array();
-  for (const auto& f : r.found) found.push_back({{"nonce", f.nonce}, {"hash", f.hash_hex}});
-  nlohmann::json settings = nlohmann::json::object();
-  for (const auto& [k, v] : r.settings) settings[k] = v;
-  return {{"device", r.device},
-          {"variant", r.variant},
-          {"header", req.header.hex()},
-          {"start", r.start},
-          {"count", r.count},
-          {"nonces_tried", r.nonces_tried},
-          {"seconds", r.seconds},
-          {"hashes_per_second", r.hashes_per_second()},
-          {"target", req.target.hex()},
-          {"found", found},
-          {"found_count", r.found_count},
-          {"candidates", r.candidates},
-          {"mismatches", r.mismatches},
-          {"settings", settings}};
 }
 
 // The search, with the plan and a live line (rate, share done, time left) once it has run a
@@ -95,12 +57,49 @@ MineResult search_with_progress(Backend& backend, const MineRequest& req,
                          format_count(static_cast<double>(req.count)), backend.info().id, req.start,
                          format_duration(left), format_rate(rate, "hash"));
     }
-    return fmt::format("mine: {} of {} nonces ({:.1f}%), {}, {} left", format_count(done),
+    return fmt::format("mine: {} of {} nonces ({}), {}, {} left", format_count(done),
                        format_count(static_cast<double>(req.count)),
-                       100.0 * done / static_cast<double>(req.count), format_rate(rate, "hash"),
-                       format_duration(left));
+                       format_percent(100.0 * done / static_cast<double>(req.count)),
+                       format_rate(rate, "hash"), format_duration(left));
   });
   return backend.mine(req);
+}
+
+MineRequest make_request(const MineOptions& o) {
+  MineRequest req(bitcoin::BlockHeader::parse_hex(o.header));
+  const uint64_t start = parse_unsigned(o.start, "--start");
+  if (start > 0xffffffffu)
+    throw UsageError(fmt::format("--start {}: past the last nonce 4294967295", start));
+  req.start = static_cast<uint32_t>(start);
+  req.count = o.count.empty() ? nonce_space - start : parse_unsigned(o.count, "--count");
+  validate_range(req.start, req.count);
+  req.target = resolve_target(o, req.header);
+  req.variant = o.variant;
+  req.use_wisdom = !o.no_wisdom;
+  req.threads = o.threads;
+  req.threads_per_block = o.threads_per_block;
+  req.nonces_per_thread = o.nonces_per_thread;
+  return req;
+}
+
+int execute(const MineOptions& o) {
+  auto req = make_request(o);
+  auto backend = open_backend(DeviceSpec::parse(o.device));
+  InterruptGuard interrupt;
+  req.cancel = &InterruptGuard::stop_requested();
+  std::atomic<uint64_t> searched{0};
+  req.searched = &searched;
+  const results::MineRecord record{
+      .result = search_with_progress(*backend, req, searched),
+      .device_name = backend->info().name,
+      .header = req.header.hex(),
+      .target = req.target.hex(),
+      .difficulty = static_cast<double>(bitcoin::difficulty_from_target(req.target)),
+      .interrupted = InterruptGuard::stop_requested().load()};
+  fmt::print("{}", o.json ? results::format_json(record) : report::format_mine_text(record));
+  return record.result.mismatches != 0 ? exit_code::failure
+         : record.interrupted          ? InterruptGuard::exit_code()
+                                       : exit_code::success;
 }
 
 }  // namespace
@@ -141,42 +140,7 @@ void add_mine_command(CLI::App& app, Outcome& outcome) {
                 "calibrated first, a short one takes the CPUID default");
   cmd->add_flag("--json", o->json, "Print one JSON object on stdout instead of text");
 
-  cmd->callback([o, &outcome] {
-    MineRequest req(bitcoin::BlockHeader::parse_hex(o->header));
-    const uint64_t start = parse_unsigned(o->start, "--start");
-    if (start > 0xffffffffu)
-      throw UsageError(fmt::format("--start {}: past the last nonce 4294967295", start));
-    req.start = static_cast<uint32_t>(start);
-    req.count = o->count.empty() ? nonce_space - start : parse_unsigned(o->count, "--count");
-    validate_range(req.start, req.count);
-    req.target = resolve_target(*o, req.header);
-    req.variant = o->variant;
-    req.use_wisdom = !o->no_wisdom;
-    req.threads = o->threads;
-    req.threads_per_block = o->threads_per_block;
-    req.nonces_per_thread = o->nonces_per_thread;
-
-    auto backend = open_backend(DeviceSpec::parse(o->device));
-    InterruptGuard interrupt;
-    req.cancel = &InterruptGuard::stop_requested();
-    std::atomic<uint64_t> searched{0};
-    req.searched = &searched;
-    MineResult result(search_with_progress(*backend, req, searched));
-    const bool interrupted = InterruptGuard::stop_requested().load();
-    if (o->json) {
-      auto j = to_json(result, req);
-      j["interrupted"] = interrupted;
-      fmt::print("{}\n", j.dump(2));
-    } else {
-      print_text(result, req, backend->info());
-      if (interrupted) {
-        fmt::print("stopped    by Ctrl-C after {} of {} nonces\n", result.nonces_tried, req.count);
-      }
-    }
-    outcome.exit_code = result.mismatches != 0 ? exit_code::failure
-                        : interrupted          ? InterruptGuard::exit_code()
-                                               : exit_code::success;
-  });
+  cmd->callback([o, &outcome] { outcome.exit_code = execute(*o); });
 }
 
 }  // namespace hashflop::cli

@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "report/report.hpp"
+#include "report/report_summary.hpp"
 
 namespace hashflop::cli {
 namespace {
@@ -28,20 +29,7 @@ void execute(const ReportArgs& a, Outcome& outcome) {
   o.plots = !a.no_plots;
   const auto r = report::write_report(o);
 
-  fmt::print("network hashprice (self-check): ${:.2f} per PH/s per day\n",
-             r.hashprice_usd_per_ph_day);
-  for (const auto& v : r.valuations) {
-    const auto usd = [](const std::optional<double>& x) {
-      return x ? fmt::format("${:.4g}/kWh", *x) : std::string("not computed");
-    };
-    fmt::print("{}{}: mining {}, AI {}, AI/mining {}\n", v.label,
-               v.any_assumed() ? " [energy ASSUMED]" : "", usd(v.mining_usd_per_kwh),
-               usd(v.ai_usd_per_kwh),
-               v.value_multiple ? fmt::format("{:.4g}", *v.value_multiple) : "not computed");
-    for (const auto& f : v.flags) fmt::print("  flag: {}\n", f);
-  }
-  if (!r.plot_note.empty()) fmt::print("{}\n", r.plot_note);
-  for (const auto& p : r.written) fmt::print("wrote {}\n", p.string());
+  fmt::print("{}", report::format_summary(r));
   outcome.exit_code = exit_code::success;
 }
 

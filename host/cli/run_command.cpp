@@ -16,10 +16,9 @@
 #include "model/model_presets.hpp"
 #include "model/transformer_shapes.hpp"
 #include "report/fleet_table.hpp"
-#include "report/market.hpp"
+#include "report/price_verdict.hpp"
 #include "report/run_table.hpp"
 #include "report/token_figures.hpp"
-#include "report/valuation.hpp"
 #include "results/result.hpp"
 
 namespace hashflop::cli {
@@ -82,38 +81,25 @@ std::string fallback_path(const results::Result& result, const std::string& devi
       .string();
 }
 
-// The report's opening sentence, at the market file's prices; nothing when there is no
-// market file to price with (the table stands on its own).
-void print_verdict(std::FILE* to, const results::Result& result) {
-  try {
-    const auto market = report::load_market(report::default_market_path());
-    const auto v = report::value_result(result, "", market);
-    fmt::print(to, "{}\n(prices: {}; `hashflop report` shows the figures behind it)\n",
-               report::verdict_sentence(v), market.name);
-  } catch (const std::exception&) {
-  }
-}
-
 // Prints the table, then writes the file (or, if that fails, a fallback, and says where).
 // Returns false when the file could not be written where it was asked.
 bool publish(const RunArgs& a, const results::Result& result, const std::string& device_id,
              bool fleet, const std::string& fleet_path = "") {
-  const auto j = results::to_json(result);
   std::FILE* table = a.json ? stderr : stdout;
   if (fleet) {
     report::print_fleet(table, result);
   } else {
     report::print_run_table(table, result);
     report::print_token_table(table, result);
-    print_verdict(table, result);
+    fmt::print(table, "{}", report::price_verdict(result));
   }
   std::fflush(table);
   const std::string path = !a.out.empty()        ? a.out
                            : !fleet_path.empty() ? fleet_path
                                                  : results::default_path(result, device_id);
-  const std::string text = j.dump(2) + "\n";
+  const std::string text = results::format_json(result);
   if (!a.write_file && a.out.empty()) {
-    if (a.json) fmt::print("{}\n", j.dump(2));
+    if (a.json) fmt::print("{}", text);
     std::fflush(stdout);
     return true;
   }
@@ -127,7 +113,7 @@ bool publish(const RunArgs& a, const results::Result& result, const std::string&
     results::write_atomically(fallback, text);  // if this fails too, the error says so
     fmt::print(stderr, "hashflop: {}; results written to {} instead\n", e.what(), fallback);
   }
-  if (a.json) fmt::print("{}\n", j.dump(2));
+  if (a.json) fmt::print("{}", text);
   std::fflush(stdout);
   return written;
 }

@@ -1,11 +1,13 @@
+// `hashflop verify`: the self-test, a line per check as it finishes, or one JSON object.
 #include <cstdio>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "report/verify_lines.hpp"
+#include "results/verify_record.hpp"
 #include "verify/self_test.hpp"
 
 namespace hashflop::cli {
@@ -23,33 +25,18 @@ void add_verify_command(CLI::App& app, Outcome& outcome) {
   cmd->add_flag("--json", *json, "Print one JSON object on stdout instead of text");
   cmd->callback([device, json, &outcome] {
     auto backend = open_backend(DeviceSpec::parse(*device));
+    results::VerifyRecord record{backend->info().id, backend->info().name, {}};
     const bool as_json = *json;
-    if (!as_json) fmt::print("verify on {} ({})\n", backend->info().id, backend->info().name);
-    const auto results = run_self_test(*backend, [&](const CheckResult& r) {
+    // The text shows each check as it finishes, so a slow one says which it is.
+    if (!as_json) fmt::print("{}", report::verify_heading(record));
+    record.checks = run_self_test(*backend, [&](const results::CheckResult& r) {
       if (!as_json) {
-        fmt::print("{}  {:<40} {}\n", r.passed() ? "PASS" : "FAIL", r.name, r.detail);
+        fmt::print("{}", report::check_line(r));
         std::fflush(stdout);
       }
     });
-    int failed = 0;
-    for (const auto& r : results) failed += r.passed() ? 0 : 1;
-    if (as_json) {
-      nlohmann::json out{{"device", backend->info().id},
-                         {"device_name", backend->info().name},
-                         {"passed", failed == 0},
-                         {"checks", nlohmann::json::array()}};
-      for (const auto& r : results) {
-        out["checks"].push_back({{"name", r.name},
-                                 {"passed", r.passed()},
-                                 {"verdict", to_string(r.verdict)},
-                                 {"detail", r.detail}});
-      }
-      fmt::print("{}\n", out.dump(2));
-    } else {
-      fmt::print("{}: {} of {} checks passed\n", failed == 0 ? "PASS" : "FAIL",
-                 results.size() - static_cast<size_t>(failed), results.size());
-    }
-    outcome.exit_code = failed == 0 ? exit_code::success : exit_code::failure;
+    fmt::print("{}", as_json ? results::format_json(record) : report::verify_summary(record));
+    outcome.exit_code = record.failed() == 0 ? exit_code::success : exit_code::failure;
   });
 }
 

@@ -130,4 +130,16 @@ std::string format_duration(double seconds) {
   return fmt::format("{} h {:02} min", s / 3600, (s % 3600) / 60);
 }
 
+std::string format_percent(double percent) {
+  return fmt::format("{:.1f}%", percent);
+}
+
+std::string format_change(double percent) {
+  return fmt::format("{:+.1f}%", percent);
+}
+
+std::string format_relative_error(double v) {
+  return fmt::format("{:.2e}", v);
+}
+
 }  // namespace hashflop

@@ -32,5 +32,12 @@ std::string format_count(double count);
 std::string format_seconds(double seconds);
 /// "45 s", "2 min 05 s", "1 h 03 min": a duration a person reads at a glance.
 std::string format_duration(double seconds);
+/// "12.3%": a share of a whole, in percent, one decimal.
+std::string format_percent(double percent);
+/// "+12.3%", "-4.0%": a change against a reference, in percent, signed, one decimal.
+std::string format_change(double percent);
+/// "2.89e-07": a relative error or its tolerance, 3 significant digits in scientific notation
+/// (these span many orders of magnitude, and are read against each other).
+std::string format_relative_error(double v);
 
 }  // namespace hashflop

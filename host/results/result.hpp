@@ -203,6 +203,8 @@ Result begin_result();
 std::optional<Headline> headline(const Result& result);
 
 nlohmann::json to_json(const Result& result);
+/// The results file's text: its JSON, two-space indented, ending in a newline.
+std::string format_json(const Result& result);
 /// One run, as it sits in a results file's `runs`.
 nlohmann::json to_json(const Run& run);
 /// Throws nlohmann::json exceptions or Error when `j` is not a run.

@@ -276,6 +276,10 @@ json to_json(const Result& result) {
   return j;
 }
 
+std::string format_json(const Result& result) {
+  return to_json(result).dump(2) + "\n";
+}
+
 Result from_json(const json& j) {
   if (!j.is_object() || !j.contains("schema")) throw Error("not a hashflop result: no \"schema\"");
   if (j.at("schema") != schema_id) {

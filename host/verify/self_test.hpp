@@ -7,15 +7,12 @@
 
 #include "backend/backend.hpp"
 #include "common/verdict.hpp"
+#include "results/verify_record.hpp"
 
 namespace hashflop {
 
-struct CheckResult {
-  std::string name;
-  Verdict verdict = Verdict::not_verified;
-  std::string detail;
-  bool passed() const { return verdict == Verdict::passed; }
-};
+/// A check's name, verdict and detail: the record `verify` prints (results/verify_record.hpp).
+using results::CheckResult;
 
 /// Runs every check on `backend`, calling `on_result` as each one finishes.
 std::vector<CheckResult> run_self_test(Backend& backend,
