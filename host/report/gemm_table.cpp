@@ -27,9 +27,10 @@ std::string row(const gemm::GemmRunResult& r) {
 }  // namespace
 
 std::string format_gemm_table(const results::GemmRecord& record) {
-  std::string out =
-      fmt::format("gemm {} on {}, alpha {} beta {}, {} repetitions (median)\n", record.shape.str(),
-                  record.device, record.alpha, record.beta, record.repetitions);
+  std::string out = fmt::format(
+      "gemm {} on {}, alpha {} beta {}, {} repetitions (per product: median; rate: all "
+      "FLOPs over all time)\n",
+      record.shape.str(), record.device, record.alpha, record.beta, record.repetitions);
   out += fmt::format("{:<15} {:<7} {:<5} {:>12} {:>14}  {:>9} {:>9}  {}\n", "variant", "impl",
                      "dtype", "per product", "rate", "rel_error", "tolerance", "verification");
   for (const auto& r : record.rows) out += row(r.run);

@@ -23,7 +23,7 @@ std::string gemm_table(const results::GemmTuning& g, unsigned threads) {
   // The first candidate is the cache-size formula's.
   double default_rate = 0;
   if (!s.candidates.empty() && s.candidates.front().rate) default_rate = *s.candidates.front().rate;
-  out += fmt::format("{:<26} {:>14} {:>11}  {}\n", "blocking", "median", "vs default", "check");
+  out += fmt::format("{:<26} {:>14} {:>11}  {}\n", "blocking", "rate", "vs default", "check");
   for (std::size_t i = 0; i < s.candidates.size(); ++i) {
     const auto& c = s.candidates[i];
     std::string mark;
@@ -51,8 +51,7 @@ std::string sha256d_table(const results::TuneRecord& t) {
     if (c.name == t.uncalibrated && c.rate) default_rate = *c.rate;
     width = std::max(width, c.name.size());
   }
-  out +=
-      fmt::format("{:<{}} {:>12} {:>11}  {}\n", "variant", width, "median", "vs default", "check");
+  out += fmt::format("{:<{}} {:>12} {:>11}  {}\n", "variant", width, "rate", "vs default", "check");
   for (const auto& c : s.candidates) {
     std::string mark;
     if (c.name == s.choice) mark += "  <- chosen";

@@ -58,13 +58,15 @@ results::GemmRecord gemm_record() {
 
 TEST(GemmPrinters, TheTableHasTheProblemAHeaderAndARowPerVariant) {
   const auto text = report::format_gemm_table(gemm_record());
-  EXPECT_EQ(text,
-            "gemm 256x256x256 on cpu, alpha 1 beta 0, 5 repetitions (median)\n"
-            "variant         impl    dtype  per product           rate  rel_error tolerance  "
-            "verification\n"
-            "avx2            tiled   fp32       1.44 ms   23.3 GFLOP/s   2.89e-07  7.70e-06  "
-            "passed\n"
-            "avx512          tiled   fp32  not_supported: this CPU lacks AVX-512F\n");
+  EXPECT_EQ(
+      text,
+      "gemm 256x256x256 on cpu, alpha 1 beta 0, 5 repetitions (per product: median; rate: all "
+      "FLOPs over all time)\n"
+      "variant         impl    dtype  per product           rate  rel_error tolerance  "
+      "verification\n"
+      "avx2            tiled   fp32       1.44 ms   23.3 GFLOP/s   2.89e-07  7.70e-06  "
+      "passed\n"
+      "avx512          tiled   fp32  not_supported: this CPU lacks AVX-512F\n");
 }
 
 TEST(GemmPrinters, AnInterruptedRunSaysHowManyVariantsRanAndWhichStoppedBeforeTiming) {
