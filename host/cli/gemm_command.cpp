@@ -42,8 +42,7 @@ int64_t positive(const std::optional<int64_t>& v, const char* flag, int64_t fall
 }
 
 GemmShape resolve_shape(const GemmOptions& o) {
-  constexpr int64_t default_size = 2048;
-  const int64_t size = positive(o.size, "--size", default_size);
+  const int64_t size = positive(o.size, "--size", gemm::default_size);
   return {positive(o.m, "--m", size), positive(o.n, "--n", size), positive(o.k, "--k", size)};
 }
 
@@ -141,7 +140,8 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
       "Rate = 2*M*N*K per product over the median time; error = ||C - C_ref||_F / ||C_ref||_F\n"
       "against fp64. Example: hashflop gemm --size 1024 --threads 2 --json");
   auto o = std::make_shared<GemmOptions>();
-  auto* size = cmd->add_option("--size", o->size, "M = N = K (default 2048)");
+  auto* size =
+      cmd->add_option("--size", o->size, fmt::format("M = N = K (default {})", gemm::default_size));
   cmd->add_option("--m", o->m, "Rows of A and C")->excludes(size);
   cmd->add_option("--n", o->n, "Columns of B and C")->excludes(size);
   cmd->add_option("--k", o->k, "Columns of A, rows of B")->excludes(size);

@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "common/interrupt.hpp"
 #include "fleet/fleet.hpp"
+#include "gemm/gemm_types.hpp"
 #include "harness/session.hpp"
 #include "model/model_presets.hpp"
 #include "model/transformer_shapes.hpp"
@@ -246,7 +247,8 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
                   "CPU threads; default: all cores (under mpirun: cores / ranks on the node)")
       ->check(whole_between(1, 4096));
   cmd->add_option("--gemm-size", o->gemm_size,
-                  "GEMM M = N = K (default 2048 on the CPU, 8192 on a GPU)")
+                  fmt::format("GEMM M = N = K (default {} on the CPU, {} on a GPU)",
+                              gemm::default_size, gemm::default_gpu_run_size))
       ->check(whole_between(16, 65536));
   cmd->add_option("--out", o->out, "Results file; default results/<host>-<device>-<UTC time>.json");
   cmd->add_flag("--no-wisdom", o->no_wisdom,

@@ -25,7 +25,7 @@ struct TuneArgs {
   // `tune --threads N` must mean the same on a machine with a GPU.
   std::string device = "cpu";
   unsigned threads = 0;
-  int64_t gemm_size = 2048;
+  int64_t gemm_size = gemm::default_size;
   bool json = false, no_wisdom = false, no_gemm = false;
 };
 

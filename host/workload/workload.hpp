@@ -83,9 +83,10 @@ struct WorkloadPlan {
   /// From a comma-separated list such as "sha256d,gemm"; throws UsageError for a name the
   /// registry does not know, listing the ones it does.
   static WorkloadPlan parse(std::string_view list);
-  bool wants(std::string_view name) const;
+  bool wants(WorkloadKind kind) const;
   int64_t gemm_size_on(DeviceKind kind) const {
-    return gemm_size.value_or(kind == DeviceKind::cuda ? 8192 : 2048);
+    return gemm_size.value_or(kind == DeviceKind::cuda ? gemm::default_gpu_run_size
+                                                       : gemm::default_size);
   }
 };
 
