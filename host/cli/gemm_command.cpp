@@ -10,6 +10,7 @@
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
+#include "cli/device_option.hpp"
 #include "cli/validators.hpp"
 #include "common/error.hpp"
 #include "common/interrupt.hpp"
@@ -148,8 +149,7 @@ void add_gemm_command(CLI::App& app, Outcome& outcome) {
   cmd->add_option("--dtype", o->dtype, "fp32, tf32, bf16 or fp16")->capture_default_str();
   cmd->add_option("--impl", o->impl, "tiled (ours), vendor (OpenBLAS/cuBLAS) or all")
       ->capture_default_str();
-  cmd->add_option("--device", o->device, "auto (a GPU with GEMM variants, else CPU), cpu, cuda:N")
-      ->capture_default_str();
+  add_device_option(*cmd, o->device);
   cmd->add_option("--threads", o->threads, "CPU threads; default: all cores")
       ->check(whole_between(1, 4096));
   cmd->add_option("--repetitions", o->repetitions, "Timed repetitions; the median is reported")

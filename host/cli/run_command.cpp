@@ -8,6 +8,7 @@
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
+#include "cli/device_option.hpp"
 #include "cli/validators.hpp"
 #include "common/error.hpp"
 #include "common/interrupt.hpp"
@@ -199,8 +200,7 @@ void add_transformer_command(CLI::App& app, Outcome& outcome) {
   o->workloads = "transformer";
   o->quick = true;
   o->write_file = false;
-  cmd->add_option("--device", o->device, "auto (first GPU, else CPU), cpu or cuda:N")
-      ->capture_default_str();
+  add_device_option(*cmd, o->device);
   add_transformer_options(cmd, *o);
   cmd->add_option("--assume-watts", o->assume_watts,
                   "Use this constant power instead of a measurement; every output marks it assumed")
@@ -220,15 +220,15 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
       "device's energy counter (RAPL on the CPU, NVML on a GPU). Ctrl-C stops and writes what\n"
       "was measured (marked incomplete); a second Ctrl-C aborts. Example: hashflop run --quick");
   auto o = std::make_shared<RunArgs>();
-  cmd->add_option("--device", o->device,
-                  "auto (first GPU, else CPU), cpu, cuda:N, all (every GPU at once, one fleet "
-                  "file), or under mpirun cuda:local (the GPU of the rank's local rank)")
-      ->capture_default_str();
+  add_device_option(*cmd, o->device,
+                    "all (every GPU at once, one fleet file), or under mpirun cuda:local (the "
+                    "GPU of the rank's local rank)");
   cmd->add_option("--rank-timeout", o->rank_timeout,
                   "Fleet runs: seconds after which a silent rank counts as hung and the root "
                   "writes what it has (default: from duration, repetitions and workloads)")
       ->check(positive_number);
-  cmd->add_option("--workloads", o->workloads, "Comma-separated: sha256d, gemm, transformer")
+  cmd->add_option("--workloads", o->workloads,
+                  fmt::format("Comma-separated: {}", workload_kind_names()))
       ->capture_default_str();
   add_transformer_options(cmd, *o);
   cmd->add_option("--duration", o->duration, "Seconds per measured window (default 10; --quick 1)")

@@ -10,6 +10,7 @@
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
+#include "cli/device_option.hpp"
 #include "common/error.hpp"
 #include "common/units.hpp"
 #include "cpu/cpu_info.hpp"
@@ -97,8 +98,7 @@ void add_tune_command(CLI::App& app, Outcome& outcome) {
       "their rates and keep the fastest in the wisdom file ($XDG_CACHE_HOME/hashflop/wisdom.json,\n"
       "else ~/.cache/hashflop/wisdom.json) for `run`, `mine`, `devices` and `gemm`.");
   auto o = std::make_shared<TuneArgs>();
-  cmd->add_option("--device", o->device, "cpu, cuda:N, or auto (the first GPU, else the CPU)")
-      ->capture_default_str();
+  add_device_option(*cmd, o->device);
   cmd->add_option("--threads", o->threads,
                   "CPU threads to calibrate for (default: all cores, as run and mine use)")
       ->check(CLI::Range(1u, 4096u));
