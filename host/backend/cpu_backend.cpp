@@ -97,7 +97,7 @@ class CpuBackend final : public Backend {
     workload::DeviceContext context;
     context.device = ref();
     context.mine = [this](const MineRequest& r) { return mine(r); };
-    if (plan.wants("sha256d")) {
+    if (plan.wants(WorkloadKind::sha256d)) {
       // Calibrated on the header and target the workload searches, outside every window.
       const auto header = bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex);
       tune::TuneSettings settings;
@@ -108,7 +108,7 @@ class CpuBackend final : public Backend {
       context.sha256d_variant = choice.variant;
       context.sha256d_selection = choice.selection;
     }
-    if (plan.wants("gemm")) {
+    if (plan.wants(WorkloadKind::gemm)) {
       // Block sizes calibrated at the run's size, dtype and thread count, before any window.
       context.gemm_blocking = [&plan](const gemm::GemmVariant& v, gemm::Dtype dtype,
                                       const gemm::GemmShape& shape) {

@@ -133,7 +133,7 @@ class CudaBackend final : public Backend {
     workload::DeviceContext context;
     context.device = ref();
     context.mine = [this](const MineRequest& r) { return mine(r); };
-    if (plan.wants("sha256d")) {
+    if (plan.wants(WorkloadKind::sha256d)) {
       // Kernel and geometry from wisdom, else autotuned on the header the workload searches;
       // either way before the idle baseline and every window.
       tune::TuneSettings settings;

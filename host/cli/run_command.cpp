@@ -12,6 +12,7 @@
 #include "cli/validators.hpp"
 #include "common/error.hpp"
 #include "common/interrupt.hpp"
+#include "common/workload_kind.hpp"
 #include "fleet/fleet.hpp"
 #include "gemm/gemm_types.hpp"
 #include "harness/session.hpp"
@@ -70,7 +71,7 @@ harness::SessionOptions session_options(const RunArgs& a) {
   o.plan = workload::WorkloadPlan::parse(a.workloads);
   o.plan.threads = a.threads;
   o.plan.gemm_size = a.gemm_size;
-  if (o.plan.wants("transformer")) o.plan.transformer = transformer_plan(a);
+  if (o.plan.wants(WorkloadKind::transformer)) o.plan.transformer = transformer_plan(a);
   o.plan.use_wisdom = !a.no_wisdom;
   o.assume_watts = a.assume_watts;
   return o;

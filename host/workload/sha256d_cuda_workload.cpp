@@ -33,7 +33,7 @@ class CudaSha256d final : public Workload {
     geometry_ = cuda::plan_geometry(device_, cuda::find_kernel(name->kernel),
                                     name->threads_per_block, name->nonces_per_thread);
   }
-  std::string workload() const override { return "sha256d"; }
+  WorkloadKind workload() const override { return WorkloadKind::sha256d; }
   std::string variant() const override { return geometry_.kernel->name; }
   std::string work_unit() const override { return "hash"; }
   DeviceRef device() const override { return {DeviceKind::cuda, device_}; }

@@ -18,6 +18,7 @@
 
 #include "common/device_ref.hpp"
 #include "common/verdict.hpp"
+#include "common/workload_kind.hpp"
 #include "gemm/gemm_variants.hpp"
 #include "mine/mine_types.hpp"
 #include "model/model_presets.hpp"
@@ -33,7 +34,7 @@ namespace hashflop::workload {
 class Workload {
  public:
   virtual ~Workload() = default;
-  virtual std::string workload() const = 0;  ///< its registry name: sha256d, gemm, ...
+  virtual WorkloadKind workload() const = 0;
   virtual std::string variant() const = 0;
   virtual std::string work_unit() const = 0;  ///< hash or flop
   virtual nlohmann::json params() const = 0;
@@ -71,9 +72,9 @@ struct TransformerPlan {
 
 /// What a run asks a device for.
 struct WorkloadPlan {
-  std::vector<std::string> names{"sha256d", "gemm"};  ///< registry names, in run order
-  unsigned threads = 0;                               ///< CPU threads; 0: all logical cores
-  std::optional<int64_t> gemm_size;  ///< M = N = K; default 2048 on a CPU, 8192 on a GPU
+  std::vector<WorkloadKind> kinds{WorkloadKind::sha256d, WorkloadKind::gemm};  ///< in run order
+  unsigned threads = 0;              ///< CPU threads; 0: all logical cores
+  std::optional<int64_t> gemm_size;  ///< M = N = K; nullopt: gemm_size_on()'s default
   TransformerPlan transformer;
   /// Read and update the wisdom file when choosing kernels (false: --no-wisdom).
   bool use_wisdom = true;
@@ -118,7 +119,7 @@ struct DeviceContext {
 /// One kind of workload: its name on the command line and what it makes for a device (nothing
 /// when the device cannot run it).
 struct WorkloadEntry {
-  std::string_view name;
+  WorkloadKind kind;
   std::vector<std::unique_ptr<Workload>> (*make)(const DeviceContext& device,
                                                  const WorkloadPlan& plan);
 };
