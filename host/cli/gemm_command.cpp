@@ -9,6 +9,7 @@
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
+#include "cli/device_option.hpp"
 #include "cli/validators.hpp"
 #include "common/error.hpp"
 #include "common/interrupt.hpp"
@@ -42,8 +43,7 @@ int64_t positive(const std::optional<int64_t>& v, const char* flag, int64_t fall
 }
 
 GemmShape resolve_shape(const GemmOptions& o) {
-  constexpr int64_t default_size = 2048;
-  const int64_t size = positive(o.size, "--size", default_size);
+  const int64_t size = positive(o.size, "--size", gemm::default_size);
   return {positive(o.m, "--m", size), positive(o.n, "--n", size), positive(o.k, "--k", size)};
 }
 
@@ -191,18 +191,19 @@ int execute(const GemmOptions& o) {
 }
 
 void add_gemm_options(CLI::App* cmd, GemmOptions& o) {
-  auto* size = cmd->add_option("--size", o.size, "M = N = K (default 2048)");
+  auto* size =
+      cmd->add_option("--size", o.size, fmt::format("M = N = K (default {})", gemm::default_size));
   cmd->add_option("--m", o.m, "Rows of A and C")->excludes(size);
   cmd->add_option("--n", o.n, "Columns of B and C")->excludes(size);
   cmd->add_option("--k", o.k, "Columns of A, rows of B")->excludes(size);
   cmd->add_option("--dtype", o.dtype, "fp32, tf32, bf16 or fp16")->capture_default_str();
   cmd->add_option("--impl", o.impl, "tiled (ours), vendor (OpenBLAS/cuBLAS) or all")
       ->capture_default_str();
-  cmd->add_option("--device", o.device, "auto (a GPU with GEMM variants, else CPU), cpu, cuda:N")
-      ->capture_default_str();
+  add_device_option(*cmd, o.device);
   cmd->add_option("--threads", o.threads, "CPU threads; default: all cores")
       ->check(whole_between(1, 4096));
-  cmd->add_option("--repetitions", o.repetitions, "Timed repetitions; the median is reported")
+  cmd->add_option("--repetitions", o.repetitions,
+                  "Timed repetitions; the rate is their FLOPs over their time")
       ->check(whole_between(1, 100000))
       ->capture_default_str();
   cmd->add_option("--alpha", o.alpha, "Scale of A*B")->check(finite_number)->capture_default_str();

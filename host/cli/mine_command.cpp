@@ -9,6 +9,7 @@
 #include "backend/backend.hpp"
 #include "bitcoin/target.hpp"
 #include "cli/commands.hpp"
+#include "cli/device_option.hpp"
 #include "cli/validators.hpp"
 #include "common/error.hpp"
 #include "common/hex.hpp"
@@ -122,8 +123,7 @@ void add_mine_command(CLI::App& app, Outcome& outcome) {
       cmd->add_option("--difficulty", o->difficulty, "Target as a difficulty (1 = 1d00ffff)");
   bits->excludes(target)->excludes(diff);
   target->excludes(diff);
-  cmd->add_option("--device", o->device, "auto (first GPU, else CPU), cpu, or cuda:N")
-      ->capture_default_str();
+  add_device_option(*cmd, o->device);
   cmd->add_option("--variant", o->variant,
                   "Kernel variant; default: the fastest measured on this machine (the wisdom "
                   "file, or a calibration before a search of 2^30 nonces or more), else CPUID's");

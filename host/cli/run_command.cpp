@@ -8,10 +8,13 @@
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
+#include "cli/device_option.hpp"
 #include "cli/validators.hpp"
 #include "common/error.hpp"
 #include "common/interrupt.hpp"
+#include "common/workload_kind.hpp"
 #include "fleet/fleet.hpp"
+#include "gemm/gemm_types.hpp"
 #include "harness/session.hpp"
 #include "model/model_presets.hpp"
 #include "model/transformer_shapes.hpp"
@@ -67,7 +70,7 @@ harness::SessionOptions session_options(const RunArgs& a) {
   o.plan = workload::WorkloadPlan::parse(a.workloads);
   o.plan.threads = a.threads;
   o.plan.gemm_size = a.gemm_size;
-  if (o.plan.wants("transformer")) o.plan.transformer = transformer_plan(a);
+  if (o.plan.wants(WorkloadKind::transformer)) o.plan.transformer = transformer_plan(a);
   o.plan.use_wisdom = !a.no_wisdom;
   o.assume_watts = a.assume_watts;
   return o;
@@ -184,8 +187,7 @@ void add_transformer_command(CLI::App& app, Outcome& outcome) {
   o->workloads = "transformer";
   o->quick = true;
   o->write_file = false;
-  cmd->add_option("--device", o->device, "auto (first GPU, else CPU), cpu or cuda:N")
-      ->capture_default_str();
+  add_device_option(*cmd, o->device);
   add_transformer_options(cmd, *o);
   cmd->add_option("--assume-watts", o->assume_watts,
                   "Use this constant power instead of a measurement; every output marks it assumed")
@@ -205,15 +207,15 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
       "device's energy counter (RAPL on the CPU, NVML on a GPU). Ctrl-C stops and writes what\n"
       "was measured (marked incomplete); a second Ctrl-C aborts. Example: hashflop run --quick");
   auto o = std::make_shared<RunArgs>();
-  cmd->add_option("--device", o->device,
-                  "auto (first GPU, else CPU), cpu, cuda:N, all (every GPU at once, one fleet "
-                  "file), or under mpirun cuda:local (the GPU of the rank's local rank)")
-      ->capture_default_str();
+  add_device_option(*cmd, o->device,
+                    "all (every GPU at once, one fleet file), or under mpirun cuda:local (the "
+                    "GPU of the rank's local rank)");
   cmd->add_option("--rank-timeout", o->rank_timeout,
                   "Fleet runs: seconds after which a silent rank counts as hung and the root "
                   "writes what it has (default: from duration, repetitions and workloads)")
       ->check(positive_number);
-  cmd->add_option("--workloads", o->workloads, "Comma-separated: sha256d, gemm, transformer")
+  cmd->add_option("--workloads", o->workloads,
+                  fmt::format("Comma-separated: {}", workload_kind_names()))
       ->capture_default_str();
   add_transformer_options(cmd, *o);
   cmd->add_option("--duration", o->duration, "Seconds per measured window (default 10; --quick 1)")
@@ -232,7 +234,8 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
                   "CPU threads; default: all cores (under mpirun: cores / ranks on the node)")
       ->check(whole_between(1, 4096));
   cmd->add_option("--gemm-size", o->gemm_size,
-                  "GEMM M = N = K (default 2048 on the CPU, 8192 on a GPU)")
+                  fmt::format("GEMM M = N = K (default {} on the CPU, {} on a GPU)",
+                              gemm::default_size, gemm::default_gpu_run_size))
       ->check(whole_between(16, 65536));
   cmd->add_option("--out", o->out, "Results file; default results/<host>-<device>-<UTC time>.json");
   cmd->add_flag("--no-wisdom", o->no_wisdom,

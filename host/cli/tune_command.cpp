@@ -8,6 +8,7 @@
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
+#include "cli/device_option.hpp"
 #include "common/error.hpp"
 #include "cpu/cpu_info.hpp"
 #include "gemm/gemm_variants.hpp"
@@ -24,7 +25,7 @@ struct TuneArgs {
   // `tune --threads N` must mean the same on a machine with a GPU.
   std::string device = "cpu";
   unsigned threads = 0;
-  int64_t gemm_size = 2048;
+  int64_t gemm_size = gemm::default_size;
   bool json = false, no_wisdom = false, no_gemm = false;
 };
 
@@ -85,8 +86,7 @@ void add_tune_command(CLI::App& app, Outcome& outcome) {
       "their rates and keep the fastest in the wisdom file ($XDG_CACHE_HOME/hashflop/wisdom.json,\n"
       "else ~/.cache/hashflop/wisdom.json) for `run`, `mine`, `devices` and `gemm`.");
   auto o = std::make_shared<TuneArgs>();
-  cmd->add_option("--device", o->device, "cpu, cuda:N, or auto (the first GPU, else the CPU)")
-      ->capture_default_str();
+  add_device_option(*cmd, o->device);
   cmd->add_option("--threads", o->threads,
                   "CPU threads to calibrate for (default: all cores, as run and mine use)")
       ->check(CLI::Range(1u, 4096u));

@@ -5,6 +5,7 @@
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
+#include "cli/device_option.hpp"
 #include "common/error.hpp"
 #include "report/verify_lines.hpp"
 #include "results/verify_record.hpp"
@@ -19,8 +20,7 @@ void add_verify_command(CLI::App& app, Outcome& outcome) {
       "variant against the scalar reference, and the real nonces of genesis and block 125552.\n"
       "Prints PASS or FAIL per check; exits 1 if any check fails.");
   auto device = std::make_shared<std::string>("auto");
-  cmd->add_option("--device", *device, "auto (first GPU, else CPU), cpu, or cuda:N")
-      ->capture_default_str();
+  add_device_option(*cmd, *device);
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "Print one JSON object on stdout instead of text");
   cmd->callback([device, json, &outcome] {

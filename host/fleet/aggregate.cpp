@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "common/median.hpp"
 
 namespace hashflop::fleet {
@@ -116,7 +118,7 @@ results::FleetEntry group_entry(const std::vector<const results::Run*>& group,
 }  // namespace
 
 std::string group_key(const results::Run& run) {
-  return run.workload + "|" + run.variant + "|" + identity_params(run.params).dump();
+  return fmt::format("{}|{}|{}", run.workload, run.variant, identity_params(run.params).dump());
 }
 
 std::vector<results::FleetEntry> summarize(const std::vector<results::Run>& runs,

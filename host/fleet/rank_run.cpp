@@ -72,6 +72,110 @@ class WindowSync {
   bool timed_out_ = false;
 };
 
+// What a rank builds up on its way through measure_rank's steps.
+struct RankState {
+  results::RankRecord rank;
+  std::unique_ptr<Backend> backend;
+  std::optional<harness::Session> session;  // nullopt: the device did not open
+  std::unique_ptr<Spool> spool;             // opened once the ranks agree on the file's name
+  WindowSync* sync = nullptr;               // set once the ranks agree on the plan
+  std::vector<std::string> warnings;
+  size_t windows = 0;  // the barriers this rank's session calls
+};
+
+results::RankRecord rank_record(const RankPlace& p, const std::string& device_requested) {
+  results::RankRecord rank;
+  rank.rank = p.rank;
+  rank.host = p.host;
+  rank.local_rank = p.local_rank;
+  rank.local_size = p.local_size;
+  rank.device_requested = device_requested;
+  return rank;
+}
+
+// Opens the rank's device (pinned to its share of the CPU's cores when it is the CPU) and
+// prepares its session; a failure is recorded in the rank, which then only keeps step.
+void open_device(const RankJob& job, const RankPlace& p, harness::SessionOptions options,
+                 RankState& st) {
+  try {
+    const auto spec = resolve(job.device, p);
+    json extra;
+    if (spec.kind == DeviceSpec::Kind::cpu) {
+      const auto a = bind_cpu_rank(p.local_rank, p.local_size, options.plan.threads);
+      options.plan.threads = a.threads;
+      extra = {{"affinity", a.cpus},
+               {"affinity_list", cpu_list(a.cpus)},
+               {"affinity_source", a.source},
+               {"threads", a.threads}};
+      if (!a.error.empty()) st.warnings.push_back("affinity: " + a.error);
+    } else {
+      extra = {{"affinity", current_cpus()}, {"affinity_list", cpu_list(current_cpus())}};
+    }
+    st.backend = open_backend(spec);
+    const std::string id = fmt::format("rank{}@{}/{}", p.rank, p.host, st.backend->info().id);
+    extra["rank"] = p.rank;
+    extra["host"] = p.host;
+    st.session.emplace(*st.backend, options, job.progress, job.stop);
+    st.session->label(id, extra);
+    st.windows = st.session->prepare();
+    st.rank.device = id;
+  } catch (const std::exception& e) {
+    st.rank.status = results::RankStatus::failed;
+    st.rank.error = e.what();
+    st.session.reset();
+    st.windows = 0;
+    job.progress.log(fmt::format("rank {}: failed: {}", p.rank, e.what()));
+  }
+}
+
+// The plan every rank agrees on: {windows, timeout in seconds from the start, start time}, the
+// largest of each over the ranks; nullopt when some rank did not start in time. The latest start
+// time names the results file (and so the spools) the same on every rank.
+std::optional<std::vector<double>> agree_on_plan(const RankJob& job, Comm& comm,
+                                                 const harness::HarnessOptions& h, size_t windows) {
+  const double own_timeout = job.options.rank_timeout.value_or(
+      estimate_seconds(h, static_cast<size_t>(windows / std::max(h.repetitions, 1))));
+  const auto startup_deadline =
+      after(job.start, job.options.rank_timeout.value_or(startup_timeout_s));
+  const double now_s =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return comm.max_all({static_cast<double>(windows), own_timeout, now_s}, startup_deadline);
+}
+
+// The spool of a rank whose results go to `results_path`: what a crash would otherwise lose.
+void open_spool(const std::string& results_path, const RankPlace& p, RankState& st) {
+  try {
+    st.spool = std::make_unique<Spool>(spool_path(results_path, p.rank));
+    st.spool->header(st.session ? st.session->header() : results::begin_result(), st.rank, p.size);
+  } catch (const std::exception& e) {
+    st.spool.reset();
+    st.warnings.push_back(fmt::format("no spool, a crash would lose this rank: {}", e.what()));
+  }
+}
+
+// Measures the rank's workloads in step with the others: after each workload it makes up the
+// barriers it skipped, so a workload that ended early does not leave the others waiting.
+results::Result measure_in_step(const RankJob& job, const RankPlace& p, int repetitions,
+                                RankState& st, WindowSync& sync) {
+  auto part = st.session->measure([&](size_t i, const results::Run& run) {
+    if (st.spool) st.spool->run(run);
+    sync.pad_to(static_cast<long>(i + 1) * repetitions);
+  });
+  if (!st.session->errors().empty()) {
+    st.rank.status = results::RankStatus::failed;
+    st.rank.error = st.session->errors().front();
+    job.progress.log(fmt::format("rank {}: failed: {}", p.rank, st.rank.error));
+  }
+  return part;
+}
+
+// The rank's result with its rank record, as it travels to the root.
+std::string payload(const results::Result& part, const results::RankRecord& rank) {
+  auto j = results::to_json(part);
+  j["rank"] = results::to_json(rank);
+  return j.dump();
+}
+
 }  // namespace
 
 std::string default_fleet_path(double epoch_seconds) {
@@ -85,112 +189,44 @@ std::string default_fleet_path(double epoch_seconds) {
 
 RankOutcome measure_rank(const RankJob& job, Comm& comm) {
   const auto& p = comm.place();
+  RankState st;
+  st.rank = rank_record(p, job.device);
   auto options = job.options.session;
-  WindowSync* sync_ptr = nullptr;  // set once the ranks agree on the plan
-  options.harness.before_window = [&sync_ptr] {
-    if (sync_ptr != nullptr) sync_ptr->window();
+  options.harness.before_window = [&st] {
+    if (st.sync != nullptr) st.sync->window();
   };
-  std::unique_ptr<Spool> spool;  // opened once the ranks agree on the results file's name
-  options.harness.after_window = [&spool](const results::Run& run) {
-    if (spool) spool->window(run);
+  options.harness.after_window = [&st](const results::Run& run) {
+    if (st.spool) st.spool->window(run);
   };
+  open_device(job, p, options, st);
 
-  results::RankRecord rank;
-  rank.rank = p.rank;
-  rank.host = p.host;
-  rank.local_rank = p.local_rank;
-  rank.local_size = p.local_size;
-  rank.device_requested = job.device;
-
-  std::unique_ptr<Backend> backend;
-  std::optional<harness::Session> session;
-  std::vector<std::string> warnings;
-  size_t windows = 0;
-  try {
-    const auto spec = resolve(job.device, p);
-    json extra;
-    if (spec.kind == DeviceSpec::Kind::cpu) {
-      const auto a = bind_cpu_rank(p.local_rank, p.local_size, options.plan.threads);
-      options.plan.threads = a.threads;
-      extra = {{"affinity", a.cpus},
-               {"affinity_list", cpu_list(a.cpus)},
-               {"affinity_source", a.source},
-               {"threads", a.threads}};
-      if (!a.error.empty()) warnings.push_back("affinity: " + a.error);
-    } else {
-      extra = {{"affinity", current_cpus()}, {"affinity_list", cpu_list(current_cpus())}};
-    }
-    backend = open_backend(spec);
-    const std::string id = fmt::format("rank{}@{}/{}", p.rank, p.host, backend->info().id);
-    extra["rank"] = p.rank;
-    extra["host"] = p.host;
-    session.emplace(*backend, options, job.progress, job.stop);
-    session->label(id, extra);
-    windows = session->prepare();
-    rank.device = id;
-  } catch (const std::exception& e) {
-    rank.status = results::RankStatus::failed;
-    rank.error = e.what();
-    session.reset();
-    windows = 0;
-    job.progress.log(fmt::format("rank {}: failed: {}", p.rank, e.what()));
-  }
-
-  // The plan: how many windows every rank calls a barrier for, and when to give up on a rank.
   const auto& h = options.harness;
-  const double own_timeout = job.options.rank_timeout.value_or(
-      estimate_seconds(h, static_cast<size_t>(windows / std::max(h.repetitions, 1))));
-  const auto startup_deadline =
-      after(job.start, job.options.rank_timeout.value_or(startup_timeout_s));
-  // The latest start time names the results file (and so the spools) the same on every rank.
-  const double now_s =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  const auto agreed =
-      comm.max_all({static_cast<double>(windows), own_timeout, now_s}, startup_deadline);
+  const auto agreed = agree_on_plan(job, comm, h, st.windows);
   RankOutcome out;
-  bool started = true;
-  if (!agreed) {
-    rank.note = "gave up waiting for the other ranks to start";
-    started = false;
+  const bool started = agreed.has_value();
+  if (!started) {
+    st.rank.note = "gave up waiting for the other ranks to start";
   } else {
     out.timeout_s = (*agreed)[1];
     out.results_path = job.options.out.empty() ? default_fleet_path((*agreed)[2]) : job.options.out;
-    try {
-      spool = std::make_unique<Spool>(spool_path(out.results_path, p.rank));
-      spool->header(session ? session->header() : results::begin_result(), rank, p.size);
-    } catch (const std::exception& e) {
-      spool.reset();
-      warnings.push_back(fmt::format("no spool, a crash would lose this rank: {}", e.what()));
-    }
+    open_spool(out.results_path, p, st);
   }
   const long total_windows = agreed ? static_cast<long>((*agreed)[0]) : 0;
   WindowSync sync(comm, after(job.start, out.timeout_s.value_or(0)), job.stop);
-  sync_ptr = &sync;
+  st.sync = &sync;
 
   results::Result part = results::begin_result();
-  if (session && started) {
-    part = session->measure([&](size_t i, const results::Run& run) {
-      if (spool) spool->run(run);
-      sync.pad_to(static_cast<long>(i + 1) * h.repetitions);
-    });
-    if (!session->errors().empty()) {
-      rank.status = results::RankStatus::failed;
-      rank.error = session->errors().front();
-      job.progress.log(fmt::format("rank {}: failed: {}", p.rank, rank.error));
-    }
-  }
+  if (st.session && started) part = measure_in_step(job, p, h.repetitions, st, sync);
   sync.pad_to(total_windows);
-  if (sync.timed_out()) rank.note = "stopped waiting for a rank that did not reach a window";
-  part.warnings.insert(part.warnings.end(), warnings.begin(), warnings.end());
+  if (sync.timed_out()) st.rank.note = "stopped waiting for a rank that did not reach a window";
+  part.warnings.insert(part.warnings.end(), st.warnings.begin(), st.warnings.end());
   part.incomplete = part.incomplete || !started || job.stop ||
-                    rank.status != results::RankStatus::ok || (!session && windows == 0);
+                    st.rank.status != results::RankStatus::ok || (!st.session && st.windows == 0);
   if (part.harness.empty()) part.harness = {{"energy_method", "none"}, {"energy_source", "none"}};
-  rank.incomplete = part.incomplete;
-  if (spool) spool->end(rank);
-  out.spool = std::move(spool);
-  auto j = results::to_json(part);
-  j["rank"] = results::to_json(rank);
-  out.payload = j.dump();
+  st.rank.incomplete = part.incomplete;
+  if (st.spool) st.spool->end(st.rank);
+  out.spool = std::move(st.spool);
+  out.payload = payload(part, st.rank);
   return out;
 }
 

@@ -37,6 +37,12 @@ struct GemmShape {
   std::string str() const;
 };
 
+/// M = N = K when none is given: `gemm` (on any device), `tune`'s block-size calibration and
+/// `run` on a CPU; one size, so the blocking `tune` stores is the one the others find in wisdom.
+inline constexpr int64_t default_size = 2048;
+/// `run`'s GEMM on a GPU, where a 2048^3 product takes a fraction of a millisecond.
+inline constexpr int64_t default_gpu_run_size = 8192;
+
 /// Relative Frobenius error bound the dtype must meet for a depth-k product (see gemm_types.cpp).
 double tolerance(Dtype dtype, int64_t k);
 

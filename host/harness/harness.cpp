@@ -134,7 +134,7 @@ results::Run Harness::measure(workload::Workload& workload, const std::string& d
 
 // The check on known data before anything is measured; false when the run stops here.
 bool Harness::verify_before(workload::Workload& w, results::Run& run) {
-  const std::string name = run.workload + " " + run.variant;
+  const std::string name = fmt::format("{} {}", run.workload, run.variant);
   progress_.log(fmt::format("{}: verifying", name));
   const Check check = w.verify();
   run.verification = check.verdict;
@@ -153,7 +153,7 @@ bool Harness::verify_before(workload::Workload& w, results::Run& run) {
 
 // Clocks, caches and the power governor settle; bounded so that a noisy device still ends.
 void Harness::warm_up(workload::Workload& w, results::Run& run) {
-  const std::string name = run.workload + " " + run.variant;
+  const std::string name = fmt::format("{} {}", run.workload, run.variant);
   measure::Series warm({.warmup = options_.warmup_max_windows,
                         .stable_within = options_.warmup_tolerance,
                         .trials = 0});
@@ -176,7 +176,7 @@ void Harness::warm_up(workload::Workload& w, results::Run& run) {
 }
 
 Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& run) {
-  const std::string name = run.workload + " " + run.variant;
+  const std::string name = fmt::format("{} {}", run.workload, run.variant);
   Windows out;
   std::optional<Clock::time_point> origin;
   measure::Series windows({.warmup = 0, .stable_within = 0, .trials = options_.repetitions});

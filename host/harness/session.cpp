@@ -36,9 +36,10 @@ size_t Session::prepare() {
   plan.log = [this](const std::string& line) { progress_.log(line); };
   work_ = backend_.workloads(plan);
   for (auto& w : work_) w->check();  // a GEMM too large for memory fails now, not after sha256d
-  const bool any_gemm = std::any_of(work_.begin(), work_.end(),
-                                    [](const auto& w) { return w->workload() == "gemm"; });
-  if (options_.plan.wants("gemm") && !any_gemm)
+  const bool any_gemm = std::any_of(work_.begin(), work_.end(), [](const auto& w) {
+    return w->workload() == WorkloadKind::gemm;
+  });
+  if (options_.plan.wants(WorkloadKind::gemm) && !any_gemm)
     warnings_.push_back("no GEMM variant runs on " + info.id);
   // The plan and its length, before the first second is spent: warm-up takes a few windows
   // when clocks settle at once, up to its cap when they do not.

@@ -44,6 +44,7 @@ uint32_t default_candidate_capacity(uint64_t nonces_per_launch, uint32_t target_
   return static_cast<uint32_t>(std::clamp<uint64_t>(2 * expected + 256, 256, uint64_t{1} << 20));
 }
 
+// The pipeline's buffers and streams, and the steps of run() that use them.
 struct SearchPipeline::Impl {
   struct Slot {
     Stream stream;
@@ -54,19 +55,133 @@ struct SearchPipeline::Impl {
     bool busy = false;
   };
 
-  Impl(uint32_t capacity) {
+  /// A slot's launch, read back.
+  struct Finished {
+    Chunk chunk;
+    uint32_t hits = 0;
+    bool overflow = false;
+    std::vector<uint32_t> candidates;  ///< those the buffer held (all of them unless overflow)
+  };
+
+  explicit Impl(SearchPipeline& owner) : p(owner) {
     for (auto& s : slots) {
-      s.out = DeviceBuffer<unsigned char>(search_output_bytes(capacity));
-      // Only the eagerly copied part comes back through pinned memory; see run().
-      s.host = PinnedBuffer<unsigned char>(search_output_bytes(std::min(capacity, kEagerSlots)));
+      s.out = DeviceBuffer<unsigned char>(search_output_bytes(p.capacity_));
+      // Only the eagerly copied part comes back through pinned memory; see collect().
+      s.host = PinnedBuffer<unsigned char>(search_output_bytes(std::min(p.capacity_, kEagerSlots)));
     }
   }
 
+  void issue(Slot& slot, const Source& next);
+  Finished collect(Slot& slot);
+  Scan scan(const Chunk& c, uint32_t capacity);
+  void recover(const Chunk& c, uint32_t hits, std::vector<uint32_t>& out);
+  void drain() noexcept;
+
+  SearchPipeline& p;
   std::array<Slot, 2> slots;
   Stream rescan_stream;
   DeviceBuffer<unsigned char> rescan_out;
   uint32_t rescan_capacity = 0;
 };
+
+// Launches the next chunk, if any, into `slot` and queues the copy of its header and first
+// kEagerSlots candidates.
+void SearchPipeline::Impl::issue(Slot& slot, const Source& next) {
+  auto chunk = next();
+  if (!chunk) return;
+  const cudaStream_t s = slot.stream.get();
+  auto* out = reinterpret_cast<SearchOutput*>(slot.out.get());
+  HF_CUDA_CHECK(cudaMemsetAsync(out, 0, sizeof(SearchOutput), s));
+  HF_CUDA_CHECK(launch_sha256d_search(*p.geometry_.kernel, chunk->job, chunk->first, chunk->count,
+                                      p.geometry_.threads_per_block, p.geometry_.nonces_per_thread,
+                                      out, p.capacity_, s));
+  HF_CUDA_CHECK(cudaMemcpyAsync(slot.host.get(), out,
+                                search_output_bytes(std::min(p.capacity_, kEagerSlots)),
+                                cudaMemcpyDeviceToHost, s));
+  slot.done.record(s);
+  slot.chunk = *chunk;
+  slot.busy = true;
+}
+
+// Waits for `slot`'s launch and reads back every candidate its buffer holds; the slot is free
+// again afterwards.
+SearchPipeline::Impl::Finished SearchPipeline::Impl::collect(Slot& slot) {
+  slot.done.synchronize();
+  Finished f;
+  f.chunk = slot.chunk;
+  const auto* header = reinterpret_cast<const SearchOutput*>(slot.host.get());
+  check_tested(*header, f.chunk.count);
+  f.hits = header->hits;
+  f.overflow = header->overflow != 0;
+  const uint32_t stored = std::min(f.hits, p.capacity_);
+  f.candidates.assign(candidate_slots(header),
+                      candidate_slots(header) + std::min(stored, kEagerSlots));
+  if (stored > kEagerSlots) {
+    auto* dev = reinterpret_cast<const SearchOutput*>(slot.out.get());
+    f.candidates.resize(stored);
+    HF_CUDA_CHECK(cudaMemcpyAsync(
+        f.candidates.data() + kEagerSlots, candidate_slots(dev) + kEagerSlots,
+        (stored - kEagerSlots) * sizeof(uint32_t), cudaMemcpyDeviceToHost, slot.stream.get()));
+    slot.stream.synchronize();
+  }
+  slot.busy = false;
+  return f;
+}
+
+// A blocking scan on the rescan stream with room for `capacity` candidates.
+Scan SearchPipeline::Impl::scan(const Chunk& c, uint32_t capacity) {
+  if (rescan_capacity < capacity) {
+    rescan_out = DeviceBuffer<unsigned char>(search_output_bytes(capacity));
+    rescan_capacity = capacity;
+  }
+  const cudaStream_t s = rescan_stream.get();
+  auto* out = reinterpret_cast<SearchOutput*>(rescan_out.get());
+  HF_CUDA_CHECK(cudaMemsetAsync(out, 0, sizeof(SearchOutput), s));
+  HF_CUDA_CHECK(launch_sha256d_search(*p.geometry_.kernel, c.job, c.first, c.count,
+                                      p.geometry_.threads_per_block, p.geometry_.nonces_per_thread,
+                                      out, capacity, s));
+  Scan r;
+  HF_CUDA_CHECK(cudaMemcpyAsync(&r.header, out, sizeof(SearchOutput), cudaMemcpyDeviceToHost, s));
+  rescan_stream.synchronize();
+  check_tested(r.header, c.count);
+  r.candidates.resize(std::min(r.header.hits, capacity));
+  HF_CUDA_CHECK(cudaMemcpyAsync(r.candidates.data(), candidate_slots(out),
+                                r.candidates.size() * sizeof(uint32_t), cudaMemcpyDeviceToHost, s));
+  rescan_stream.synchronize();
+  return r;
+}
+
+// Every candidate of chunk `c`, whose hit count is known to be `hits`. The count is exact (the
+// kernel's counter keeps counting past the buffer), so one buffer of that size suffices; only a
+// count beyond max_rescan_capacity needs the range split.
+void SearchPipeline::Impl::recover(const Chunk& c, uint32_t hits, std::vector<uint32_t>& out) {
+  ++p.rescans_;
+  if (hits <= p.options_.max_rescan_capacity) {
+    auto r = scan(c, std::max(hits, 1u));
+    if (r.header.overflow != 0) {
+      throw DeviceError(fmt::format("CUDA rescan of [{}, {}) found {} hits, first pass {}", c.first,
+                                    uint64_t{c.first} + c.count, r.header.hits, hits));
+    }
+    out.insert(out.end(), r.candidates.begin(), r.candidates.end());
+    return;
+  }
+  const uint32_t half = c.count / 2;
+  for (const auto& part :
+       {Chunk{c.job, c.first, half, c.tag}, Chunk{c.job, c.first + half, c.count - half, c.tag}}) {
+    auto r = scan(part, p.options_.max_rescan_capacity);
+    if (r.header.overflow == 0) {
+      out.insert(out.end(), r.candidates.begin(), r.candidates.end());
+    } else {
+      recover(part, r.header.hits, out);
+    }
+  }
+}
+
+// Lets in-flight launches finish before their buffers are freed.
+void SearchPipeline::Impl::drain() noexcept {
+  for (auto& slot : slots) (void)cudaStreamSynchronize(slot.stream.get());
+  (void)cudaStreamSynchronize(rescan_stream.get());
+}
 
 SearchPipeline::SearchPipeline(int device, LaunchGeometry geometry, uint32_t candidate_capacity,
                                PipelineOptions options)
@@ -78,7 +193,7 @@ SearchPipeline::SearchPipeline(int device, LaunchGeometry geometry, uint32_t can
     throw UsageError("candidate buffers need at least one slot");
   }
   DeviceScope scope(device_);
-  impl_ = std::make_unique<Impl>(capacity_);
+  impl_ = std::make_unique<Impl>(*this);
 }
 
 SearchPipeline::~SearchPipeline() {
@@ -93,114 +208,25 @@ SearchPipeline::~SearchPipeline() {
 
 void SearchPipeline::run(const Source& next, const Sink& done) {
   DeviceScope scope(device_);
-  const unsigned tpb = geometry_.threads_per_block, npt = geometry_.nonces_per_thread;
-  const Sha256dKernel& kernel = *geometry_.kernel;
-
-  auto issue = [&](Impl::Slot& slot) {
-    auto chunk = next();
-    if (!chunk) return;
-    const cudaStream_t s = slot.stream.get();
-    auto* out = reinterpret_cast<SearchOutput*>(slot.out.get());
-    HF_CUDA_CHECK(cudaMemsetAsync(out, 0, sizeof(SearchOutput), s));
-    HF_CUDA_CHECK(launch_sha256d_search(kernel, chunk->job, chunk->first, chunk->count, tpb, npt,
-                                        out, capacity_, s));
-    HF_CUDA_CHECK(cudaMemcpyAsync(slot.host.get(), out,
-                                  search_output_bytes(std::min(capacity_, kEagerSlots)),
-                                  cudaMemcpyDeviceToHost, s));
-    slot.done.record(s);
-    slot.chunk = *chunk;
-    slot.busy = true;
-  };
-
-  // A blocking scan on the rescan stream with room for `capacity` candidates.
-  auto scan = [&](const Chunk& c, uint32_t capacity) {
-    auto& impl = *impl_;
-    if (impl.rescan_capacity < capacity) {
-      impl.rescan_out = DeviceBuffer<unsigned char>(search_output_bytes(capacity));
-      impl.rescan_capacity = capacity;
-    }
-    const cudaStream_t s = impl.rescan_stream.get();
-    auto* out = reinterpret_cast<SearchOutput*>(impl.rescan_out.get());
-    HF_CUDA_CHECK(cudaMemsetAsync(out, 0, sizeof(SearchOutput), s));
-    HF_CUDA_CHECK(
-        launch_sha256d_search(kernel, c.job, c.first, c.count, tpb, npt, out, capacity, s));
-    Scan r;
-    HF_CUDA_CHECK(cudaMemcpyAsync(&r.header, out, sizeof(SearchOutput), cudaMemcpyDeviceToHost, s));
-    impl.rescan_stream.synchronize();
-    check_tested(r.header, c.count);
-    r.candidates.resize(std::min(r.header.hits, capacity));
-    HF_CUDA_CHECK(cudaMemcpyAsync(r.candidates.data(), candidate_slots(out),
-                                  r.candidates.size() * sizeof(uint32_t), cudaMemcpyDeviceToHost,
-                                  s));
-    impl.rescan_stream.synchronize();
-    return r;
-  };
-
-  // Every candidate of chunk `c`, whose hit count is known to be `hits`. The count is exact
-  // (the kernel's counter keeps counting past the buffer), so one buffer of that size suffices;
-  // only a count beyond max_rescan_capacity needs the range split.
-  std::function<void(const Chunk&, uint32_t, std::vector<uint32_t>&)> recover =
-      [&](const Chunk& c, uint32_t hits, std::vector<uint32_t>& out) {
-        ++rescans_;
-        if (hits <= options_.max_rescan_capacity) {
-          auto r = scan(c, std::max(hits, 1u));
-          if (r.header.overflow != 0) {
-            throw DeviceError(fmt::format("CUDA rescan of [{}, {}) found {} hits, first pass {}",
-                                          c.first, uint64_t{c.first} + c.count, r.header.hits,
-                                          hits));
-          }
-          out.insert(out.end(), r.candidates.begin(), r.candidates.end());
-          return;
-        }
-        const uint32_t half = c.count / 2;
-        for (const auto& part : {Chunk{c.job, c.first, half, c.tag},
-                                 Chunk{c.job, c.first + half, c.count - half, c.tag}}) {
-          auto r = scan(part, options_.max_rescan_capacity);
-          if (r.header.overflow == 0) {
-            out.insert(out.end(), r.candidates.begin(), r.candidates.end());
-          } else {
-            recover(part, r.header.hits, out);
-          }
-        }
-      };
-
+  auto& impl = *impl_;
+  auto& slots = impl.slots;
   try {
-    auto& slots = impl_->slots;
-    for (auto& slot : slots) issue(slot);
+    for (auto& slot : slots) impl.issue(slot, next);
     // Slots alternate, so chunks finish in launch order; either may run dry first.
     for (size_t i = 0; slots[0].busy || slots[1].busy; i ^= 1) {
       auto& slot = slots[i];
       if (!slot.busy) continue;
-      slot.done.synchronize();
-      const Chunk chunk = slot.chunk;
-      const auto* header = reinterpret_cast<const SearchOutput*>(slot.host.get());
-      check_tested(*header, chunk.count);
-      const uint32_t hits = header->hits;
-      const bool overflow = header->overflow != 0;
-      const uint32_t stored = std::min(hits, capacity_);
-      std::vector<uint32_t> candidates(candidate_slots(header),
-                                       candidate_slots(header) + std::min(stored, kEagerSlots));
-      if (stored > kEagerSlots) {
-        auto* dev = reinterpret_cast<const SearchOutput*>(slot.out.get());
-        candidates.resize(stored);
-        HF_CUDA_CHECK(cudaMemcpyAsync(
-            candidates.data() + kEagerSlots, candidate_slots(dev) + kEagerSlots,
-            (stored - kEagerSlots) * sizeof(uint32_t), cudaMemcpyDeviceToHost, slot.stream.get()));
-        slot.stream.synchronize();
-      }
+      auto finished = impl.collect(slot);
       // Refill the slot before any slow host work, so the GPU always has a launch queued.
-      slot.busy = false;
-      issue(slot);
-      if (overflow) {
-        candidates.clear();
-        recover(chunk, hits, candidates);
+      impl.issue(slot, next);
+      if (finished.overflow) {
+        finished.candidates.clear();
+        impl.recover(finished.chunk, finished.hits, finished.candidates);
       }
-      done(chunk, candidates);
+      done(finished.chunk, finished.candidates);
     }
   } catch (...) {
-    // Let in-flight launches finish before their buffers are freed.
-    for (auto& slot : impl_->slots) (void)cudaStreamSynchronize(slot.stream.get());
-    (void)cudaStreamSynchronize(impl_->rescan_stream.get());
+    impl.drain();
     throw;
   }
 }

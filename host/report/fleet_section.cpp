@@ -28,7 +28,7 @@ void add_fleet_section(Document& doc, const results::Result& r, const std::strin
       outliers += fmt::format("{}{} ({:.0f}% below)", outliers.empty() ? "" : ", ", o.device,
                               o.below_median_pct);
     }
-    rows.push_back({f.workload, f.variant, f.params.value("dtype", "-"),
+    rows.push_back({std::string(to_string(f.workload)), f.variant, f.params.value("dtype", "-"),
                     std::to_string(f.device_count), format_rate(f.total_rate, f.work_unit),
                     f.total_watts ? fmt::format("{:.1f}", *f.total_watts) : "-",
                     f.per_joule ? format_per_joule(*f.per_joule, f.work_unit) : "-",

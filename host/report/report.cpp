@@ -47,11 +47,11 @@ json run_trace(const results::Run& r) {
   for (const auto& w : spans.is_array() ? spans : json::array()) {
     if (number(w, "start") && number(w, "end")) windows.push_back({w.at("start"), w.at("end")});
   }
-  std::string name = r.workload + " " + r.variant;
+  std::string name = fmt::format("{} {}", r.workload, r.variant);
   const auto dtype = r.params.find("dtype");
   if (dtype != r.params.end() && dtype->is_string()) name += " " + dtype->get<std::string>();
   return {{"name", name},
-          {"workload", r.workload},
+          {"workload", to_string(r.workload)},
           {"trace", trace},
           {"windows", windows},
           {"avg_watts", r.energy ? json(r.energy->avg_watts) : json(nullptr)},

@@ -59,7 +59,7 @@ void print_run_table(std::FILE* to, const results::Result& r) {
                e ? fmt::format("{:.2f}{}", run.energy->avg_watts, mark) : "-",
                e ? fmt::format("{:.2f}{}", run.energy->joules, mark) : "-",
                run.per_joule ? format_per_joule(*run.per_joule, run.work_unit) + mark : "-",
-               run.per_joule && run.workload == "sha256d"
+               run.per_joule && run.workload == WorkloadKind::sha256d
                    ? format_number(1e12 / *run.per_joule) + mark
                    : "-",
                to_string(run.verification),

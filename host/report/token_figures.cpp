@@ -15,7 +15,7 @@ double number(const nlohmann::json& j, const char* key) {
 }
 
 bool is_phase_run(const results::Run& run) {
-  return run.workload == "transformer" && run.work_unit == "token";
+  return run.workload == WorkloadKind::transformer && run.work_unit == "token";
 }
 
 }  // namespace
@@ -24,7 +24,7 @@ TokenCeilings token_ceilings(const results::Result& r) {
   TokenCeilings c;
   for (const auto& run : r.runs) {
     if (run.samples.empty() || is_failure(run.verification)) continue;
-    if (run.workload == "transformer" && run.variant == "memcopy") {
+    if (run.workload == WorkloadKind::transformer && run.variant == "memcopy") {
       if (!c.bytes_per_second || run.rate > *c.bytes_per_second) {
         c.bytes_per_second = run.rate;
         c.bytes_source = "plain memory copy measured in this run (bytes read + written)";
@@ -36,7 +36,7 @@ TokenCeilings token_ceilings(const results::Result& r) {
       const auto s = run.params.value("settings", nlohmann::json::object());
       flops = s.is_object() ? number(s, "peak_product_flops_per_second") : 0.0;
       from = fmt::format("fastest single product of transformer {}", run.variant);
-    } else if (run.workload == "gemm") {
+    } else if (run.workload == WorkloadKind::gemm) {
       flops = run.rate;
       from = fmt::format("gemm {} {}", run.variant, run.params.value("dtype", ""));
     }

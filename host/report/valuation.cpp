@@ -60,7 +60,7 @@ std::string energy_note(const results::Run& r) {
 std::optional<results::Run> best_sha(const results::Result& result) {
   const results::Run* best = nullptr;
   for (const auto& r : result.runs) {
-    if (r.workload != "sha256d" || r.samples.empty()) continue;
+    if (r.workload != WorkloadKind::sha256d || r.samples.empty()) continue;
     const auto key = [](const results::Run& x) {
       return std::make_pair(x.per_joule.has_value(), x.per_joule.value_or(x.rate));
     };
@@ -207,7 +207,7 @@ Valuation value_result(const results::Result& result, const std::string& file, c
   unsigned threads = 0;
   std::string gemm_reason;
   for (const auto& r : result.runs) {
-    if (r.workload != "gemm" || r.samples.empty()) continue;
+    if (r.workload != WorkloadKind::gemm || r.samples.empty()) continue;
     GemmFigure g{r.params.value("dtype", "?"),
                  r.variant,
                  r.params.value("impl", ""),

@@ -42,6 +42,15 @@ void check_params(const json& params, const char* whose) {
     throw Error(fmt::format("{} \"params\".\"dtype\" is not a string", whose));
 }
 
+WorkloadKind workload_kind_from(const json& j) {
+  const auto text = j.get<std::string>();
+  const auto kind = parse_workload_kind(text);
+  if (!kind) {
+    throw Error(fmt::format("unknown workload \"{}\" (known: {})", text, workload_kind_names()));
+  }
+  return *kind;
+}
+
 json fleet_json(const std::vector<FleetEntry>& entries) {
   json out = json::array();
   for (const auto& e : entries) {
@@ -50,7 +59,7 @@ json fleet_json(const std::vector<FleetEntry>& entries) {
       outliers.push_back(
           {{"device", o.device}, {"value", o.value}, {"below_median_pct", o.below_median_pct}});
     }
-    out.push_back({{"workload", e.workload},
+    out.push_back({{"workload", to_string(e.workload)},
                    {"variant", e.variant},
                    {"params", e.params},
                    {"work_unit", e.work_unit},
@@ -77,7 +86,7 @@ std::vector<FleetEntry> fleet_from(const json& j) {
   std::vector<FleetEntry> out;
   for (const auto& f : j) {
     FleetEntry e;
-    e.workload = f.at("workload").get<std::string>();
+    e.workload = workload_kind_from(f.at("workload"));
     e.variant = f.at("variant").get<std::string>();
     e.params = f.value("params", json::object());
     if (!e.params.is_object()) throw Error("a fleet entry's \"params\" is not an object");

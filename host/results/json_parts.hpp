@@ -26,6 +26,9 @@ std::optional<T> get_opt(const nlohmann::json& j, const char* key) {
 /// value("dtype", "") throw outside the input's error handling. Throws Error.
 void check_params(const nlohmann::json& params, const char* whose);
 
+/// The workload kind `j` names; throws Error for any other text, naming the known kinds.
+WorkloadKind workload_kind_from(const nlohmann::json& j);
+
 nlohmann::json fleet_json(const std::vector<FleetEntry>& entries);
 nlohmann::json ranks_json(const std::vector<RankRecord>& ranks);
 std::vector<FleetEntry> fleet_from(const nlohmann::json& j);

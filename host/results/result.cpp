@@ -47,7 +47,7 @@ Stats compute_stats(const std::vector<double>& values) {
 namespace {
 
 // The best run of `workload` by work per joule (energy basis) or by rate.
-const Run* best_run(const Result& result, std::string_view workload, bool energy) {
+const Run* best_run(const Result& result, WorkloadKind workload, bool energy) {
   const Run* best = nullptr;
   for (const auto& r : result.runs) {
     if (r.workload != workload || r.samples.empty()) continue;
@@ -83,8 +83,8 @@ Result begin_result() {
 
 std::optional<Headline> headline(const Result& result) {
   for (const bool energy : {true, false}) {
-    const Run* hash = best_run(result, "sha256d", energy);
-    const Run* gemm = best_run(result, "gemm", energy);
+    const Run* hash = best_run(result, WorkloadKind::sha256d, energy);
+    const Run* gemm = best_run(result, WorkloadKind::gemm, energy);
     if (hash == nullptr || gemm == nullptr) continue;
     Headline h;
     h.per_joule = energy;

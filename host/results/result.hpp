@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/verdict.hpp"
+#include "common/workload_kind.hpp"
 
 namespace hashflop::results {
 
@@ -100,7 +101,7 @@ std::optional<WindowSpread> counter_to_integral_spread(const Run& run);
 size_t short_windows(const Run& run);
 
 struct Run {
-  std::string workload;  ///< sha256d, gemm or transformer (workload/registry.cpp)
+  WorkloadKind workload = WorkloadKind::sha256d;
   std::string variant, device;
   nlohmann::json params = nlohmann::json::object();
   std::string work_unit;                   ///< hash, flop, token or byte (memory copy)
@@ -142,7 +143,8 @@ struct FleetOutlier {
 
 /// One workload, variant and params over every device of a fleet (docs/results-schema.md).
 struct FleetEntry {
-  std::string workload, variant, work_unit;
+  WorkloadKind workload = WorkloadKind::sha256d;
+  std::string variant, work_unit;
   nlohmann::json params = nlohmann::json::object();
   int device_count = 0;
   std::vector<std::string> devices, not_measured;

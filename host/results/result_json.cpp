@@ -158,7 +158,7 @@ json run_to_json(const Run& r) {
     samples.push_back(std::move(sample));
   }
   json j = {
-      {"workload", r.workload},
+      {"workload", to_string(r.workload)},
       {"variant", r.variant},
       {"device", r.device},
       {"params", r.params},
@@ -189,7 +189,7 @@ Verdict verdict_from(const json& j) {
 
 Run run_from_json_impl(const json& j) {
   Run r;
-  r.workload = j.at("workload").get<std::string>();
+  r.workload = json_parts::workload_kind_from(j.at("workload"));
   r.variant = j.at("variant").get<std::string>();
   r.device = j.at("device").get<std::string>();
   r.params = j.at("params");

@@ -29,7 +29,7 @@ class GemmWorkload final : public Workload {
     }
   }
 
-  std::string workload() const override { return "gemm"; }
+  WorkloadKind workload() const override { return WorkloadKind::gemm; }
   std::string variant() const override { return std::string(variant_.name); }
   std::string work_unit() const override { return "flop"; }
   DeviceRef device() const override { return req_.device; }

@@ -28,7 +28,7 @@ class MemcopyWorkload final : public Workload {
     bytes_ = std::max(min_buffer_bytes, 8 * (l3 != 0 ? l3 : uint64_t{32} << 20));
   }
 
-  std::string workload() const override { return "transformer"; }
+  WorkloadKind workload() const override { return WorkloadKind::transformer; }
   std::string variant() const override { return "memcopy"; }
   std::string work_unit() const override { return "byte"; }
   DeviceRef device() const override { return {DeviceKind::cpu, 0}; }

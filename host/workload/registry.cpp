@@ -34,16 +34,11 @@ Made transformer(DeviceRef d, const WorkloadPlan& plan) {
 }
 
 constexpr std::array entries{
-    WorkloadEntry{"sha256d", sha256d},
-    WorkloadEntry{"gemm", gemm},
-    WorkloadEntry{"transformer", transformer},
+    WorkloadEntry{WorkloadKind::sha256d, sha256d},
+    WorkloadEntry{WorkloadKind::gemm, gemm},
+    WorkloadEntry{WorkloadKind::transformer, transformer},
 };
-
-std::string known_names() {
-  std::string names;
-  for (const auto& e : entries) names += (names.empty() ? "" : ", ") + std::string(e.name);
-  return names;
-}
+static_assert(entries.size() == workload_kinds.size(), "every WorkloadKind has one entry here");
 
 }  // namespace
 
@@ -53,31 +48,31 @@ std::span<const WorkloadEntry> workload_registry() {
 
 WorkloadPlan WorkloadPlan::parse(std::string_view list) {
   WorkloadPlan plan;
-  plan.names.clear();
+  plan.kinds.clear();
   size_t from = 0;
   while (from <= list.size()) {
     const size_t comma = std::min(list.find(',', from), list.size());
     const auto name = list.substr(from, comma - from);
-    const bool known = std::any_of(entries.begin(), entries.end(),
-                                   [&](const WorkloadEntry& e) { return e.name == name; });
-    if (!known) {
-      throw UsageError(fmt::format("unknown workload '{}' (known: {})", name, known_names()));
+    const auto kind = parse_workload_kind(name);
+    if (!kind) {
+      throw UsageError(
+          fmt::format("unknown workload '{}' (known: {})", name, workload_kind_names()));
     }
-    if (!plan.wants(name)) plan.names.emplace_back(name);
+    if (!plan.wants(*kind)) plan.kinds.push_back(*kind);
     from = comma + 1;
   }
   return plan;
 }
 
-bool WorkloadPlan::wants(std::string_view name) const {
-  return std::find(names.begin(), names.end(), name) != names.end();
+bool WorkloadPlan::wants(WorkloadKind kind) const {
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
 }
 
 std::vector<std::unique_ptr<Workload>> make_workloads(const WorkloadPlan& plan, DeviceRef device) {
   std::vector<std::unique_ptr<Workload>> out;
-  for (const auto& name : plan.names) {
+  for (const auto kind : plan.kinds) {
     for (const auto& e : entries) {
-      if (e.name != name) continue;
+      if (e.kind != kind) continue;
       for (auto& w : e.make(device, plan)) out.push_back(std::move(w));
     }
   }

@@ -29,7 +29,7 @@ class CudaSha256d final : public Workload {
     geometry_ = c.geometry;
     selection_ = std::move(c.selection);
   }
-  std::string workload() const override { return "sha256d"; }
+  WorkloadKind workload() const override { return WorkloadKind::sha256d; }
   std::string variant() const override { return geometry_.kernel->name; }
   std::string work_unit() const override { return "hash"; }
   DeviceRef device() const override { return {DeviceKind::cuda, device_}; }

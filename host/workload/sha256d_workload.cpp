@@ -43,7 +43,7 @@ class CpuSha256d final : public Workload {
         selection_(std::move(selection)),
         base_(bitcoin::BlockHeader::parse_hex(known_headers()[0].header_hex)) {}
 
-  std::string workload() const override { return "sha256d"; }
+  WorkloadKind workload() const override { return WorkloadKind::sha256d; }
   std::string variant() const override { return std::string(variant_.name); }
   std::string work_unit() const override { return "hash"; }
   DeviceRef device() const override { return {DeviceKind::cpu, 0}; }

@@ -123,7 +123,7 @@ class TransformerWorkload final : public Workload {
         checked_mul(checked_mul(checked_mul(qk.count, qk.k, what), qk.n, what), 2 * 4, what));
   }
 
-  std::string workload() const override { return "transformer"; }
+  WorkloadKind workload() const override { return WorkloadKind::transformer; }
   std::string variant() const override { return phase_.name(); }
   std::string work_unit() const override { return "token"; }
   DeviceRef device() const override { return device_; }

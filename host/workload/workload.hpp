@@ -18,6 +18,7 @@
 
 #include "common/device_ref.hpp"
 #include "common/verdict.hpp"
+#include "common/workload_kind.hpp"
 #include "gemm/gemm_variants.hpp"
 #include "mine/mine_types.hpp"
 #include "model/model_presets.hpp"
@@ -34,7 +35,7 @@ namespace hashflop::workload {
 class Workload {
  public:
   virtual ~Workload() = default;
-  virtual std::string workload() const = 0;  ///< its registry name: sha256d, gemm, ...
+  virtual WorkloadKind workload() const = 0;
   virtual std::string variant() const = 0;
   virtual std::string work_unit() const = 0;  ///< hash, flop, token or byte (memory copy)
   virtual nlohmann::json params() const = 0;
@@ -73,9 +74,9 @@ struct TransformerPlan {
 
 /// What a run asks a device for.
 struct WorkloadPlan {
-  std::vector<std::string> names{"sha256d", "gemm"};  ///< registry names, in run order
-  unsigned threads = 0;                               ///< CPU threads; 0: all logical cores
-  std::optional<int64_t> gemm_size;  ///< M = N = K; default 2048 on a CPU, 8192 on a GPU
+  std::vector<WorkloadKind> kinds{WorkloadKind::sha256d, WorkloadKind::gemm};  ///< in run order
+  unsigned threads = 0;              ///< CPU threads; 0: all logical cores
+  std::optional<int64_t> gemm_size;  ///< M = N = K; nullopt: gemm_size_on()'s default
   TransformerPlan transformer;
   /// Read and update the wisdom file when choosing kernels (false: --no-wisdom).
   bool use_wisdom = true;
@@ -94,9 +95,10 @@ struct WorkloadPlan {
   /// From a comma-separated list such as "sha256d,gemm"; throws UsageError for a name the
   /// registry does not know, listing the ones it does.
   static WorkloadPlan parse(std::string_view list);
-  bool wants(std::string_view name) const;
+  bool wants(WorkloadKind kind) const;
   int64_t gemm_size_on(DeviceKind kind) const {
-    return gemm_size.value_or(kind == DeviceKind::cuda ? 8192 : 2048);
+    return gemm_size.value_or(kind == DeviceKind::cuda ? gemm::default_gpu_run_size
+                                                       : gemm::default_size);
   }
 };
 
@@ -109,7 +111,7 @@ struct GemmTuning {
 /// One kind of workload: its name on the command line and what it makes for a device (nothing
 /// when the device cannot run it).
 struct WorkloadEntry {
-  std::string_view name;
+  WorkloadKind kind;
   std::vector<std::unique_ptr<Workload>> (*make)(DeviceRef device, const WorkloadPlan& plan);
 };
 

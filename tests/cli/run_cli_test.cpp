@@ -55,7 +55,7 @@ TEST(RunCli, CpuQuickWritesAValidResultsFile) {
   EXPECT_EQ(hashflop::results::to_json(loaded), j);
   EXPECT_FALSE(loaded.incomplete);
   ASSERT_GE(loaded.runs.size(), 2u);
-  EXPECT_EQ(loaded.runs[0].workload, "sha256d");
+  EXPECT_EQ(loaded.runs[0].workload, hashflop::WorkloadKind::sha256d);
   EXPECT_EQ(loaded.runs[0].work_unit, "hash");
   for (const auto& run : loaded.runs) {
     EXPECT_EQ(run.verification, hashflop::Verdict::passed)
@@ -66,7 +66,7 @@ TEST(RunCli, CpuQuickWritesAValidResultsFile) {
     EXPECT_FALSE(run.per_joule);
     EXPECT_NE(run.energy_unavailable_reason.find("no powercap interface"), std::string::npos);
   }
-  EXPECT_EQ(loaded.runs[1].workload, "gemm");
+  EXPECT_EQ(loaded.runs[1].workload, hashflop::WorkloadKind::gemm);
   EXPECT_EQ(loaded.runs[1].params["m"], 256);
   EXPECT_EQ(j["headline"]["basis"], "rate");
   EXPECT_FALSE(j["host"]["kernel"].get<std::string>().empty());

@@ -96,7 +96,7 @@ class CompareCli : public ::testing::Test {
     r.devices = json::array({{{"id", "cpu"}, {"name", "Test CPU"}}});
     for (const auto& b : benches) {
       res::Run run;
-      run.workload = "sha256d";
+      run.workload = hashflop::WorkloadKind::sha256d;
       run.variant = b.name;
       run.device = "cpu";
       run.work_unit = "hash";

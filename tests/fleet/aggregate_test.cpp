@@ -13,7 +13,7 @@ using nlohmann::json;
 // A run of `rate` units/s over three 1 s windows; `watts` 0: no energy.
 RunRecord run(const std::string& device, double rate, double watts, unsigned threads = 1) {
   RunRecord r;
-  r.workload = "sha256d";
+  r.workload = hashflop::WorkloadKind::sha256d;
   r.variant = "shani";
   r.device = device;
   r.work_unit = "hash";

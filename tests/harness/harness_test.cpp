@@ -39,7 +39,7 @@ TEST(Stats, KnownSamplesGiveKnownMedianCiAndCv) {
 // Does a fixed amount of work per second of wall time.
 class SteadyWorkload final : public workload::Workload {
  public:
-  std::string workload() const override { return "sha256d"; }
+  WorkloadKind workload() const override { return WorkloadKind::sha256d; }
   std::string variant() const override { return "steady"; }
   std::string work_unit() const override { return "hash"; }
   nlohmann::json params() const override { return {{"rate", 1e6}}; }

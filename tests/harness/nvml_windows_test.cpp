@@ -25,7 +25,7 @@ using namespace hashflop;
 // Sleeps through its window and counts 1e6 per second.
 class IdleWorkload final : public workload::Workload {
  public:
-  std::string workload() const override { return "sha256d"; }
+  WorkloadKind workload() const override { return WorkloadKind::sha256d; }
   std::string variant() const override { return "idle"; }
   std::string work_unit() const override { return "hash"; }
   nlohmann::json params() const override { return nlohmann::json::object(); }

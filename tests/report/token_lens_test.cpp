@@ -15,10 +15,10 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path source = HASHFLOP_TEST_SOURCE_DIR;
 
-results::Run run_of(std::string workload, std::string variant, std::string unit, double rate,
+results::Run run_of(WorkloadKind workload, std::string variant, std::string unit, double rate,
                     std::optional<double> per_joule) {
   results::Run r;
-  r.workload = std::move(workload);
+  r.workload = workload;
   r.variant = std::move(variant);
   r.work_unit = std::move(unit);
   r.device = "cpu";
@@ -42,9 +42,9 @@ results::Result made_up() {
   results::Result r;
   r.devices = nlohmann::json::array({{{"id", "cpu"}, {"name", "Test CPU"}}});
   r.host = {{"hostname", "testhost"}, {"logical_cores", 2}};
-  r.runs.push_back(run_of("sha256d", "shani", "hash", 4e7, 4e6));
-  r.runs.push_back(run_of("transformer", "memcopy", "byte", 1e10, std::nullopt));
-  auto d = run_of("transformer", "decode-b8-ctx2048", "token", 4.0, 0.5);
+  r.runs.push_back(run_of(WorkloadKind::sha256d, "shani", "hash", 4e7, 4e6));
+  r.runs.push_back(run_of(WorkloadKind::transformer, "memcopy", "byte", 1e10, std::nullopt));
+  auto d = run_of(WorkloadKind::transformer, "decode-b8-ctx2048", "token", 4.0, 0.5);
   d.params = {{"model", "llama-3.1-8b"},
               {"phase", "decode"},
               {"batch", 8},

@@ -22,7 +22,7 @@ Result sample_result() {
   r.host = {{"cpu_model", "Test CPU"}, {"logical_cores", 2}};
   r.devices = nlohmann::json::array({{{"id", "cpu"}, {"name", "Test CPU"}}});
   Run hash;
-  hash.workload = "sha256d";
+  hash.workload = hashflop::WorkloadKind::sha256d;
   hash.variant = "shani";
   hash.device = "cpu";
   hash.work_unit = "hash";
@@ -38,7 +38,7 @@ Result sample_result() {
   hash.verification = hashflop::Verdict::passed;
   hash.telemetry = {{"samples", 40}};
   Run gemm = hash;
-  gemm.workload = "gemm";
+  gemm.workload = hashflop::WorkloadKind::gemm;
   gemm.variant = "avx512";
   gemm.work_unit = "flop";
   gemm.params = {{"dtype", "fp32"}, {"m", 2048}};
@@ -147,6 +147,26 @@ TEST(ResultJson, NegativeOrAbsurdQuantitiesAreRefusedNamingTheField) {
   j["runs"][0]["samples"][0]["seconds"] = -0.5;
   refused(j, "seconds");
   EXPECT_NO_THROW(from_json(good));
+}
+
+// Every kind hashflop ever wrote is sha256d, gemm or transformer: another name is a damaged or
+// foreign file, refused with the kinds this reader knows rather than carried as text.
+TEST(ResultJson, WorkloadKindsKeepTheirNamesAndAnUnknownOneIsRefusedNamingTheKnown) {
+  auto j = to_json(sample_result());
+  EXPECT_EQ(j["runs"][0]["workload"], "sha256d");
+  EXPECT_EQ(j["runs"][1]["workload"], "gemm");
+  j["runs"][1]["workload"] = "transformer";
+  EXPECT_EQ(from_json(j).runs[1].workload, hashflop::WorkloadKind::transformer);
+  j["runs"][1]["workload"] = "scrypt";
+  try {
+    from_json(j);
+    ADD_FAILURE() << "an unknown workload was accepted";
+  } catch (const hashflop::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown workload \"scrypt\" (known: sha256d, gemm, "
+                                         "transformer)"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(ResultJson, WritesAtomicallyAndLoadsBack) {
