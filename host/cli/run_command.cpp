@@ -98,7 +98,6 @@ void print_verdict(std::FILE* to, const results::Result& result) {
 // Returns false when the file could not be written where it was asked.
 bool publish(const RunArgs& a, const results::Result& result, const std::string& device_id,
              bool fleet, const std::string& fleet_path = "") {
-  const auto j = results::to_json(result);
   std::FILE* table = a.json ? stderr : stdout;
   if (fleet) {
     report::print_fleet(table, result);
@@ -111,9 +110,9 @@ bool publish(const RunArgs& a, const results::Result& result, const std::string&
   const std::string path = !a.out.empty()        ? a.out
                            : !fleet_path.empty() ? fleet_path
                                                  : results::default_path(result, device_id);
-  const std::string text = j.dump(2) + "\n";
+  const std::string text = results::to_json_text(result);
   if (!a.write_file && a.out.empty()) {
-    if (a.json) fmt::print("{}\n", j.dump(2));
+    if (a.json) fmt::print("{}", text);
     std::fflush(stdout);
     return true;
   }
@@ -127,7 +126,7 @@ bool publish(const RunArgs& a, const results::Result& result, const std::string&
     results::write_atomically(fallback, text);  // if this fails too, the error says so
     fmt::print(stderr, "hashflop: {}; results written to {} instead\n", e.what(), fallback);
   }
-  if (a.json) fmt::print("{}\n", j.dump(2));
+  if (a.json) fmt::print("{}", text);
   std::fflush(stdout);
   return written;
 }

@@ -14,8 +14,6 @@
 namespace hashflop::fleet {
 namespace {
 
-using nlohmann::json;
-
 // What "auto", "cuda:local" and "all" mean for a rank: the GPU of its local rank (or the CPU
 // for auto on a node without GPUs); explicit cpu and cuda:N are taken as given.
 DeviceSpec resolve(const std::string& device, const RankPlace& p) {
@@ -108,24 +106,24 @@ RankOutcome measure_rank(const RankJob& job, Comm& comm) {
   size_t windows = 0;
   try {
     const auto spec = resolve(job.device, p);
-    json extra;
+    results::RankPlacement placement;
     if (spec.kind == DeviceSpec::Kind::cpu) {
       const auto a = bind_cpu_rank(p.local_rank, p.local_size, options.plan.threads);
       options.plan.threads = a.threads;
-      extra = {{"affinity", a.cpus},
-               {"affinity_list", cpu_list(a.cpus)},
-               {"affinity_source", a.source},
-               {"threads", a.threads}};
+      placement.affinity = a.cpus;
+      placement.affinity_source = a.source;
+      placement.threads = a.threads;
       if (!a.error.empty()) warnings.push_back("affinity: " + a.error);
     } else {
-      extra = {{"affinity", current_cpus()}, {"affinity_list", cpu_list(current_cpus())}};
+      placement.affinity = current_cpus();
     }
+    placement.affinity_list = cpu_list(placement.affinity);
     backend = open_backend(spec);
     const std::string id = fmt::format("rank{}@{}/{}", p.rank, p.host, backend->info().id);
-    extra["rank"] = p.rank;
-    extra["host"] = p.host;
+    placement.rank = p.rank;
+    placement.host = p.host;
     session.emplace(*backend, options, job.progress, job.stop);
-    session->label(id, extra);
+    session->label(id, std::move(placement));
     windows = session->prepare();
     rank.device = id;
   } catch (const std::exception& e) {
@@ -184,13 +182,14 @@ RankOutcome measure_rank(const RankJob& job, Comm& comm) {
   part.warnings.insert(part.warnings.end(), warnings.begin(), warnings.end());
   part.incomplete = part.incomplete || !started || job.stop ||
                     rank.status != results::RankStatus::ok || (!session && windows == 0);
-  if (part.harness.empty()) part.harness = {{"energy_method", "none"}, {"energy_source", "none"}};
+  if (part.harness.empty()) {
+    part.harness.energy_method = "none";
+    part.harness.energy_source = "none";
+  }
   rank.incomplete = part.incomplete;
   if (spool) spool->end(rank);
   out.spool = std::move(spool);
-  auto j = results::to_json(part);
-  j["rank"] = results::to_json(rank);
-  out.payload = j.dump();
+  out.payload = results::rank_payload(part, rank);
   return out;
 }
 
