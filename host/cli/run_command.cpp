@@ -20,6 +20,7 @@
 #include "report/run_table.hpp"
 #include "report/token_figures.hpp"
 #include "report/valuation.hpp"
+#include "results/model_presets_file.hpp"
 #include "results/result.hpp"
 
 namespace hashflop::cli {
@@ -42,7 +43,7 @@ struct RunArgs {
 // context of 0 or below is a UsageError (exit 2).
 workload::TransformerPlan transformer_plan(const RunArgs& a) {
   workload::TransformerPlan plan;
-  plan.model = model::find_model(a.model).name;
+  plan.model = results::find_model(a.model).name;
   plan.phases = model::parse_prefill_list(a.prefill);
   if (!a.decode.empty()) model::decode_phase(1, a.context);  // the context alone, named
   for (auto& p : model::parse_decode_list(a.decode, a.context)) plan.phases.push_back(p);

@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "cpu/cpu_info.hpp"
 #include "gemm/gemm_runner.hpp"
+#include "results/model_presets_file.hpp"
 #include "workload/transformer_products.hpp"
 #include "workload/workload.hpp"
 
@@ -302,7 +303,7 @@ std::vector<std::unique_ptr<Workload>> make_transformer_workloads(DeviceRef devi
 std::vector<std::unique_ptr<Workload>> make_transformer_workloads(DeviceRef device,
                                                                   const TransformerPlan& plan,
                                                                   unsigned threads) {
-  return make_transformer_workloads(device, model::find_model(plan.model), plan.phases, threads);
+  return make_transformer_workloads(device, results::find_model(plan.model), plan.phases, threads);
 }
 
 }  // namespace hashflop::workload
