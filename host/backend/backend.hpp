@@ -9,8 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "common/device_ref.hpp"
 #include "energy/energy_meter.hpp"
 #include "mine/mine_types.hpp"
@@ -66,7 +64,7 @@ class Backend {
   /// that measures nothing and says why.
   virtual std::unique_ptr<energy::EnergyMeter> open_meter(std::optional<double> assume_watts) = 0;
   /// The device's entry in a results file's `devices`.
-  virtual nlohmann::json describe() const;
+  virtual results::DeviceRecord describe() const;
   /// What the wisdom file says this device's runs will choose, for `hashflop devices`: reads the
   /// file (and, for a GPU, NVML for the driver's version) and measures nothing. Not part of
   /// info(), so that opening a device for a run costs neither; each run records its own choice.

@@ -130,18 +130,17 @@ class CudaBackend final : public Backend {
     return energy::open_for({DeviceKind::cuda, info_.property("PCI bus id")}, assume_watts);
   }
 
-  nlohmann::json describe() const override {
-    auto j = Backend::describe();
+  results::DeviceRecord describe() const override {
+    auto d = Backend::describe();
     const auto bus = info_.property("PCI bus id");
-    j["pci_bus_id"] = bus;
-    j["sm_count"] = info_.property("SMs");
-    j["driver_version"] = info_.property("driver version");
-    j["runtime_version"] = info_.property("runtime version");
-    j["sm_clock_max"] = info_.property("SM clock (max)");
-    j["memory_clock_max"] = info_.property("memory clock (max)");
-    const auto limit = energy::nvml_power_limit_watts(bus);
-    j["power_limit_watts"] = limit ? nlohmann::json(*limit) : nlohmann::json(nullptr);
-    return j;
+    d.gpu = results::GpuFacts{bus,
+                              info_.property("SMs"),
+                              info_.property("driver version"),
+                              info_.property("runtime version"),
+                              info_.property("SM clock (max)"),
+                              info_.property("memory clock (max)"),
+                              energy::nvml_power_limit_watts(bus)};
+    return d;
   }
 
   MineResult mine(const MineRequest& request) override {

@@ -37,11 +37,13 @@ std::string DeviceInfo::property(std::string_view key) const {
   return {};
 }
 
-nlohmann::json Backend::describe() const {
+results::DeviceRecord Backend::describe() const {
   const DeviceInfo& d = info();
-  nlohmann::json props = nlohmann::json::object();
-  for (const auto& [k, v] : d.properties) props[k] = v;
-  return {{"id", d.id}, {"name", d.name}, {"properties", props}};
+  results::DeviceRecord r;
+  r.id = d.id;
+  r.name = d.name;
+  r.properties = d.properties;
+  return r;
 }
 
 std::unique_ptr<Backend> open_backend(const DeviceSpec& spec) {

@@ -1,22 +1,16 @@
 #include <cstdio>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "results/devices_listing.hpp"
 
 namespace hashflop::cli {
 namespace {
 
-nlohmann::json to_json(const DeviceInfo& d) {
-  nlohmann::json props = nlohmann::json::object();
-  for (const auto& [k, v] : d.properties) props[k] = v;
-  return {{"id", d.id}, {"name", d.name}, {"properties", props}};
-}
-
-void print_device(const DeviceInfo& d) {
+void print_device(const results::DeviceRecord& d) {
   fmt::print("{}: {}\n", d.id, d.name);
   for (const auto& [k, v] : d.properties) fmt::print("  {:<18} {}\n", k, v);
 }
@@ -31,11 +25,12 @@ void add_devices_command(CLI::App& app, Outcome& outcome) {
   cmd->callback([json, &outcome] {
     // Each device's facts, then what the wisdom file says it will choose.
     const auto facts = [](const Backend& b) {
-      DeviceInfo d = b.info();
+      auto d = b.describe();
+      d.gpu.reset();  // the listing is the id, the name and the properties, as it always was
       for (auto& p : b.choice_properties()) d.properties.push_back(std::move(p));
       return d;
     };
-    std::vector<DeviceInfo> devices{facts(*make_cpu_backend())};
+    std::vector<results::DeviceRecord> devices{facts(*make_cpu_backend())};
     std::vector<std::string> problems;
     const auto reason = cuda_unavailable_reason();
     if (reason) {
@@ -50,9 +45,7 @@ void add_devices_command(CLI::App& app, Outcome& outcome) {
       }
     }
     if (*json) {
-      nlohmann::json out{{"devices", nlohmann::json::array()}, {"cuda_unavailable", problems}};
-      for (const auto& d : devices) out["devices"].push_back(to_json(d));
-      fmt::print("{}\n", out.dump(2));
+      fmt::print("{}\n", results::devices_listing_json(devices, problems));
     } else {
       for (const auto& d : devices) print_device(d);
       for (const auto& p : problems) fmt::print("cuda: unavailable: {}\n", p);

@@ -8,7 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
-#include "common/json_input.hpp"
+#include "common/file_input.hpp"
 #include "fleet/spool.hpp"
 #include "report/fleet_table.hpp"
 #include "results/result.hpp"
@@ -24,7 +24,7 @@ void recover(const fs::path& path, bool force) {
         fmt::format("{} exists: the job wrote it, so there is nothing to recover", path.string()));
   }
   const auto recovery = fleet::recover_fleet(path, force);
-  const std::string text = results::format_json(recovery.result);
+  const std::string text = results::to_json_text(recovery.result);
   // A file report and compare would refuse is no recovery: keep the spools instead.
   if (text.size() > max_json_bytes) {
     throw UsageError(

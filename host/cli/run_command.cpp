@@ -22,6 +22,7 @@
 #include "report/price_verdict.hpp"
 #include "report/run_table.hpp"
 #include "report/token_figures.hpp"
+#include "results/model_presets_file.hpp"
 #include "results/result.hpp"
 
 namespace hashflop::cli {
@@ -44,7 +45,7 @@ struct RunArgs {
 // context of 0 or below is a UsageError (exit 2).
 workload::TransformerPlan transformer_plan(const RunArgs& a) {
   workload::TransformerPlan plan;
-  plan.model = model::find_model(a.model).name;
+  plan.model = results::find_model(a.model).name;
   plan.phases = model::parse_prefill_list(a.prefill);
   if (!a.decode.empty()) model::decode_phase(1, a.context);  // the context alone, named
   for (auto& p : model::parse_decode_list(a.decode, a.context)) plan.phases.push_back(p);
@@ -100,7 +101,7 @@ bool publish(const RunArgs& a, const results::Result& result, const std::string&
   const std::string path = !a.out.empty()        ? a.out
                            : !fleet_path.empty() ? fleet_path
                                                  : results::default_path(result, device_id);
-  const std::string text = results::format_json(result);
+  const std::string text = results::to_json_text(result);
   if (!a.write_file && a.out.empty()) {
     if (a.json) fmt::print("{}", text);
     std::fflush(stdout);

@@ -9,6 +9,9 @@
 
 namespace hashflop {
 
+/// Larger input is refused before it is read whole: results files are a few hundred KB.
+inline constexpr std::uintmax_t max_json_bytes = 256ull << 20;
+
 /// The contents of `path` ("what" names it in errors, e.g. "wisdom file"). Throws UsageError
 /// with one line naming the file when it is missing, unreadable, a directory or any other
 /// non-regular file (a FIFO, a device, a socket), or larger than `max_bytes`.

@@ -13,14 +13,13 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/file_input.hpp"
 
 namespace hashflop {
 
 /// Deeper input is refused: hashflop's own files nest 5 levels, and a recursive reader of
 /// 100,000 nested arrays overflows the stack.
 inline constexpr int max_json_depth = 64;
-/// Larger input is refused before it is read whole: results files are a few hundred KB.
-inline constexpr std::uintmax_t max_json_bytes = 256ull << 20;
 
 /// Parses `text` with the depth limit; throws nlohmann::json::parse_error or Error.
 nlohmann::json parse_json(std::string_view text);

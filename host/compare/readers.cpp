@@ -13,6 +13,7 @@
 #include "common/json_input.hpp"
 #include "compare/dataset.hpp"
 #include "compare/fleet_series.hpp"
+#include "results/json_parts.hpp"
 #include "results/result.hpp"
 
 namespace hashflop::compare {
@@ -80,18 +81,19 @@ void read_google_benchmark(const json& j, Dataset& d) {
 
 std::string device_name(const results::Result& r, const std::string& id) {
   for (const auto& dev : r.devices) {
-    if (dev.value("id", "") == id) return dev.value("name", id);
+    if (dev.id == id) return dev.name.empty() ? id : dev.name;
   }
   return id;
 }
 
 // Params that identify the workload; `settings` (the tuning a run chose) and `header` (the
 // same fixed header in every run) are left out of the label to keep it short.
-std::string params_label(const json& params) {
+std::string params_label(const Record& params) {
   std::string out;
-  for (const auto& [k, v] : params.items()) {
-    if (k == "settings" || k == "header" || k == "flops_per_product" || v.is_structured()) continue;
-    out += fmt::format("/{}:{}", k, v.is_string() ? v.get<std::string>() : v.dump());
+  for (const auto& [k, v] : params.fields()) {
+    if (k == "settings" || k == "header" || k == "flops_per_product" || v.list() || v.record())
+      continue;
+    out += fmt::format("/{}:{}", k, v.text() ? *v.text() : results::to_json_text(v));
   }
   return out;
 }
@@ -104,7 +106,8 @@ void read_result(const json& j, Dataset& d) {
     params.erase("settings");  // an outcome of the run (tuning), not part of what was asked
     // Fleet files: devices of one model differ by rank, so pair by the rank-qualified id.
     const auto dev = r.fleet ? run.device : device_name(r, run.device);
-    const auto key = fmt::format("{}|{}|{}|{}", run.workload, run.variant, params.dump(), dev);
+    const auto key =
+        fmt::format("{}|{}|{}|{}", run.workload, run.variant, results::to_json_text(params), dev);
     if (run.samples.empty()) {
       d.skipped.push_back(fmt::format("{}/{}: no samples (verification {})", run.workload,
                                       run.variant, to_string(run.verification)));

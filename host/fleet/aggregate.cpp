@@ -10,33 +10,31 @@
 namespace hashflop::fleet {
 namespace {
 
-using nlohmann::json;
-
 std::optional<results::Spread> spread(const std::vector<double>& v) {
   if (v.empty()) return std::nullopt;
   const auto s = results::compute_stats(v);
   return results::Spread{s.median, s.min, s.max};
 }
 
-json identity_params(json params) {
+Record identity_params(Record params) {
   for (const char* k : {"settings", "threads", "geometry"}) params.erase(k);
   return params;
 }
 
 // Devices measured by one meter (ranks on one CPU package read the same RAPL counter): the
 // key under which their energy counts once.
-std::string meter_key(const json& devices, const std::string& id) {
+std::string meter_key(const std::vector<results::DeviceRecord>& devices, const std::string& id) {
   for (const auto& d : devices) {
-    if (d.value("id", "") != id) continue;
-    const std::string source = d.value("energy_source", "");
+    if (d.id != id) continue;
+    const std::string source = d.energy_source.value_or("");
     if (source.empty()) break;
-    return d.value("host", "") + "|" + source;
+    return (d.placement ? d.placement->host : std::string()) + "|" + source;
   }
   return "device|" + id;
 }
 
 results::FleetEntry group_entry(const std::vector<const results::Run*>& group,
-                                const json& devices) {
+                                const std::vector<results::DeviceRecord>& devices) {
   const results::Run& first = *group.front();
   results::FleetEntry e;
   e.workload = first.workload;
@@ -118,11 +116,12 @@ results::FleetEntry group_entry(const std::vector<const results::Run*>& group,
 }  // namespace
 
 std::string group_key(const results::Run& run) {
-  return fmt::format("{}|{}|{}", run.workload, run.variant, identity_params(run.params).dump());
+  return fmt::format("{}|{}|{}", run.workload, run.variant,
+                     results::to_json_text(identity_params(run.params)));
 }
 
 std::vector<results::FleetEntry> summarize(const std::vector<results::Run>& runs,
-                                           const json& devices) {
+                                           const std::vector<results::DeviceRecord>& devices) {
   // Groups in order of first appearance, so the fleet table follows the per-device order.
   std::vector<std::string> order;
   std::map<std::string, std::vector<const results::Run*>> groups;

@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "results/result.hpp"
 
 namespace hashflop::fleet {
@@ -22,6 +20,6 @@ std::string group_key(const results::Run& run);
 /// The fleet entries (docs/results-schema.md, "Fleet") for `runs` of the devices in `devices`
 /// (each with `id`, and `host` and `energy_source` to find devices sharing one energy meter).
 std::vector<results::FleetEntry> summarize(const std::vector<results::Run>& runs,
-                                           const nlohmann::json& devices);
+                                           const std::vector<results::DeviceRecord>& devices);
 
 }  // namespace hashflop::fleet

@@ -10,7 +10,6 @@
 #include "backend/backend.hpp"
 #include "common/error.hpp"
 #include "common/interrupt.hpp"
-#include "common/json_input.hpp"
 #include "common/periodic_thread.hpp"
 #include "fleet/aggregate.hpp"
 #include "fleet/fleet.hpp"
@@ -18,8 +17,6 @@
 
 namespace hashflop::fleet {
 namespace {
-
-using nlohmann::json;
 
 // After the agreed timeout the root waits this much longer for payloads: ranks that gave up
 // on a hung peer at the deadline still send what they measured.
@@ -51,9 +48,8 @@ Assembled assemble(const std::vector<std::optional<std::string>>& payloads,
       continue;
     }
     try {
-      const auto j = parse_json(*payloads[i]);
-      auto part = results::from_json(j);
-      rank = results::rank_from_json(j.at("rank"));
+      auto [part, sent] = results::read_rank_payload(*payloads[i]);
+      rank = std::move(sent);
       if (r.harness.empty() && !part.harness.empty()) r.harness = part.harness;
       for (auto& d : part.devices) r.devices.push_back(d);
       for (auto& run : part.runs) r.runs.push_back(std::move(run));
@@ -67,8 +63,8 @@ Assembled assemble(const std::vector<std::optional<std::string>>& payloads,
     any_failed = any_failed || rank.status != results::RankStatus::ok;
     fleet.ranks.push_back(rank);
   }
-  r.harness["launcher"] = launcher;
-  r.harness["ranks"] = payloads.size();
+  r.harness.launcher = launcher;
+  r.harness.ranks = static_cast<int>(payloads.size());
   fleet.entries = summarize(r.runs, r.devices);
   r.fleet = std::move(fleet);
   r.finished = results::utc_now_iso8601();

@@ -14,8 +14,6 @@
 namespace hashflop::fleet {
 namespace {
 
-using nlohmann::json;
-
 // What "auto", "cuda:local" and "all" mean for a rank: the GPU of its local rank (or the CPU
 // for auto on a node without GPUs); explicit cpu and cuda:N are taken as given.
 DeviceSpec resolve(const std::string& device, const RankPlace& p) {
@@ -99,24 +97,24 @@ void open_device(const RankJob& job, const RankPlace& p, harness::SessionOptions
                  RankState& st) {
   try {
     const auto spec = resolve(job.device, p);
-    json extra;
+    results::RankPlacement placement;
     if (spec.kind == DeviceSpec::Kind::cpu) {
       const auto a = bind_cpu_rank(p.local_rank, p.local_size, options.plan.threads);
       options.plan.threads = a.threads;
-      extra = {{"affinity", a.cpus},
-               {"affinity_list", cpu_list(a.cpus)},
-               {"affinity_source", a.source},
-               {"threads", a.threads}};
+      placement.affinity = a.cpus;
+      placement.affinity_source = a.source;
+      placement.threads = a.threads;
       if (!a.error.empty()) st.warnings.push_back("affinity: " + a.error);
     } else {
-      extra = {{"affinity", current_cpus()}, {"affinity_list", cpu_list(current_cpus())}};
+      placement.affinity = current_cpus();
     }
+    placement.affinity_list = cpu_list(placement.affinity);
     st.backend = open_backend(spec);
     const std::string id = fmt::format("rank{}@{}/{}", p.rank, p.host, st.backend->info().id);
-    extra["rank"] = p.rank;
-    extra["host"] = p.host;
+    placement.rank = p.rank;
+    placement.host = p.host;
     st.session.emplace(*st.backend, options, job.progress, job.stop);
-    st.session->label(id, extra);
+    st.session->label(id, std::move(placement));
     st.windows = st.session->prepare();
     st.rank.device = id;
   } catch (const std::exception& e) {
@@ -169,13 +167,6 @@ results::Result measure_in_step(const RankJob& job, const RankPlace& p, int repe
   return part;
 }
 
-// The rank's result with its rank record, as it travels to the root.
-std::string payload(const results::Result& part, const results::RankRecord& rank) {
-  auto j = results::to_json(part);
-  j["rank"] = results::to_json(rank);
-  return j.dump();
-}
-
 }  // namespace
 
 std::string default_fleet_path(double epoch_seconds) {
@@ -222,11 +213,14 @@ RankOutcome measure_rank(const RankJob& job, Comm& comm) {
   part.warnings.insert(part.warnings.end(), st.warnings.begin(), st.warnings.end());
   part.incomplete = part.incomplete || !started || job.stop ||
                     st.rank.status != results::RankStatus::ok || (!st.session && st.windows == 0);
-  if (part.harness.empty()) part.harness = {{"energy_method", "none"}, {"energy_source", "none"}};
+  if (part.harness.empty()) {
+    part.harness.energy_method = "none";
+    part.harness.energy_source = "none";
+  }
   st.rank.incomplete = part.incomplete;
   if (st.spool) st.spool->end(st.rank);
   out.spool = std::move(st.spool);
-  out.payload = payload(part, st.rank);
+  out.payload = results::rank_payload(part, st.rank);
   return out;
 }
 

@@ -18,12 +18,11 @@
 
 #include "common/error.hpp"
 #include "common/file_input.hpp"
-#include "common/json_input.hpp"
 #include "fleet/aggregate.hpp"
+#include "results/spool_lines.hpp"
 
 namespace hashflop::fleet {
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 fs::path spool_path(const fs::path& results_file, int rank) {
   return fs::path(fmt::format("{}.rank{}.spool", results_file.string(), rank));
@@ -59,31 +58,19 @@ void Spool::append(const std::string& line) {
 }
 
 void Spool::header(const results::Result& header, const results::RankRecord& rank, int ranks) {
-  auto j = results::to_json(header);
-  j.erase("runs");
-  j.erase("headline");
-  // The pid says which process to look for (or kill, in the test) when a job hangs or dies.
-  append(json{{"type", "header"},
-              {"result", j},
-              {"rank", results::to_json(rank)},
-              {"ranks", ranks},
-              {"pid", static_cast<long>(::getpid())}}
-             .dump());
+  append(results::spool_header_line(header, rank, ranks, static_cast<long>(::getpid())));
 }
 
 void Spool::window(const results::Run& run) {
-  auto j = results::to_json(run);
-  j["samples"] = json::array({j["samples"].back()});
-  j.erase("telemetry");  // the window's energy and rate are what recovery needs
-  append(json{{"type", "window"}, {"run", j}}.dump());
+  append(results::spool_window_line(run));
 }
 
 void Spool::run(const results::Run& run) {
-  append(json{{"type", "run"}, {"run", results::to_json(run)}}.dump());
+  append(results::spool_run_line(run));
 }
 
 void Spool::end(const results::RankRecord& rank) {
-  append(json{{"type", "end"}, {"rank", results::to_json(rank)}}.dump());
+  append(results::spool_end_line(rank));
 }
 
 void Spool::remove() {
@@ -139,23 +126,17 @@ RankSpool read_spool(const fs::path& path) {
   std::string line;
   bool have_header = false;
   while (std::getline(in, line)) {
-    json j;
-    try {
-      j = parse_json(line);
-    } catch (const std::exception&) {
-      continue;  // a line torn by the crash
-    }
-    const std::string type = j.value("type", "");
-    if (type == "header") {
-      auto doc = j.at("result");
-      doc["runs"] = json::array();
-      s.header = results::from_json(doc);
-      s.rank = results::rank_from_json(j.at("rank"));
-      s.ranks = number_or<int>(j, "ranks", 1, 1, max_recovered_ranks);
-      s.pid = number_or<long>(j, "pid", 0, 0, std::numeric_limits<int>::max());
+    auto read = results::read_spool_line(line, max_recovered_ranks);
+    if (!read) continue;  // a line torn by the crash
+    using Type = results::SpoolLine::Type;
+    if (read->type == Type::header) {
+      s.header = std::move(read->header);
+      s.rank = read->rank;
+      s.ranks = read->ranks;
+      s.pid = read->pid;
       have_header = true;
-    } else if (type == "window") {
-      auto run = results::run_from_json(j.at("run"));
+    } else if (read->type == Type::window) {
+      auto run = std::move(*read->run);
       // A spool writes one sample per window; a window without one carries nothing to keep.
       if (run.samples.empty()) continue;
       if (!s.open_run || s.open_run->workload != run.workload ||
@@ -164,16 +145,28 @@ RankSpool read_spool(const fs::path& path) {
       } else {
         s.open_run->samples.push_back(run.samples.back());
       }
-    } else if (type == "run") {
-      s.runs.push_back(results::run_from_json(j.at("run")));
+    } else if (read->type == Type::run) {
+      s.runs.push_back(std::move(*read->run));
       s.open_run.reset();
-    } else if (type == "end") {
-      s.rank = results::rank_from_json(j.at("rank"));
+    } else if (read->type == Type::end) {
+      s.rank = read->rank;
       s.ended = true;
     }
   }
   if (!have_header) throw UsageError(fmt::format("{}: no spool header", path.string()));
   return s;
+}
+
+// read_spool, its errors a UsageError that names the file.
+RankSpool read_spool_naming(const fs::path& path) {
+  try {
+    return read_spool(path);
+  } catch (const UsageError& e) {
+    if (std::string_view(e.what()).starts_with(path.string())) throw;
+    throw UsageError(fmt::format("{}: {}", path.string(), e.what()));
+  } catch (const Error& e) {
+    throw UsageError(fmt::format("{}: {}", path.string(), e.what()));
+  }
 }
 
 std::string this_host() {
@@ -247,7 +240,7 @@ Recovery recover_fleet(const fs::path& results_file, bool force) {
                                  results_file.string(), results_file.filename().string()));
   }
   std::vector<std::pair<fs::path, RankSpool>> read;
-  for (const auto& f : files) read.emplace_back(f, convert_input(f, [&] { return read_spool(f); }));
+  for (const auto& f : files) read.emplace_back(f, read_spool_naming(f));
   check_one_job(read, force);
   results::Result r;
   results::Fleet fleet;
@@ -268,12 +261,12 @@ Recovery recover_fleet(const fs::path& results_file, bool force) {
     auto& s = it->second;
     if (r.tool_version.empty()) {
       r = s.header;
-      r.devices = json::array();
+      r.devices.clear();
       r.warnings.clear();
     }
     for (const auto& d : s.header.devices) r.devices.push_back(d);
     for (const auto& w : s.header.warnings) r.warnings.push_back(fmt::format("rank {}: {}", i, w));
-    const std::string method = s.header.harness.value("energy_method", "none");
+    const std::string method = s.header.harness.energy_method.value_or("none");
     for (auto& run : s.runs) r.runs.push_back(std::move(run));
     if (s.open_run) {
       auto run = *s.open_run;
@@ -294,8 +287,8 @@ Recovery recover_fleet(const fs::path& results_file, bool force) {
     fleet.ranks.push_back(s.rank);
   }
   r.incomplete = true;
-  r.harness["launcher"] = "mpi (recovered from spools)";
-  r.harness["ranks"] = size;
+  r.harness.launcher = "mpi (recovered from spools)";
+  r.harness.ranks = size;
   r.warnings.push_back(
       "recovered by `hashflop recover` from the spools of a job that did not "
       "finish");

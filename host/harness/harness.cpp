@@ -33,38 +33,37 @@ class Ticker {
   PeriodicThread thread_;
 };
 
-nlohmann::json spread_json(const energy::Spread& s) {
-  if (std::isnan(s.median)) return nullptr;
-  return {{"min", s.min}, {"median", s.median}, {"max", s.max}};
+std::optional<results::PolledSpread> spread_of(const energy::Spread& s) {
+  if (std::isnan(s.median)) return std::nullopt;
+  return results::PolledSpread{s.min, s.median, s.max};
+}
+
+std::optional<double> measured(double v) {
+  return std::isnan(v) ? std::nullopt : std::optional(v);
 }
 
 // `windows` are the measured windows' [start, end] in seconds from the first window's start,
 // the same origin as the trace's `t` (the meter polls once at each window's start), so a plot
 // can shade them; they exist even when the meter polls nothing (assumed or no energy).
-nlohmann::json telemetry_json(const std::vector<energy::Sample>& trace,
-                              const nlohmann::json& windows) {
+results::Telemetry telemetry_of(const std::vector<energy::Sample>& trace,
+                                std::vector<results::WindowSpan> windows) {
   const auto t = energy::summarize(trace);
-  nlohmann::json points = nlohmann::json::array();
+  results::Telemetry out;
   // At most ~200 points: enough to see ramps and throttling without bloating the file.
   const size_t step = std::max<size_t>(1, trace.size() / 200);
   for (size_t i = 0; i < trace.size(); i += step) {
     const auto& s = trace[i];
-    auto num = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
-    points.push_back({{"t", s.t - trace.front().t},
-                      {"watts", num(s.watts)},
-                      {"sm_mhz", num(s.sm_mhz)},
-                      {"mem_mhz", num(s.mem_mhz)},
-                      {"temp_c", num(s.temp_c)},
-                      {"reasons", s.reasons}});
+    out.trace.push_back({s.t - trace.front().t, measured(s.watts), measured(s.sm_mhz),
+                         measured(s.mem_mhz), measured(s.temp_c), s.reasons});
   }
-  return {{"samples", t.samples},
-          {"watts", spread_json(t.watts)},
-          {"sm_mhz", spread_json(t.sm_mhz)},
-          {"mem_mhz", spread_json(t.mem_mhz)},
-          {"temp_c", spread_json(t.temp_c)},
-          {"clock_event_reasons", t.reasons},
-          {"trace", points},
-          {"windows", windows}};
+  out.samples = t.samples;
+  out.watts = spread_of(t.watts);
+  out.sm_mhz = spread_of(t.sm_mhz);
+  out.mem_mhz = spread_of(t.mem_mhz);
+  out.temp_c = spread_of(t.temp_c);
+  out.clock_event_reasons = t.reasons;
+  out.windows = std::move(windows);
+  return out;
 }
 
 }  // namespace
@@ -219,7 +218,7 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
                               : std::nullopt;
     out.trace.insert(out.trace.end(), e.trace.begin(), e.trace.end());
     const double start = std::chrono::duration<double>(mark.t - *origin).count();
-    out.spans.push_back({{"start", start}, {"end", start + e.seconds}});
+    out.spans.push_back({start, start + e.seconds});
     run.samples.push_back(s);
     if (s.short_window && results::short_windows(run) == 1) {
       progress_.log(fmt::format("{}: warning: window {} of {:.2f} s is under {:.0f} s: {}", name,
@@ -273,7 +272,7 @@ void Harness::summarize(results::Run& run, const Windows& windows,
                         std::optional<double> idle_watts) {
   results::summarize_samples(run, std::string(energy::to_string(meter_.method())),
                              meter_.assumed());
-  run.telemetry = telemetry_json(windows.trace, windows.spans);
+  run.telemetry = telemetry_of(windows.trace, windows.spans);
   if (!run.energy) {
     const std::string why_none = meter_.unavailable_reason();
     run.energy_unavailable_reason = !why_none.empty() ? why_none

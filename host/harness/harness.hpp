@@ -56,9 +56,9 @@ class Harness {
   /// What the measured windows left behind for the run's summary.
   struct Windows {
     std::vector<energy::Sample> trace;
-    nlohmann::json spans = nlohmann::json::array();  ///< each window's {start, end}
-    std::optional<double> integral_joules = 0.0;     ///< polled power, summed over windows
-    std::string meter_error;                         ///< the first window the meter failed
+    std::vector<results::WindowSpan> spans;       ///< each window's {start, end}
+    std::optional<double> integral_joules = 0.0;  ///< polled power, summed over windows
+    std::string meter_error;                      ///< the first window the meter failed
   };
 
   bool verify_before(workload::Workload& w, results::Run& run);

@@ -16,9 +16,9 @@ Session::Session(Backend& backend, SessionOptions options, Progress& progress,
       stop_(stop),
       device_id_(backend.info().id) {}
 
-void Session::label(std::string device_id, nlohmann::json extra) {
+void Session::label(std::string device_id, std::optional<results::RankPlacement> placement) {
   device_id_ = std::move(device_id);
-  device_extra_ = std::move(extra);
+  placement_ = std::move(placement);
 }
 
 size_t Session::prepare() {
@@ -55,27 +55,29 @@ size_t Session::prepare() {
   return work_.size() * static_cast<size_t>(h.repetitions);
 }
 
-nlohmann::json Session::harness_json() const {
+results::HarnessFacts Session::harness_facts() const {
   const auto& o = options_.harness;
-  return {{"duration_s", o.duration},
-          {"repetitions", o.repetitions},
-          {"cooldown_s", o.cooldown},
-          {"idle_s", o.idle_seconds},
-          {"warmup_window_s", o.warmup_window},
-          {"warmup_max_windows", o.warmup_max_windows},
-          {"energy_method", meter_ ? energy::to_string(meter_->method()) : "none"},
-          {"energy_source", meter_ ? meter_->source() : "none"}};
+  results::HarnessFacts h;
+  h.duration_s = o.duration;
+  h.repetitions = o.repetitions;
+  h.cooldown_s = o.cooldown;
+  h.idle_s = o.idle_seconds;
+  h.warmup_window_s = o.warmup_window;
+  h.warmup_max_windows = o.warmup_max_windows;
+  h.energy_method = meter_ ? std::string(energy::to_string(meter_->method())) : "none";
+  h.energy_source = meter_ ? meter_->source() : "none";
+  return h;
 }
 
 results::Result Session::header() const {
   results::Result result = results::begin_result();
   auto device = backend_.describe();
-  device.update(device_extra_);
-  if (device_id_ != backend_.info().id) device["local_id"] = backend_.info().id;
-  device["id"] = device_id_;
-  device["energy_source"] = meter_ ? meter_->source() : "none";
-  result.devices.push_back(device);
-  result.harness = harness_json();
+  device.placement = placement_;
+  if (device_id_ != backend_.info().id) device.local_id = backend_.info().id;
+  device.id = device_id_;
+  device.energy_source = meter_ ? meter_->source() : "none";
+  result.devices.push_back(std::move(device));
+  result.harness = harness_facts();
   result.warnings = warnings_;
   return result;
 }

@@ -37,8 +37,8 @@ class Session {
           const std::atomic<bool>& stop);
 
   /// How the results file names the device (a fleet rank: "rank0@host/cpu"; default: the
-  /// device's own id) and extra facts for its `devices` entry (a fleet rank's affinity).
-  void label(std::string device_id, nlohmann::json extra = nlohmann::json::object());
+  /// device's own id) and where it runs, for its `devices` entry (a fleet rank's affinity).
+  void label(std::string device_id, std::optional<results::RankPlacement> placement = {});
   /// Opens the meter and makes the workloads. Returns the number of windows measure() will
   /// call before_window for: workloads x repetitions. Throws what the device throws.
   size_t prepare();
@@ -57,14 +57,14 @@ class Session {
   const energy::EnergyMeter* meter() const { return meter_.get(); }
 
  private:
-  nlohmann::json harness_json() const;
+  results::HarnessFacts harness_facts() const;
 
   Backend& backend_;
   SessionOptions options_;
   Progress& progress_;
   const std::atomic<bool>& stop_;
   std::string device_id_;
-  nlohmann::json device_extra_ = nlohmann::json::object();
+  std::optional<results::RankPlacement> placement_;
   std::unique_ptr<energy::EnergyMeter> meter_;
   std::vector<std::unique_ptr<workload::Workload>> work_;
   std::vector<std::string> warnings_;

@@ -1,6 +1,6 @@
 // Model presets (schema "hashflop/models/v1"): the decoder shapes the transformer workload runs,
-// read from one data file (data/models.json, shipped as share/hashflop/models.json), each with
-// the published config it was transcribed from.
+// read from one data file (data/models.json, shipped as share/hashflop/models.json, by
+// results/model_presets_file.hpp), each with the published config it was transcribed from.
 #pragma once
 
 #include <cstdint>
@@ -33,16 +33,12 @@ struct ModelPreset {
   int64_t layer_weight_elements() const;
 };
 
-/// Reads and checks a models file. Throws UsageError naming the file and the field.
-std::vector<ModelPreset> load_model_presets(const std::filesystem::path& path);
+/// Throws Error ("models[index] (name): ...") when `preset` is not a model: heads that are not
+/// a multiple of kv_heads, or weights whose byte count would not fit in 64 bits. The models
+/// file's reader (results/model_presets_file.hpp) calls it on every entry.
+void check_preset(const ModelPreset& preset, size_t index);
 
-/// The presets hashflop ships (share/hashflop/models.json beside the binary, or
-/// $HASHFLOP_DATA_DIR); read once. Throws UsageError when the file is missing or malformed.
-const std::vector<ModelPreset>& model_presets();
-
-/// The preset called `name`; throws UsageError listing the presets when there is none.
-const ModelPreset& find_model(std::string_view name);
-/// As find_model, in `presets`.
+/// The preset called `name` in `presets`; throws UsageError listing them when there is none.
 const ModelPreset& find_model(std::string_view name, const std::vector<ModelPreset>& presets);
 
 }  // namespace hashflop::model

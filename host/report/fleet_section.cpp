@@ -15,7 +15,7 @@ void add_fleet_section(Document& doc, const results::Result& r, const std::strin
       "together; devices sharing one energy meter (CPU ranks on one package) count its energy "
       "once. Outliers: more than 10% below the median of per-device work per joule (or rate "
       "when energy was not measured).",
-      fleet.ranks.size(), r.harness.value("launcher", "?")));
+      fleet.ranks.size(), r.harness.launcher.value_or("?")));
   std::vector<std::vector<std::string>> rows;
   for (const auto& f : fleet.entries) {
     const bool pj = f.outliers_by_per_joule;
@@ -28,7 +28,7 @@ void add_fleet_section(Document& doc, const results::Result& r, const std::strin
       outliers += fmt::format("{}{} ({:.0f}% below)", outliers.empty() ? "" : ", ", o.device,
                               o.below_median_pct);
     }
-    rows.push_back({std::string(to_string(f.workload)), f.variant, f.params.value("dtype", "-"),
+    rows.push_back({std::string(to_string(f.workload)), f.variant, f.params.text("dtype", "-"),
                     std::to_string(f.device_count), format_rate(f.total_rate, f.work_unit),
                     f.total_watts ? fmt::format("{:.1f}", *f.total_watts) : "-",
                     f.per_joule ? format_per_joule(*f.per_joule, f.work_unit) : "-",

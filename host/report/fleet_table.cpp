@@ -22,7 +22,7 @@ void print_fleet(std::FILE* to, const results::Result& r) {
   for (const auto& run : r.runs) {
     const bool e = run.energy.has_value();
     fmt::print(to, "{:<28} {:<8} {:<13} {:<5} {:>14} {:>9} {:>14}  {}{}\n", run.device,
-               run.workload, run.variant, run.params.value("dtype", ""),
+               run.workload, run.variant, run.params.text("dtype"),
                format_rate(run.rate, run.work_unit),
                e ? fmt::format("{:.2f}", run.energy->avg_watts) : "-",
                run.per_joule ? format_per_joule(*run.per_joule, run.work_unit) : "-",
@@ -39,7 +39,7 @@ void print_fleet(std::FILE* to, const results::Result& r) {
       outliers += fmt::format("; {} {:.0f}% below", o.device, o.below_median_pct);
     fmt::print(
         to, "{:<8} {:<13} {:<5} {:>7} {:>14} {:>9} {:>14}  {} {}{}{}\n", f.workload, f.variant,
-        f.params.value("dtype", ""), f.device_count, format_rate(f.total_rate, f.work_unit),
+        f.params.text("dtype"), f.device_count, format_rate(f.total_rate, f.work_unit),
         f.total_watts ? fmt::format("{:.2f}", *f.total_watts) : "-",
         f.per_joule ? format_per_joule(*f.per_joule, f.work_unit) : "-", pj ? "work/J" : "rate",
         spread_cell(pj ? f.per_device_per_joule : f.per_device_rate, f.work_unit, pj),

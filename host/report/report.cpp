@@ -31,25 +31,20 @@ json num_or_null(const std::optional<double>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
-// The points a picture can draw: a trace point without a numeric `t` and `watts`, or a window
-// without numeric bounds, is left out rather than failing the report.
+// The points a picture can draw: a trace point without `watts` is left out (the reader already
+// left out points and windows that are not numbers).
 json run_trace(const results::Run& r) {
-  const auto number = [](const json& j, const char* key) {
-    return j.is_object() && j.contains(key) && j.at(key).is_number();
-  };
   json trace = json::array();
-  const auto points = r.telemetry.value("trace", json::array());
-  for (const auto& p : points.is_array() ? points : json::array()) {
-    if (number(p, "t") && number(p, "watts")) trace.push_back({p.at("t"), p.at("watts")});
-  }
   json windows = json::array();
-  const auto spans = r.telemetry.value("windows", json::array());
-  for (const auto& w : spans.is_array() ? spans : json::array()) {
-    if (number(w, "start") && number(w, "end")) windows.push_back({w.at("start"), w.at("end")});
+  if (r.telemetry) {
+    for (const auto& p : r.telemetry->trace) {
+      if (p.watts) trace.push_back({p.t, *p.watts});
+    }
+    for (const auto& w : r.telemetry->windows) windows.push_back({w.start, w.end});
   }
   std::string name = fmt::format("{} {}", r.workload, r.variant);
-  const auto dtype = r.params.find("dtype");
-  if (dtype != r.params.end() && dtype->is_string()) name += " " + dtype->get<std::string>();
+  if (const auto* dtype = r.params.find("dtype"); dtype && dtype->text())
+    name += " " + *dtype->text();
   return {{"name", name},
           {"workload", to_string(r.workload)},
           {"trace", trace},
@@ -221,8 +216,8 @@ std::vector<results::Result> per_device(const results::Result& r) {
   std::vector<results::Result> out;
   for (const auto& d : r.devices) {
     results::Result one = r;
-    const std::string id = d.value("id", "");
-    one.devices = nlohmann::json::array({d});
+    const std::string id = d.id;
+    one.devices = {d};
     one.runs.clear();
     for (const auto& run : r.runs) {
       if (run.device == id) one.runs.push_back(run);

@@ -38,7 +38,7 @@ void print_window_notes(std::FILE* to, const results::Run& run) {
                                 run.samples.size()));
   }
   if (notes.empty()) return;
-  const std::string dtype = run.params.value("dtype", "");
+  const std::string dtype = run.params.text("dtype");
   fmt::print(to, "{} {}{}: {} ({} windows)\n", run.workload, run.variant,
              dtype.empty() ? "" : " " + dtype, fmt::join(notes, "; "), run.samples.size());
 }
@@ -49,7 +49,7 @@ void print_run_table(std::FILE* to, const results::Result& r) {
   fmt::print(to, "{:<11} {:<19} {:<5} {:>14} {:>9} {:>10} {:>15} {:>9}  {}\n", "workload",
              "variant", "dtype", "rate", "avg W", "joules", "work/J", "J/TH", "verification");
   for (const auto& run : r.runs) {
-    const std::string dtype = run.params.value("dtype", "");
+    const std::string dtype = run.params.text("dtype");
     const bool e = run.energy.has_value();
     const std::string mark = e && run.energy->assumed ? "*" : "";
     // Stopped (Ctrl-C) before its first window: nothing was measured, so no rate, not "0 H/s".

@@ -9,9 +9,17 @@
 namespace hashflop::report {
 namespace {
 
-double number(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+double number(const Record& r, const char* key) {
+  return r.number(key).value_or(0.0);
+}
+
+int64_t integer(const Record& r, const char* key) {
+  const auto* v = r.find(key);
+  if (v == nullptr) return 0;
+  if (const auto* u = v->unsigned_integer()) return static_cast<int64_t>(*u);
+  if (const auto* i = v->negative()) return *i;
+  if (const auto* d = v->floating()) return static_cast<int64_t>(*d);
+  return 0;
 }
 
 bool is_phase_run(const results::Run& run) {
@@ -33,12 +41,12 @@ TokenCeilings token_ceilings(const results::Result& r) {
     double flops = 0;
     std::string from;
     if (is_phase_run(run)) {
-      const auto s = run.params.value("settings", nlohmann::json::object());
-      flops = s.is_object() ? number(s, "peak_product_flops_per_second") : 0.0;
+      const auto* s = run.params.find("settings");
+      flops = s && s->record() ? number(*s->record(), "peak_product_flops_per_second") : 0.0;
       from = fmt::format("fastest single product of transformer {}", run.variant);
     } else if (run.workload == WorkloadKind::gemm) {
       flops = run.rate;
-      from = fmt::format("gemm {} {}", run.variant, run.params.value("dtype", ""));
+      from = fmt::format("gemm {} {}", run.variant, run.params.text("dtype"));
     }
     if (flops > 0 && (!c.flops_per_second || flops > *c.flops_per_second)) {
       c.flops_per_second = flops;
@@ -56,11 +64,11 @@ std::vector<TokenFigure> token_figures(const results::Result& r) {
     TokenFigure f;
     f.device = run.device;
     f.variant = run.variant;
-    f.model = run.params.value("model", "");
-    f.phase = run.params.value("phase", "");
-    f.batch = run.params.value("batch", int64_t{0});
-    f.context = run.params.value("context", int64_t{0});
-    f.tokens_per_sequence = run.params.value("tokens_per_sequence", int64_t{0});
+    f.model = run.params.text("model");
+    f.phase = run.params.text("phase");
+    f.batch = integer(run.params, "batch");
+    f.context = integer(run.params, "context");
+    f.tokens_per_sequence = integer(run.params, "tokens_per_sequence");
     f.tokens_per_second = run.rate;
     if (run.per_joule && *run.per_joule > 0) {
       f.tokens_per_joule = run.per_joule;

@@ -1,12 +1,12 @@
 #include "report/valuation.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
+#include "common/error.hpp"
 #include "common/units.hpp"
-
-#include "common/json_input.hpp"
 
 namespace hashflop::report {
 
@@ -140,6 +140,28 @@ void value_tokens(Valuation& v, const results::Result& result, const Market& m) 
         "transformer: energy ASSUMED (--assume-watts); every token figure is assumed");
 }
 
+// A run's params "threads": 0 when absent; a count up to 2^20 (as a results file's reader
+// would take it), else the file is malformed.
+unsigned thread_count(const Record& params) {
+  constexpr unsigned hi = 1u << 20;
+  const Value* v = params.find("threads");
+  if (v == nullptr || v->is_null()) return 0;
+  const auto n = v->number();
+  if (!n) throw Error("\"threads\" is not a number");
+  if (*n != std::floor(*n) || *n < 0 || *n > hi)
+    throw Error(
+        fmt::format("\"threads\" is {}, not an integer in [0, {}]", results::to_json_text(*v), hi));
+  return static_cast<unsigned>(*n);
+}
+
+unsigned host_cores(const results::HostFacts& host) {
+  constexpr unsigned hi = 1u << 20;
+  const unsigned cores = host.logical_cores.value_or(1);
+  if (cores < 1 || cores > hi)
+    throw Error(fmt::format("\"logical_cores\" is {}, not an integer in [1, {}]", cores, hi));
+  return cores;
+}
+
 }  // namespace
 
 std::string verdict_sentence(const Valuation& v) {
@@ -176,11 +198,11 @@ std::string verdict_sentence(const Valuation& v) {
 Valuation value_result(const results::Result& result, const std::string& file, const Market& m) {
   Valuation v;
   v.file = file;
-  v.hostname = result.host.value("hostname", "");
+  v.hostname = result.host.hostname.value_or("");
   v.started = result.started;
   if (!result.devices.empty()) {
-    v.device_id = result.devices[0].value("id", "");
-    v.device_name = result.devices[0].value("name", "");
+    v.device_id = result.devices[0].id;
+    v.device_name = result.devices[0].name;
   }
   // A fleet names its devices rank0@host/cuda:1: the kind is in the local part.
   const std::string local = v.device_id.substr(v.device_id.rfind('/') + 1);
@@ -208,9 +230,9 @@ Valuation value_result(const results::Result& result, const std::string& file, c
   std::string gemm_reason;
   for (const auto& r : result.runs) {
     if (r.workload != WorkloadKind::gemm || r.samples.empty()) continue;
-    GemmFigure g{r.params.value("dtype", "?"),
+    GemmFigure g{r.params.text("dtype", "?"),
                  r.variant,
-                 r.params.value("impl", ""),
+                 r.params.text("impl"),
                  r.rate,
                  r.per_joule,
                  std::nullopt,
@@ -220,7 +242,7 @@ Valuation value_result(const results::Result& result, const std::string& file, c
     if (g.energy != EnergyStatus::missing &&
         (!v.best_gemm || *g.flops_per_joule > *v.gemm[*v.best_gemm].flops_per_joule))
       v.best_gemm = v.gemm.size();
-    threads = std::max(threads, number_or<unsigned>(r.params, "threads", 0u, 0u, 1u << 20));
+    threads = std::max(threads, thread_count(r.params));
     v.gemm.push_back(g);
   }
   for (const auto& t : v.gemm) {
@@ -243,8 +265,7 @@ Valuation value_result(const results::Result& result, const std::string& file, c
   if (result.incomplete) v.flags.push_back("the run was incomplete (stopped or short windows)");
 
   if (v.cpu) {
-    v.cores = threads != 0 ? threads
-                           : number_or<unsigned>(result.host, "logical_cores", 1u, 1u, 1u << 20);
+    v.cores = threads != 0 ? threads : host_cores(result.host);
     const double core_hour = m.at("cpu_core_hour_usd");
     v.hour_usd = core_hour * v.cores;
     v.hour_basis = fmt::format(

@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "report/economics.hpp"
 #include "report/market.hpp"
 #include "report/token_figures.hpp"

@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
-#include "common/json_input.hpp"
 #include "results/json_parts.hpp"
 
 namespace hashflop::results {
@@ -61,7 +60,7 @@ json fleet_json(const std::vector<FleetEntry>& entries) {
     }
     out.push_back({{"workload", to_string(e.workload)},
                    {"variant", e.variant},
-                   {"params", e.params},
+                   {"params", record_json(e.params)},
                    {"work_unit", e.work_unit},
                    {"device_count", e.device_count},
                    {"devices", e.devices},
@@ -88,9 +87,10 @@ std::vector<FleetEntry> fleet_from(const json& j) {
     FleetEntry e;
     e.workload = workload_kind_from(f.at("workload"));
     e.variant = f.at("variant").get<std::string>();
-    e.params = f.value("params", json::object());
-    if (!e.params.is_object()) throw Error("a fleet entry's \"params\" is not an object");
-    check_params(e.params, "a fleet entry's");
+    const auto params = f.value("params", json::object());
+    if (!params.is_object()) throw Error("a fleet entry's \"params\" is not an object");
+    check_params(params, "a fleet entry's");
+    e.params = record_from(params);
     e.work_unit = f.at("work_unit").get<std::string>();
     e.device_count = number_at<int>(f, "device_count", 0);
     e.devices = f.value("devices", std::vector<std::string>{});
@@ -166,6 +166,18 @@ RankRecord rank_from_json(const nlohmann::json& k) {
   r.note = k.value("note", "");
   r.incomplete = k.value("incomplete", false);
   return r;
+}
+
+std::string rank_payload(const Result& part, const RankRecord& rank) {
+  auto j = to_json(part);
+  j["rank"] = to_json(rank);
+  return j.dump();
+}
+
+std::pair<Result, RankRecord> read_rank_payload(std::string_view text) {
+  const auto j = parse_json(text);
+  auto part = from_json(j);
+  return {std::move(part), rank_from_json(j.at("rank"))};
 }
 
 }  // namespace hashflop::results

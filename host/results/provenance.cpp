@@ -30,20 +30,21 @@ std::string utc_now_iso8601() {
   return buf.data();
 }
 
-nlohmann::json host_facts() {
+HostFacts host_facts() {
   const auto& cpu = cpu::cpu_info();
-  nlohmann::json j = {{"cpu_model", cpu.model},
-                      {"logical_cores", cpu.logical_cores},
-                      {"cpu_features", cpu.feature_names()}};
+  HostFacts h;
+  h.cpu_model = cpu.model;
+  h.logical_cores = cpu.logical_cores;
+  h.cpu_features = cpu.feature_names();
   utsname u{};
   if (uname(&u) == 0) {
-    j["os"] = u.sysname;
-    j["kernel"] = u.release;
-    j["kernel_version"] = u.version;
-    j["machine"] = u.machine;
-    j["hostname"] = u.nodename;
+    h.os = u.sysname;
+    h.kernel = u.release;
+    h.kernel_version = u.version;
+    h.machine = u.machine;
+    h.hostname = u.nodename;
   }
-  return j;
+  return h;
 }
 
 }  // namespace hashflop::results

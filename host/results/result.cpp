@@ -91,7 +91,7 @@ std::optional<Headline> headline(const Result& result) {
     h.assumed = energy && hash->energy && hash->energy->assumed;
     h.sha256d_variant = hash->variant;
     h.gemm_variant = gemm->variant;
-    h.gemm_dtype = gemm->params.value("dtype", "");
+    h.gemm_dtype = gemm->params.text("dtype");
     h.hashes = energy ? *hash->per_joule : hash->rate;
     h.flops = energy ? *gemm->per_joule : gemm->rate;
     if (h.hashes > 0) h.flops_per_hash = h.flops / h.hashes;
@@ -144,6 +144,18 @@ std::optional<WindowSpread> counter_to_integral_spread(const Run& run) {
   return WindowSpread{ratios.size(), *lo, median(ratios), *hi};
 }
 
+std::string DeviceRecord::property(std::string_view key) const {
+  for (const auto& [k, v] : properties) {
+    if (k == key) return v;
+  }
+  return {};
+}
+
+bool HarnessFacts::empty() const {
+  return !duration_s && !cooldown_s && !idle_s && !warmup_window_s && !repetitions &&
+         !warmup_max_windows && !energy_method && !energy_source && !launcher && !ranks;
+}
+
 size_t short_windows(const Run& run) {
   return static_cast<size_t>(std::count_if(run.samples.begin(), run.samples.end(),
                                            [](const Sample& s) { return s.short_window; }));
@@ -154,7 +166,7 @@ std::string default_path(const Result& r, const std::string& device) {
   std::erase_if(stamp, [](char c) { return c == '-' || c == ':'; });
   std::string dev = device;
   std::replace(dev.begin(), dev.end(), ':', '_');
-  return fmt::format("results/{}-{}-{}.json", r.host.value("hostname", "host"), dev, stamp);
+  return fmt::format("results/{}-{}-{}.json", r.host.hostname.value_or("host"), dev, stamp);
 }
 
 }  // namespace hashflop::results

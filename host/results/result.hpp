@@ -1,15 +1,16 @@
 // The results model, schema "hashflop/result/v1" (docs/results-schema.md). Typed all the way:
-// JSON appears only in result_json.cpp and fleet_json.cpp. `run` writes it; `compare` and
-// `report` read it back with load_result.
+// JSON appears only in results/*_json.cpp. `run` writes it; `compare` and `report` read it back
+// with load_result.
 #pragma once
 
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "common/record.hpp"
 #include "common/verdict.hpp"
 #include "common/workload_kind.hpp"
 
@@ -68,9 +69,11 @@ struct Selection {
   std::string calibrated_at;                  ///< UTC ISO 8601 of that calibration; empty: none
 };
 
+#ifdef INCLUDE_NLOHMANN_JSON_HPP_
+// Temporary, for the cli/ files that still build their own JSON (gemm and tune): they include
+// nlohmann/json.hpp first. The results layer's own declaration is in json_parts.hpp.
 nlohmann::json to_json(const Selection& selection);
-/// Throws nlohmann::json exceptions or Error when `j` is not a selection.
-Selection selection_from_json(const nlohmann::json& j);
+#endif
 
 struct Run;
 
@@ -100,11 +103,38 @@ std::optional<WindowSpread> counter_to_integral_spread(const Run& run);
 /// Windows marked short_window.
 size_t short_windows(const Run& run);
 
+/// {min, median, max} of one polled quantity over a run's measured windows.
+struct PolledSpread {
+  double min = 0, median = 0, max = 0;
+  bool operator==(const PolledSpread&) const = default;
+};
+
+/// One poll of the meter; a quantity it did not read is nullopt (null in the file).
+struct TracePoint {
+  double t = 0;  ///< seconds from the first window's start
+  std::optional<double> watts{}, sm_mhz{}, mem_mhz{}, temp_c{};
+  uint64_t reasons = 0;  ///< NVML clock-event reasons, a bitmask
+};
+
+/// A measured window's [start, end] in seconds, on the trace's clock.
+struct WindowSpan {
+  double start = 0, end = 0;
+};
+
+/// What the meter polled over a run's windows (docs/results-schema.md, "telemetry").
+struct Telemetry {
+  uint64_t samples = 0;
+  std::optional<PolledSpread> watts, sm_mhz, mem_mhz, temp_c;
+  std::vector<std::string> clock_event_reasons;
+  std::vector<TracePoint> trace;  ///< at most ~200 points
+  std::vector<WindowSpan> windows;
+};
+
 struct Run {
   WorkloadKind workload = WorkloadKind::sha256d;
   std::string variant, device;
-  nlohmann::json params = nlohmann::json::object();
-  std::string work_unit;                   ///< hash, flop, token or byte (memory copy)
+  Record params;                ///< what the workload says about itself (Workload::params)
+  std::string work_unit;        ///< hash, flop, token or byte (memory copy)
   double work = 0, seconds = 0, rate = 0;  ///< totals over the samples; rate = work / seconds
   std::optional<Energy> energy;
   std::string energy_unavailable_reason;
@@ -114,7 +144,7 @@ struct Run {
   std::optional<Stats> per_joule_stats;
   Verdict verification = Verdict::not_verified;
   std::string verification_detail;
-  nlohmann::json telemetry = nlohmann::json::object();
+  std::optional<Telemetry> telemetry;  ///< nullopt: not measured (written as {})
   std::vector<std::string> warnings;
   bool incomplete = false;
   /// How the variant (and its settings) were chosen; nullopt in files written before it existed.
@@ -145,7 +175,7 @@ struct FleetOutlier {
 struct FleetEntry {
   WorkloadKind workload = WorkloadKind::sha256d;
   std::string variant, work_unit;
-  nlohmann::json params = nlohmann::json::object();
+  Record params;
   int device_count = 0;
   std::vector<std::string> devices, not_measured;
   double total_work = 0, total_rate = 0;
@@ -173,29 +203,78 @@ struct RankRecord {
   bool incomplete = false;
 };
 
-/// One rank's record as it travels to the root and sits in `ranks`.
-nlohmann::json to_json(const RankRecord& rank);
-/// Throws nlohmann::json exceptions or Error when `j` is not a rank record.
-RankRecord rank_from_json(const nlohmann::json& j);
-
 /// A fleet file's totals and ranks.
 struct Fleet {
   std::vector<FleetEntry> entries;
   std::vector<RankRecord> ranks;
 };
 
+/// The machine a result was measured on. uname's fields are nullopt (absent) when it failed.
+struct HostFacts {
+  std::string cpu_model;
+  std::optional<unsigned> logical_cores;  ///< nullopt only in a file that lacks it
+  std::vector<std::string> cpu_features;
+  std::optional<std::string> os, kernel, kernel_version, machine, hostname;
+};
+
+/// A GPU's facts beside its properties (the CUDA backend's describe()).
+struct GpuFacts {
+  std::string pci_bus_id, sm_count, driver_version, runtime_version, sm_clock_max, memory_clock_max;
+  std::optional<double> power_limit_watts;  ///< NVML's; nullopt (null) when it has none
+};
+
+/// Where a fleet rank ran, beside its device.
+struct RankPlacement {
+  int rank = 0;
+  std::string host;
+  std::vector<int> affinity;  ///< the CPUs it may run on
+  std::string affinity_list;  ///< the same, as "0-3,8"
+  /// CPU ranks only: how the CPUs were picked, and the threads it runs.
+  std::optional<std::string> affinity_source;
+  std::optional<unsigned> threads;
+};
+
+/// One entry of a results file's `devices` (Backend::describe, then the session's labels).
+struct DeviceRecord {
+  std::string id, name;
+  std::vector<std::pair<std::string, std::string>> properties;
+  std::optional<std::string> energy_source;
+  std::optional<std::string> local_id;  ///< a fleet rank's device id on its own host
+  std::optional<GpuFacts> gpu;
+  std::optional<RankPlacement> placement;
+
+  /// The property `key`, or an empty string.
+  std::string property(std::string_view key) const;
+};
+
+/// How a result was measured (docs/results-schema.md, "harness"); each field absent when unset.
+struct HarnessFacts {
+  std::optional<double> duration_s, cooldown_s, idle_s, warmup_window_s;
+  std::optional<int> repetitions, warmup_max_windows;
+  std::optional<std::string> energy_method, energy_source;
+  std::optional<std::string> launcher;  ///< fleets: mpi, threads, ...
+  std::optional<int> ranks;
+
+  bool empty() const;
+};
+
 struct Result {
   std::string tool_version, git_commit;
   std::string started, finished;  ///< UTC ISO 8601
-  nlohmann::json host = nlohmann::json::object();
-  nlohmann::json devices = nlohmann::json::array();
-  nlohmann::json harness = nlohmann::json::object();
+  HostFacts host;
+  std::vector<DeviceRecord> devices;
+  HarnessFacts harness;
   std::vector<Run> runs;
   bool incomplete = false;
   std::vector<std::string> warnings;
   /// Fleet files only (docs/results-schema.md, "Fleet"); nullopt in a one-device file.
   std::optional<Fleet> fleet;
 };
+
+/// What a rank sends the root: its part of the result and its record, as one JSON text.
+std::string rank_payload(const Result& part, const RankRecord& rank);
+/// Throws (a JSON or an Error) when `text` is not a rank's payload.
+std::pair<Result, RankRecord> read_rank_payload(std::string_view text);
 
 /// A new result stamped with this hashflop (version, commit), the host and the start time.
 Result begin_result();
@@ -204,19 +283,18 @@ Result begin_result();
 /// else by rate. nullopt when either workload has no measured run.
 std::optional<Headline> headline(const Result& result);
 
-nlohmann::json to_json(const Result& result);
-/// The results file's text: its JSON, two-space indented, ending in a newline.
-std::string format_json(const Result& result);
-/// One run, as it sits in a results file's `runs`.
-nlohmann::json to_json(const Run& run);
-/// Throws nlohmann::json exceptions or Error when `j` is not a run.
-Run run_from_json(const nlohmann::json& j);
+/// The results document as `run` writes it: JSON indented by 2, with a final newline.
+std::string to_json_text(const Result& result);
+/// A record's (or a value's) JSON on one line: the text two equal records share.
+std::string to_json_text(const Record& record);
+std::string to_json_text(const Value& value);
 /// Fills a run's totals, stats and energy (method, joules, average watts) from its samples:
 /// the harness after the windows, and recovery from a crashed rank's spool. Energy only when
 /// every sample has joules; otherwise run.energy is empty and the caller gives the reason.
 void summarize_samples(Run& run, const std::string& energy_method, bool assumed);
-/// Throws Error when `j` is not a hashflop/result/v1 document.
-Result from_json(const nlohmann::json& j);
+/// Parses a hashflop/result/v1 document; throws Error (a JSON error among them) when it is not
+/// one.
+Result result_from_json_text(std::string_view text);
 
 /// Writes atomically: a temporary file in the same directory, fsync, rename. Creates the
 /// directory. Throws Error.
@@ -232,7 +310,7 @@ std::string default_path(const Result& result, const std::string& device);
 /// UTC ISO 8601 with seconds, e.g. 2024-05-01T12:00:00Z.
 std::string utc_now_iso8601();
 /// The host: CPU model, cores, features, OS and kernel (uname), hostname.
-nlohmann::json host_facts();
+HostFacts host_facts();
 /// HASHFLOP_GIT_COMMIT as configured by CMake, or "unknown".
 std::string git_commit();
 

@@ -1,4 +1,4 @@
-// Results files on disk: written atomically, read back with the schema checked.
+// Results files on disk: written atomically (read back by load_result, in result_json.cpp).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,12 +15,10 @@
 
 #include "common/error.hpp"
 #include "common/file_input.hpp"
-#include "common/json_input.hpp"
 #include "results/result.hpp"
 
 namespace hashflop::results {
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 namespace {
 
@@ -183,11 +181,6 @@ void check_writable(const fs::path& requested) {
   }
   ::close(fd);
   ::unlink(probe.c_str());
-}
-
-Result load_result(const fs::path& path) {
-  const json j = read_json_file(path, "results file");
-  return convert_input(path, [&] { return from_json(j); });
 }
 
 }  // namespace hashflop::results

@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
-#include "common/json_input.hpp"
 #include "results/json_parts.hpp"
-#include "results/result.hpp"
 
 namespace hashflop::results {
 namespace {
@@ -161,7 +159,7 @@ json run_to_json(const Run& r) {
       {"workload", to_string(r.workload)},
       {"variant", r.variant},
       {"device", r.device},
-      {"params", r.params},
+      {"params", json_parts::record_json(r.params)},
       {"work_unit", r.work_unit},
       {"work", r.work},
       {"seconds", r.seconds},
@@ -172,7 +170,7 @@ json run_to_json(const Run& r) {
       {"stats", stats_json(r.stats)},
       {"per_joule_stats", r.per_joule_stats ? stats_json(*r.per_joule_stats) : json(nullptr)},
       {"verification", {{"status", to_string(r.verification)}, {"detail", r.verification_detail}}},
-      {"telemetry", r.telemetry},
+      {"telemetry", json_parts::telemetry_json(r.telemetry)},
       {"warnings", r.warnings},
       {"incomplete", r.incomplete}};
   if (!r.energy) j["energy_unavailable_reason"] = r.energy_unavailable_reason;
@@ -192,9 +190,10 @@ Run run_from_json_impl(const json& j) {
   r.workload = json_parts::workload_kind_from(j.at("workload"));
   r.variant = j.at("variant").get<std::string>();
   r.device = j.at("device").get<std::string>();
-  r.params = j.at("params");
-  if (!r.params.is_object()) throw Error("a run's \"params\" is not an object");
-  json_parts::check_params(r.params, "a run's");
+  const auto& params = j.at("params");
+  if (!params.is_object()) throw Error("a run's \"params\" is not an object");
+  json_parts::check_params(params, "a run's");
+  r.params = json_parts::record_from(params);
   r.work_unit = j.at("work_unit").get<std::string>();
   r.work = quantity(j, "work");
   r.seconds = quantity(j, "seconds");
@@ -222,8 +221,7 @@ Run run_from_json_impl(const json& j) {
   if (!j.at("per_joule_stats").is_null()) r.per_joule_stats = stats_from(j.at("per_joule_stats"));
   r.verification = verdict_from(j.at("verification").at("status"));
   r.verification_detail = j.at("verification").at("detail").get<std::string>();
-  r.telemetry = j.value("telemetry", json::object());
-  if (!r.telemetry.is_object()) throw Error("a run's \"telemetry\" is not an object");
+  r.telemetry = json_parts::telemetry_from(j.value("telemetry", json::object()));
   r.warnings = j.value("warnings", std::vector<std::string>{});
   r.incomplete = j.value("incomplete", false);
   if (const auto it = j.find("selection"); it != j.end() && !it->is_null())
@@ -262,9 +260,9 @@ json to_json(const Result& result) {
        {{"name", "hashflop"}, {"version", result.tool_version}, {"git_commit", result.git_commit}}},
       {"started", result.started},
       {"finished", result.finished},
-      {"host", result.host},
-      {"devices", result.devices},
-      {"harness", result.harness},
+      {"host", json_parts::host_json(result.host)},
+      {"devices", json_parts::devices_json(result.devices)},
+      {"harness", json_parts::harness_json(result.harness)},
       {"runs", runs},
       {"incomplete", result.incomplete},
       {"warnings", result.warnings},
@@ -292,14 +290,11 @@ Result from_json(const json& j) {
     r.git_commit = j.at("tool").at("git_commit").get<std::string>();
     r.started = j.at("started").get<std::string>();
     r.finished = j.at("finished").get<std::string>();
-    r.host = j.at("host");
-    r.devices = j.at("devices");
-    if (!r.host.is_object() || !r.devices.is_array())
+    if (!j.at("host").is_object() || !j.at("devices").is_array())
       throw Error("\"host\" must be an object and \"devices\" an array");
-    r.harness = j.value("harness", json::object());
-    if (!r.harness.is_object()) throw Error("\"harness\" is not an object");
-    if (const auto it = r.harness.find("launcher"); it != r.harness.end() && !it->is_string())
-      throw Error("\"harness\".\"launcher\" is not a string");
+    r.host = json_parts::host_from(j.at("host"));
+    r.devices = json_parts::devices_from(j.at("devices"));
+    r.harness = json_parts::harness_from(j.value("harness", json::object()));
     for (const auto& run : j.at("runs")) r.runs.push_back(run_from_json_impl(run));
     r.incomplete = j.at("incomplete").get<bool>();
     r.warnings = j.value("warnings", std::vector<std::string>{});
@@ -313,6 +308,19 @@ Result from_json(const json& j) {
   } catch (const Error& e) {
     throw Error(fmt::format("malformed {} document: {}", schema_id, e.what()));
   }
+}
+
+std::string to_json_text(const Result& result) {
+  return to_json(result).dump(2) + "\n";
+}
+
+Result load_result(const std::filesystem::path& path) {
+  const json j = read_json_file(path, "results file");
+  return convert_input(path, [&] { return from_json(j); });
+}
+
+Result result_from_json_text(std::string_view text) {
+  return from_json(parse_json(text));
 }
 
 }  // namespace hashflop::results

@@ -34,7 +34,7 @@ class GemmWorkload final : public Workload {
   std::string work_unit() const override { return "flop"; }
   DeviceRef device() const override { return req_.device; }
   std::optional<results::Selection> selection() const override { return selection_; }
-  nlohmann::json params() const override {
+  Record params() const override {
     return {{"dtype", dtype_name(req_.dtype)},
             {"impl", variant_.impl},
             {"m", req_.shape.m},

@@ -32,7 +32,7 @@ class MemcopyWorkload final : public Workload {
   std::string variant() const override { return "memcopy"; }
   std::string work_unit() const override { return "byte"; }
   DeviceRef device() const override { return {DeviceKind::cpu, 0}; }
-  nlohmann::json params() const override {
+  Record params() const override {
     return {{"buffer_bytes", bytes_},
             {"threads", threads_},
             {"counted", "bytes read plus bytes written per copy (2 x buffer), as STREAM Copy"},

@@ -33,7 +33,7 @@ class CudaSha256d final : public Workload {
   std::string variant() const override { return geometry_.kernel->name; }
   std::string work_unit() const override { return "hash"; }
   DeviceRef device() const override { return {DeviceKind::cuda, device_}; }
-  nlohmann::json params() const override {
+  Record params() const override {
     return {{"geometry", geometry_.label()},
             {"header", "genesis block, BIP 320 version rolled"},
             {"target_bits", fmt::format("{:08x}", base_.bits())}};

@@ -47,7 +47,7 @@ class CpuSha256d final : public Workload {
   std::string variant() const override { return std::string(variant_.name); }
   std::string work_unit() const override { return "hash"; }
   DeviceRef device() const override { return {DeviceKind::cpu, 0}; }
-  nlohmann::json params() const override {
+  Record params() const override {
     return {{"threads", threads_ != 0 ? threads_ : cpu::cpu_info().logical_cores},
             {"header", "genesis block, BIP 320 version rolled"},
             {"target_bits", fmt::format("{:08x}", base_.bits())}};

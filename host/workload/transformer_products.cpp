@@ -190,31 +190,35 @@ gemm::VerifyResult ProductRunner::check(size_t rotation, uint64_t seed) {
   return worst;
 }
 
-nlohmann::json ProductRunner::describe() const {
-  nlohmann::json cands = nlohmann::json::array();
-  for (const auto& c : candidates_) {
-    nlohmann::json j = {{"variant", c.variant}, {"impl", c.impl}};
+ProductDescription ProductRunner::describe() const {
+  return {shape_, chosen_, candidates_, split_pairs_};
+}
+
+Record to_record(const ProductDescription& p) {
+  Value::List cands;
+  for (const auto& c : p.candidates) {
+    Record r{{"variant", c.variant}, {"impl", c.impl}};
     if (c.reason.empty()) {
-      j["seconds_per_pass"] = c.seconds;
-      if (c.seconds > 0) j["flops_per_second"] = shape_.flops() / c.seconds;
-      if (c.cut_short) j["note"] = "warm pass only: already over twice the best";
+      r.set("seconds_per_pass", c.seconds);
+      if (c.seconds > 0) r.set("flops_per_second", p.shape.flops() / c.seconds);
+      if (c.cut_short) r.set("note", "warm pass only: already over twice the best");
     } else {
-      j["reason"] = c.reason;
+      r.set("reason", c.reason);
     }
-    cands.push_back(j);
+    cands.push_back(std::move(r));
   }
-  return {{"name", shape_.name},
-          {"m", shape_.m},
-          {"n", shape_.n},
-          {"k", shape_.k},
-          {"count", shape_.count},
-          {"flops", shape_.flops()},
-          {"b_operand", shape_.weight ? "layer weights" : "kv cache"},
-          {"variant", chosen_.variant},
-          {"impl", chosen_.impl},
-          {"settings", chosen_.settings},
-          {"threading", split_pairs_ ? "one product per thread" : "each product on every thread"},
-          {"candidates", cands}};
+  return {{"name", p.shape.name},
+          {"m", p.shape.m},
+          {"n", p.shape.n},
+          {"k", p.shape.k},
+          {"count", p.shape.count},
+          {"flops", p.shape.flops()},
+          {"b_operand", p.shape.weight ? "layer weights" : "kv cache"},
+          {"variant", p.chosen.variant},
+          {"impl", p.chosen.impl},
+          {"settings", p.chosen.settings},
+          {"threading", p.split_pairs ? "one product per thread" : "each product on every thread"},
+          {"candidates", std::move(cands)}};
 }
 
 }  // namespace hashflop::workload

@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "common/record.hpp"
 #include "gemm/gemm_reference.hpp"
 #include "gemm/gemm_variants.hpp"
 #include "model/transformer_shapes.hpp"
@@ -30,6 +29,17 @@ struct PathTiming {
   /// Timed on its warm pass alone: that pass already took over twice the best time so far.
   bool cut_short = false;
 };
+
+/// What a product ran on and what every candidate measured, for the run's params.
+struct ProductDescription {
+  model::ProductShape shape;
+  PathTiming chosen;
+  std::vector<PathTiming> candidates;
+  bool split_pairs = false;  ///< one product per thread, else each product on every thread
+};
+
+/// The description as it sits in a transformer run's params ("settings"."products").
+Record to_record(const ProductDescription& product);
 
 class ProductRunner {
  public:
@@ -60,7 +70,7 @@ class ProductRunner {
   size_t rotations() const { return b_.size(); }
   /// Bytes this runner allocates itself (A and C), for the memory check.
   static uint64_t own_bytes(const model::ProductShape& shape);
-  nlohmann::json describe() const;
+  ProductDescription describe() const;
 
  private:
   std::unique_ptr<gemm::GemmExecutor> prepare(const gemm::GemmVariant& v) const;

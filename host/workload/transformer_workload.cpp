@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "cpu/cpu_info.hpp"
 #include "gemm/gemm_runner.hpp"
+#include "results/model_presets_file.hpp"
 #include "workload/transformer_products.hpp"
 #include "workload/workload.hpp"
 
@@ -128,39 +129,40 @@ class TransformerWorkload final : public Workload {
   std::string work_unit() const override { return "token"; }
   DeviceRef device() const override { return device_; }
 
-  nlohmann::json params() const override {
+  Record params() const override {
     const int eb = gemm::element_bytes(dtype_);
     const auto cost = model::step_cost(products_, eb);
     const double per_token = double(model_.layers) / double(phase_.tokens_per_step());
-    nlohmann::json j = {{"model", model_.name},
-                        {"model_source", model_.source},
-                        {"phase", phase_.kind_name()},
-                        {"batch", phase_.batch},
-                        {"tokens_per_sequence", phase_.tokens},
-                        {"context", phase_.context},
-                        {"tokens_per_step", phase_.tokens_per_step()},
-                        {"layers", model_.layers},
-                        {"dtype", gemm::dtype_name(dtype_)},
-                        {"threads", threads_},
-                        {"layer_sets", weights_->sets()},
-                        {"layer_sets_wanted", weights_->wanted()},
-                        {"kv_sets", kv_sets()},
-                        {"flops_per_token", cost.flops * per_token},
-                        {"bytes_per_token", cost.bytes * per_token},
-                        {"weight_bytes_per_token", cost.weight_bytes * per_token},
-                        {"kv_bytes_per_token", cost.kv_bytes * per_token},
-                        {"scope", scope_text}};
-    if (!weights_->note().empty()) j["layer_sets_note"] = weights_->note();
-    nlohmann::json list = nlohmann::json::array();
+    Record j = {{"model", model_.name},
+                {"model_source", model_.source},
+                {"phase", phase_.kind_name()},
+                {"batch", phase_.batch},
+                {"tokens_per_sequence", phase_.tokens},
+                {"context", phase_.context},
+                {"tokens_per_step", phase_.tokens_per_step()},
+                {"layers", model_.layers},
+                {"dtype", gemm::dtype_name(dtype_)},
+                {"threads", threads_},
+                {"layer_sets", weights_->sets()},
+                {"layer_sets_wanted", weights_->wanted()},
+                {"kv_sets", kv_sets()},
+                {"flops_per_token", cost.flops * per_token},
+                {"bytes_per_token", cost.bytes * per_token},
+                {"weight_bytes_per_token", cost.weight_bytes * per_token},
+                {"kv_bytes_per_token", cost.kv_bytes * per_token},
+                {"scope", scope_text}};
+    if (!weights_->note().empty()) j.set("layer_sets_note", weights_->note());
+    Value::List list;
     double peak = 0;
     for (const auto& r : runners_) {
-      list.push_back(r->describe());
+      list.push_back(to_record(r->describe()));
       if (r->chosen().seconds > 0) peak = std::max(peak, r->shape().flops() / r->chosen().seconds);
     }
     // What this run chose and measured goes under "settings", which compare leaves out of the
     // key that pairs runs: the same request pairs whatever path won.
-    j["settings"] = {{"products", list}};
-    if (peak > 0) j["settings"]["peak_product_flops_per_second"] = peak;
+    Record settings{{"products", std::move(list)}};
+    if (peak > 0) settings.set("peak_product_flops_per_second", peak);
+    j.set("settings", std::move(settings));
     return j;
   }
 
@@ -301,7 +303,7 @@ std::vector<std::unique_ptr<Workload>> make_transformer_workloads(DeviceRef devi
 std::vector<std::unique_ptr<Workload>> make_transformer_workloads(DeviceRef device,
                                                                   const TransformerPlan& plan,
                                                                   unsigned threads) {
-  return make_transformer_workloads(device, model::find_model(plan.model), plan.phases, threads);
+  return make_transformer_workloads(device, results::find_model(plan.model), plan.phases, threads);
 }
 
 }  // namespace hashflop::workload

@@ -14,9 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "common/device_ref.hpp"
+#include "common/record.hpp"
 #include "common/verdict.hpp"
 #include "common/workload_kind.hpp"
 #include "gemm/gemm_variants.hpp"
@@ -38,7 +37,8 @@ class Workload {
   virtual WorkloadKind workload() const = 0;
   virtual std::string variant() const = 0;
   virtual std::string work_unit() const = 0;  ///< hash, flop, token or byte (memory copy)
-  virtual nlohmann::json params() const = 0;
+  /// What it measures, as the run's `params` (docs/results-schema.md).
+  virtual Record params() const = 0;
   /// The device every call runs on.
   virtual DeviceRef device() const = 0;
   /// Checks the result on known data before anything is measured.

@@ -14,6 +14,7 @@
 #include "support/shell.hpp"
 
 #include "../energy/fake_powercap.hpp"
+#include "results/json_parts.hpp"
 #include "results/result.hpp"
 
 namespace {
@@ -67,7 +68,7 @@ TEST(RunCli, CpuQuickWritesAValidResultsFile) {
     EXPECT_NE(run.energy_unavailable_reason.find("no powercap interface"), std::string::npos);
   }
   EXPECT_EQ(loaded.runs[1].workload, hashflop::WorkloadKind::gemm);
-  EXPECT_EQ(loaded.runs[1].params["m"], 256);
+  EXPECT_EQ(loaded.runs[1].params.number("m"), 256.0);
   EXPECT_EQ(j["headline"]["basis"], "rate");
   EXPECT_FALSE(j["host"]["kernel"].get<std::string>().empty());
   EXPECT_FALSE(j["tool"]["git_commit"].get<std::string>().empty());

@@ -206,7 +206,7 @@ TEST_F(TuneCli, RunRecordsHowItsGemmBlockSizesWereChosenAndReusesThem) {
     ++tiled;
     ASSERT_TRUE(a.runs[i].selection.has_value()) << a.runs[i].variant;
     EXPECT_EQ(a.runs[i].selection->chosen_by, hashflop::results::ChosenBy::measured);
-    EXPECT_NE(a.runs[i].params.at("settings").get<std::string>().find(a.runs[i].selection->choice),
+    EXPECT_NE(a.runs[i].params.text("settings").find(a.runs[i].selection->choice),
               std::string::npos);
     ASSERT_TRUE(b.runs.at(i).selection.has_value());
     EXPECT_EQ(b.runs[i].selection->chosen_by, hashflop::results::ChosenBy::wisdom);

@@ -93,7 +93,9 @@ class CompareCli : public ::testing::Test {
                      int reps = 9) {
     namespace res = hashflop::results;
     res::Result r;
-    r.devices = json::array({{{"id", "cpu"}, {"name", "Test CPU"}}});
+    r.devices.emplace_back();
+    r.devices[0].id = "cpu";
+    r.devices[0].name = "Test CPU";
     for (const auto& b : benches) {
       res::Run run;
       run.workload = hashflop::WorkloadKind::sha256d;
@@ -108,7 +110,7 @@ class CompareCli : public ::testing::Test {
       }
       r.runs.push_back(run);
     }
-    return write(name, res::to_json(r).dump(1));
+    return write(name, res::to_json_text(r));
   }
 
   // Verdicts of a --format json comparison, in order.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fleet/aggregate.hpp"
+#include "results/json_parts.hpp"
 #include "results/result.hpp"
 
 namespace {
@@ -42,10 +43,17 @@ RunRecord run(const std::string& device, double rate, double watts, unsigned thr
   return r;
 }
 
-json devices(std::initializer_list<std::pair<const char*, const char*>> id_source) {
-  json out = json::array();
-  for (const auto& [id, source] : id_source)
-    out.push_back({{"id", id}, {"host", "n1"}, {"energy_source", source}});
+std::vector<hashflop::results::DeviceRecord> devices(
+    std::initializer_list<std::pair<const char*, const char*>> id_source) {
+  std::vector<hashflop::results::DeviceRecord> out;
+  for (const auto& [id, source] : id_source) {
+    hashflop::results::DeviceRecord d;
+    d.id = id;
+    d.energy_source = source;
+    d.placement.emplace();
+    d.placement->host = "n1";
+    out.push_back(d);
+  }
   return out;
 }
 
@@ -73,18 +81,18 @@ TEST(FleetAggregate, TotalsSpreadAndOutliers) {
   EXPECT_NEAR(e.outliers[0].below_median_pct, 100.0 * 150 / 950, 1e-9);
   ASSERT_EQ(e.window_total_rates.size(), 3u);
   EXPECT_DOUBLE_EQ(e.window_total_rates[0], 2750);
-  EXPECT_FALSE(e.params.contains("threads"));
+  EXPECT_FALSE(e.params.find("threads"));
 }
 
 TEST(FleetAggregate, JustUnderTenPercentIsNotAnOutlier) {
   const std::vector<RunRecord> runs = {run("a", 1000, 0), run("b", 1000, 0), run("c", 901, 0)};
-  const auto e = hashflop::fleet::summarize(runs, json::array())[0];
+  const auto e = hashflop::fleet::summarize(runs, {})[0];
   EXPECT_FALSE(e.outliers_by_per_joule);  // no energy: judged by rate
   EXPECT_TRUE(e.outliers.empty());
   EXPECT_FALSE(e.total_watts);
   EXPECT_FALSE(e.per_joule);
-  const auto f = hashflop::fleet::summarize(
-      {run("a", 1000, 0), run("b", 1000, 0), run("c", 899, 0)}, json::array());
+  const auto f =
+      hashflop::fleet::summarize({run("a", 1000, 0), run("b", 1000, 0), run("c", 899, 0)}, {});
   EXPECT_EQ(f[0].outliers.size(), 1u);
 }
 
@@ -100,7 +108,7 @@ TEST(FleetAggregate, DevicesOnOneMeterCountItsEnergyOnce) {
 TEST(FleetAggregate, UnmeasuredDevicesAreListedNotCounted) {
   auto failed = run("b", 0, 0);
   failed.samples.clear();
-  const auto e = hashflop::fleet::summarize({run("a", 1000, 50), failed}, json::array())[0];
+  const auto e = hashflop::fleet::summarize({run("a", 1000, 50), failed}, {})[0];
   EXPECT_EQ(e.device_count, 1);
   EXPECT_EQ(e.not_measured, std::vector<std::string>{"b"});
   EXPECT_DOUBLE_EQ(*e.total_watts, 50);
@@ -119,7 +127,7 @@ TEST(FleetAggregate, FleetFieldsRoundTripAndStayOutOfOneDeviceFiles) {
   lost.status = hashflop::results::RankStatus::timeout;
   lost.error = "no result";
   lost.incomplete = true;
-  r.fleet = hashflop::results::Fleet{hashflop::fleet::summarize(r.runs, json::array()), {ok, lost}};
+  r.fleet = hashflop::results::Fleet{hashflop::fleet::summarize(r.runs, {}), {ok, lost}};
   const auto j = hashflop::results::to_json(r);
   EXPECT_FALSE(j["ranks"][1].contains("device"));  // a timed-out rank: only what the root knows
   const auto back = hashflop::results::from_json(j);

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleet/spool.hpp"
+#include "results/json_parts.hpp"
 #include "results/result.hpp"
 #include "support/shell.hpp"
 #include "support/test_dir.hpp"

@@ -60,7 +60,7 @@ void report_on(const results::Result& r, const fs::path& path) {
     } else {
       report::print_run_table(f.null, r);
     }
-    (void)results::to_json(r).dump();
+    (void)results::to_json_text(r);
   } catch (const std::exception& e) {
     fuzz::finding("report of a loaded result", e);
   }

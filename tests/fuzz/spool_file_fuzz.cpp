@@ -40,8 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   try {
-    const auto back = results::from_json(results::to_json(recovered->result));
-    (void)results::to_json(back).dump();
+    const auto back = results::result_from_json_text(results::to_json_text(recovered->result));
+    (void)results::to_json_text(back);
   } catch (const std::exception& e) {
     fuzz::finding("recovered result round trip", e);
   }

@@ -1,5 +1,6 @@
 // Harness statistics on known samples, and the harness end to end with a synthetic workload.
 #include <atomic>
+#include <cmath>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -42,7 +43,7 @@ class SteadyWorkload final : public workload::Workload {
   WorkloadKind workload() const override { return WorkloadKind::sha256d; }
   std::string variant() const override { return "steady"; }
   std::string work_unit() const override { return "hash"; }
-  nlohmann::json params() const override { return {{"rate", 1e6}}; }
+  hashflop::Record params() const override { return {{"rate", 1e6}}; }
   DeviceRef device() const override { return {}; }
   Check verify() override { return {Verdict::passed, "synthetic"}; }
   double run(std::chrono::duration<double> d, const std::atomic<bool>& stop) override {

@@ -15,6 +15,7 @@
 #include "gemm/gemm_variants.hpp"
 #include "harness/harness.hpp"
 #include "report/run_table.hpp"
+#include "results/json_parts.hpp"
 #include "results/result.hpp"
 #include "workload/workload.hpp"
 
@@ -28,7 +29,7 @@ class IdleWorkload final : public workload::Workload {
   WorkloadKind workload() const override { return WorkloadKind::sha256d; }
   std::string variant() const override { return "idle"; }
   std::string work_unit() const override { return "hash"; }
-  nlohmann::json params() const override { return nlohmann::json::object(); }
+  hashflop::Record params() const override { return {}; }
   DeviceRef device() const override { return {}; }
   Check verify() override { return {Verdict::passed, "synthetic"}; }
   double run(std::chrono::duration<double> d, const std::atomic<bool>& stop) override {

@@ -9,13 +9,14 @@
 #include "common/error.hpp"
 #include "model/model_presets.hpp"
 #include "model/transformer_shapes.hpp"
+#include "results/model_presets_file.hpp"
 
 namespace hashflop::model {
 namespace {
 
 TEST(ModelPresets, ShippedFileHasTheThreeLlamaConfigsWithSources) {
   const auto presets =
-      load_model_presets(std::string(HASHFLOP_TEST_SOURCE_DIR) + "/data/models.json");
+      results::load_model_presets(std::string(HASHFLOP_TEST_SOURCE_DIR) + "/data/models.json");
   ASSERT_EQ(presets.size(), 3u);
   const auto& small = find_model("llama-3.2-1b", presets);
   EXPECT_EQ(small.hidden, 2048);
@@ -41,12 +42,12 @@ TEST(ModelPresets, ShippedFileHasTheThreeLlamaConfigsWithSources) {
 }
 
 TEST(ModelPresets, TheBinaryFindsTheSameFileBesideItself) {
-  EXPECT_EQ(find_model(default_model).hidden, 2048);
+  EXPECT_EQ(results::find_model(default_model).hidden, 2048);
 }
 
 TEST(ModelPresets, UnknownNameListsThePresets) {
   try {
-    find_model("gpt-5");
+    results::find_model("gpt-5");
     FAIL() << "no error";
   } catch (const UsageError& e) {
     const std::string what = e.what();
@@ -63,15 +64,16 @@ TEST(ModelPresets, MalformedEntriesAreUsageErrors) {
     return dir / "m.json";
   };
   const std::string head = R"({"schema": "hashflop/models/v1", "models": [)";
-  EXPECT_THROW(load_model_presets(write(R"({"models": []})")), UsageError);
-  EXPECT_THROW(load_model_presets(write(head + "]}")), UsageError);
-  EXPECT_THROW(load_model_presets(write(head + R"({"name": "x", "source": "s", "hidden": 8,
+  EXPECT_THROW(results::load_model_presets(write(R"({"models": []})")), UsageError);
+  EXPECT_THROW(results::load_model_presets(write(head + "]}")), UsageError);
+  EXPECT_THROW(results::load_model_presets(write(head + R"({"name": "x", "source": "s", "hidden": 8,
       "intermediate": 8, "layers": 1, "heads": 3, "kv_heads": 2, "head_dim": 4}]})")),
                UsageError);  // heads not a multiple of kv_heads
-  EXPECT_THROW(load_model_presets(write(head + R"({"name": "x", "source": "s", "hidden": -8,
+  EXPECT_THROW(
+      results::load_model_presets(write(head + R"({"name": "x", "source": "s", "hidden": -8,
       "intermediate": 8, "layers": 1, "heads": 2, "kv_heads": 2, "head_dim": 4}]})")),
-               UsageError);
-  EXPECT_THROW(load_model_presets(write(head + R"({"name": "x", "hidden": 8,
+      UsageError);
+  EXPECT_THROW(results::load_model_presets(write(head + R"({"name": "x", "hidden": 8,
       "intermediate": 8, "layers": 1, "heads": 2, "kv_heads": 2, "head_dim": 4}]})")),
                UsageError);  // no source
   std::filesystem::remove_all(dir);
@@ -86,7 +88,7 @@ TEST(ModelPresets, SizesWhoseWeightsOverflowAreRefusedNotWrapped) {
       {"name": "huge", "source": "s", "hidden": 1048576, "intermediate": 1048576,
        "layers": 1, "heads": 1048576, "kv_heads": 1048576, "head_dim": 1048576}]})";
   try {
-    load_model_presets(dir / "m.json");
+    results::load_model_presets(dir / "m.json");
     ADD_FAILURE() << "a model of 2^62 weights per layer was accepted";
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("overflows 64 bits"), std::string::npos) << e.what();
@@ -96,7 +98,7 @@ TEST(ModelPresets, SizesWhoseWeightsOverflowAreRefusedNotWrapped) {
 }
 
 TEST(TransformerShapes, DecodeLayerOfTheSmallModelHasTheConfigsProducts) {
-  const auto& m = find_model("llama-3.2-1b");
+  const auto& m = results::find_model("llama-3.2-1b");
   const auto p = layer_products(m, decode_phase(8, 2048));
   ASSERT_EQ(p.size(), 6u);
   EXPECT_EQ(p[0].name, "qkv");
@@ -122,7 +124,7 @@ TEST(TransformerShapes, DecodeLayerOfTheSmallModelHasTheConfigsProducts) {
 }
 
 TEST(TransformerShapes, PrefillAttendsToItsOwnPrompt) {
-  const auto& m = find_model("llama-3.1-8b");
+  const auto& m = results::find_model("llama-3.1-8b");
   const auto p = layer_products(m, prefill_phase(8, 512));
   EXPECT_EQ(p[0].m, 8 * 512);
   EXPECT_EQ(p[1].m, 4 * 512);

@@ -178,9 +178,9 @@ TEST(Report, AFleetFileIsValuedDeviceByDevice) {
   const auto b = results::load_result(fixtures / "gpu_like.json");
   const std::string id0 = "rank0@node-a/cpu", id1 = "rank1@node-b/cuda:0";
   results::Result fleet = a;
-  fleet.devices = nlohmann::json::array({a.devices[0], b.devices[0]});
-  fleet.devices[0]["id"] = id0;
-  fleet.devices[1]["id"] = id1;
+  fleet.devices = {a.devices[0], b.devices[0]};
+  fleet.devices[0].id = id0;
+  fleet.devices[1].id = id1;
   fleet.runs.clear();
   for (auto run : a.runs) {
     run.device = id0;
@@ -199,7 +199,7 @@ TEST(Report, AFleetFileIsValuedDeviceByDevice) {
   const fs::path dir = fs::temp_directory_path() / "hashflop-report-fleet-test";
   fs::remove_all(dir);
   const fs::path file = dir / "fleet.json";
-  results::write_atomically(file, results::to_json(fleet).dump(1));
+  results::write_atomically(file, results::to_json_text(fleet));
   ReportOptions o;
   o.inputs = {file};
   o.market = source / "results/market/2025-11.json";

@@ -40,8 +40,11 @@ results::Run run_of(WorkloadKind workload, std::string variant, std::string unit
 
 results::Result made_up() {
   results::Result r;
-  r.devices = nlohmann::json::array({{{"id", "cpu"}, {"name", "Test CPU"}}});
-  r.host = {{"hostname", "testhost"}, {"logical_cores", 2}};
+  r.devices.emplace_back();
+  r.devices[0].id = "cpu";
+  r.devices[0].name = "Test CPU";
+  r.host.hostname = "testhost";
+  r.host.logical_cores = 2;
   r.runs.push_back(run_of(WorkloadKind::sha256d, "shani", "hash", 4e7, 4e6));
   r.runs.push_back(run_of(WorkloadKind::transformer, "memcopy", "byte", 1e10, std::nullopt));
   auto d = run_of(WorkloadKind::transformer, "decode-b8-ctx2048", "token", 4.0, 0.5);
@@ -52,7 +55,7 @@ results::Result made_up() {
               {"tokens_per_sequence", 1},
               {"flops_per_token", 1.6e10},
               {"bytes_per_token", 4e9},
-              {"settings", {{"peak_product_flops_per_second", 1e11}}}};
+              {"settings", hashflop::Record{{"peak_product_flops_per_second", 1e11}}}};
   r.runs.push_back(d);
   return r;
 }
@@ -95,7 +98,7 @@ TEST(TokenLens, EveryModelPresetHasADatedPriceWithASource) {
 
 TEST(TokenLens, AnUnpricedModelGetsNoMoneyFigureAndAFlag) {
   auto r = made_up();
-  r.runs.back().params["model"] = "unpriced-model";
+  r.runs.back().params.set("model", "unpriced-model");
   const auto v =
       value_result(r, "made-up.json", load_market(source / "results/market/2025-11.json"));
   ASSERT_EQ(v.tokens.size(), 1u);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
+#include "results/json_parts.hpp"
 #include "results/result.hpp"
 
 namespace {
@@ -19,8 +20,11 @@ Result sample_result() {
   r.git_commit = "abc1234";
   r.started = "2024-05-01T12:00:00Z";
   r.finished = "2024-05-01T12:01:00Z";
-  r.host = {{"cpu_model", "Test CPU"}, {"logical_cores", 2}};
-  r.devices = nlohmann::json::array({{{"id", "cpu"}, {"name", "Test CPU"}}});
+  r.host.cpu_model = "Test CPU";
+  r.host.logical_cores = 2;
+  r.devices.emplace_back();
+  r.devices[0].id = "cpu";
+  r.devices[0].name = "Test CPU";
   Run hash;
   hash.workload = hashflop::WorkloadKind::sha256d;
   hash.variant = "shani";
@@ -36,7 +40,13 @@ Result sample_result() {
   hash.stats = compute_stats({2e7, 2.2e7});
   hash.per_joule_stats = compute_stats({5e5, 5e5});
   hash.verification = hashflop::Verdict::passed;
-  hash.telemetry = {{"samples", 40}};
+  Telemetry telemetry;
+  telemetry.samples = 40;
+  telemetry.trace.push_back({});
+  telemetry.trace[0].t = 0.5;
+  telemetry.trace[0].watts = 41.5;
+  telemetry.windows.push_back({0, 1});
+  hash.telemetry = telemetry;
   Run gemm = hash;
   gemm.workload = hashflop::WorkloadKind::gemm;
   gemm.variant = "avx512";
@@ -104,6 +114,43 @@ TEST(ResultJson, WindowClockRatioAndShortMarkRoundTripAndOldFilesReadWithoutThem
   ASSERT_TRUE(spread);
   EXPECT_EQ(spread->n, 1u);
   EXPECT_EQ(spread->median, 40.0 / 36.0);
+}
+
+// host, devices, harness, params and telemetry are typed in memory: a document with every key
+// an earlier hashflop wrote (a GPU's facts, a fleet rank's placement, nested params with
+// integers, negatives and fractions) reads and writes back to the same text.
+TEST(ResultJson, TypedFactsWriteBackTheTextTheyWereReadFrom) {
+  auto j = to_json(sample_result());
+  j["host"] = nlohmann::json::parse(R"({"cpu_features": ["avx2", "sha"], "cpu_model": "AMD EPYC",
+      "hostname": "vm", "kernel": "6.1", "kernel_version": "#1 SMP", "logical_cores": 2,
+      "machine": "x86_64", "os": "Linux"})");
+  j["devices"] = nlohmann::json::parse(R"([{"id": "rank0@n1/cuda:0", "local_id": "cuda:0",
+      "name": "H100", "energy_source": "nvml", "properties": {"SMs": "132"},
+      "pci_bus_id": "0000:01:00.0", "sm_count": "132", "driver_version": "550",
+      "runtime_version": "12.4", "sm_clock_max": "1980 MHz", "memory_clock_max": "2619 MHz",
+      "power_limit_watts": null, "rank": 0, "host": "n1", "affinity": [0, 1],
+      "affinity_list": "0-1", "affinity_source": "hashflop", "threads": 2}])");
+  j["harness"] = nlohmann::json::parse(R"({"cooldown_s": 1.0, "duration_s": 1.0,
+      "energy_method": "nvml-energy-counter", "energy_source": "nvml", "idle_s": 1.0,
+      "repetitions": 3, "warmup_max_windows": 4, "warmup_window_s": 0.25,
+      "launcher": "mpi", "ranks": 2})");
+  j["runs"][1]["params"] = nlohmann::json::parse(R"({"dtype": "fp32", "m": 2048,
+      "flops_per_product": 17179869184.0, "offset": -3, "flag": true, "none": null,
+      "settings": {"products": [{"name": "qkv", "candidates": [{"seconds_per_pass": 0.5}]}]}})");
+  j["runs"][1]["telemetry"] = nlohmann::json::parse(R"({"clock_event_reasons": ["sw_power_cap"],
+      "mem_mhz": null, "samples": 3, "sm_mhz": {"max": 1980.0, "median": 1755.0, "min": 1410.0},
+      "temp_c": null, "trace": [{"mem_mhz": null, "reasons": 4, "sm_mhz": 1410.0, "t": 0.0,
+      "temp_c": 61.0, "watts": 300.5}], "watts": null,
+      "windows": [{"end": 1.03, "start": 0.0}]})");
+  const auto back = from_json(j);
+  EXPECT_EQ(to_json(back).dump(2), j.dump(2));
+  EXPECT_EQ(back.devices[0].gpu->pci_bus_id, "0000:01:00.0");
+  EXPECT_EQ(back.devices[0].placement->host, "n1");
+  EXPECT_EQ(back.harness.launcher, "mpi");
+  EXPECT_EQ(back.runs[1].params.text("dtype"), "fp32");
+  EXPECT_EQ(back.runs[1].params.number("offset"), -3.0);
+  ASSERT_TRUE(back.runs[1].telemetry);
+  EXPECT_EQ(back.runs[1].telemetry->trace.at(0).watts, 300.5);
 }
 
 TEST(ResultJson, HeadlineIsTheRatioOfBestPerJoule) {

@@ -108,7 +108,8 @@ TEST(TransformerProducts, SelectionTimesEveryCpuCandidateAndKeepsTheFastest) {
   EXPECT_EQ(r.chosen().seconds, fastest);
   r.run(1);
   EXPECT_EQ(r.check(1, 3).verdict, Verdict::passed);
-  EXPECT_EQ(r.describe().at("variant"), r.chosen().variant);
+  EXPECT_EQ(r.describe().chosen.variant, r.chosen().variant);
+  EXPECT_EQ(hashflop::workload::to_record(r.describe()).text("variant"), r.chosen().variant);
 }
 
 TEST(TransformerWorkload, SmallModelVerifiesRunsAndCountsModelTokens) {
@@ -126,15 +127,18 @@ TEST(TransformerWorkload, SmallModelVerifiesRunsAndCountsModelTokens) {
     const auto before = w.verify();
     EXPECT_EQ(before.verdict, Verdict::passed) << before.detail;
     const auto p = w.params();
-    EXPECT_EQ(p.at("model"), "tiny");
-    EXPECT_EQ(p.at("layers"), 3);
-    EXPECT_GE(p.at("layer_sets").get<int>(), 2);
-    EXPECT_EQ(p.at("settings").at("products").size(), 6u);
-    EXPECT_GT(p.at("flops_per_token").get<double>(), 0);
-    EXPECT_GT(p.at("bytes_per_token").get<double>(), 0);
+    EXPECT_EQ(p.text("model"), "tiny");
+    EXPECT_EQ(p.number("layers"), 3.0);
+    EXPECT_GE(p.number("layer_sets").value_or(0), 2);
+    ASSERT_TRUE(p.find("settings") && p.find("settings")->record());
+    const auto* products = p.find("settings")->record()->find("products");
+    ASSERT_TRUE(products && products->list());
+    EXPECT_EQ(products->list()->size(), 6u);
+    EXPECT_GT(p.number("flops_per_token").value_or(0), 0);
+    EXPECT_GT(p.number("bytes_per_token").value_or(0), 0);
     const double work_done = w.run(std::chrono::milliseconds(20), stop);
     // Whole layers only: work x layers / tokens per step is a whole number of steps.
-    const double steps = work_done * 3 / p.at("tokens_per_step").get<double>();
+    const double steps = work_done * 3 / *p.number("tokens_per_step");
     EXPECT_GE(steps, 1);
     EXPECT_NEAR(steps, std::round(steps), 1e-9);
     const auto after = w.verify_measured();
