@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 
+#include "results/json_parts.hpp"
+
 #include "results/gemm_record.hpp"
 
 namespace hashflop::results {

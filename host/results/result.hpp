@@ -69,11 +69,6 @@ struct Selection {
   std::string calibrated_at;                  ///< UTC ISO 8601 of that calibration; empty: none
 };
 
-#ifdef INCLUDE_NLOHMANN_JSON_HPP_
-// Temporary, for the cli/ files that still build their own JSON (gemm and tune): they include
-// nlohmann/json.hpp first. The results layer's own declaration is in json_parts.hpp.
-nlohmann::json to_json(const Selection& selection);
-#endif
 
 struct Run;
 
