@@ -20,11 +20,11 @@ enum class WorkloadKind {
 };
 
 /// Every kind with its name, in the order `--workloads` lists them.
-inline constexpr std::array<std::pair<WorkloadKind, std::string_view>, 3> workload_kinds{{
+inline constexpr auto workload_kinds = std::to_array<std::pair<WorkloadKind, std::string_view>>({
     {WorkloadKind::sha256d, "sha256d"},
     {WorkloadKind::gemm, "gemm"},
     {WorkloadKind::transformer, "transformer"},
-}};
+});
 
 constexpr std::string_view to_string(WorkloadKind kind) {
   for (const auto& [k, name] : workload_kinds) {
