@@ -4,6 +4,17 @@
 
 namespace hashflop {
 
+Record::Record() = default;
+Record::~Record() = default;
+Record::Record(const Record&) = default;
+Record::Record(Record&&) noexcept = default;
+Record& Record::operator=(const Record&) = default;
+Record& Record::operator=(Record&&) noexcept = default;
+
+bool Record::empty() const {
+  return fields_.empty();
+}
+
 Record::Record(std::initializer_list<Field> fields) {
   for (const auto& f : fields) set(f.key, f.value);
 }

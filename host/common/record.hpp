@@ -21,8 +21,15 @@ class Value;
 
 class Record {
  public:
-  Record() = default;
+  Record();
   Record(std::initializer_list<Field> fields);
+  // Out of line, where Field is complete: Value holds a Record before Field is defined, and
+  // clang instantiates the vector's members at that point.
+  ~Record();
+  Record(const Record&);
+  Record(Record&&) noexcept;
+  Record& operator=(const Record&);
+  Record& operator=(Record&&) noexcept;
 
   /// Sets `key` (replacing a field of that name), keeping the fields sorted by key.
   Record& set(std::string key, Value value);
@@ -30,7 +37,7 @@ class Record {
   void erase(std::string_view key);
   /// The value at `key`, or nullptr.
   const Value* find(std::string_view key) const;
-  bool empty() const { return fields_.empty(); }
+  bool empty() const;
   const std::vector<Field>& fields() const { return fields_; }
 
   /// The text at `key`; `fallback` when absent or not a text.

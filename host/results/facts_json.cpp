@@ -17,7 +17,7 @@ void put(json& j, const char* key, const std::optional<T>& v) {
   if (v) j[key] = *v;
 }
 
-json spread_json(const std::optional<PolledSpread>& s) {
+json polled_spread_json(const std::optional<PolledSpread>& s) {
   if (!s) return nullptr;
   return {{"min", s->min}, {"median", s->median}, {"max", s->max}};
 }
@@ -26,7 +26,7 @@ bool is_number(const json& j, const char* key) {
   return j.is_object() && j.contains(key) && j.at(key).is_number();
 }
 
-std::optional<PolledSpread> spread_from(const json& j, const char* key) {
+std::optional<PolledSpread> polled_spread_from(const json& j, const char* key) {
   const auto it = j.find(key);
   if (it == j.end() || !is_number(*it, "min") || !is_number(*it, "median") ||
       !is_number(*it, "max"))
@@ -190,10 +190,10 @@ json telemetry_json(const std::optional<Telemetry>& telemetry) {
   json windows = json::array();
   for (const auto& w : t.windows) windows.push_back({{"start", w.start}, {"end", w.end}});
   return {{"samples", t.samples},
-          {"watts", spread_json(t.watts)},
-          {"sm_mhz", spread_json(t.sm_mhz)},
-          {"mem_mhz", spread_json(t.mem_mhz)},
-          {"temp_c", spread_json(t.temp_c)},
+          {"watts", polled_spread_json(t.watts)},
+          {"sm_mhz", polled_spread_json(t.sm_mhz)},
+          {"mem_mhz", polled_spread_json(t.mem_mhz)},
+          {"temp_c", polled_spread_json(t.temp_c)},
           {"clock_event_reasons", t.clock_event_reasons},
           {"trace", points},
           {"windows", windows}};
@@ -207,10 +207,10 @@ std::optional<Telemetry> telemetry_from(const json& j) {
   Telemetry t;
   if (is_number(j, "samples") && j.at("samples").is_number_unsigned())
     t.samples = j.at("samples").get<uint64_t>();
-  t.watts = spread_from(j, "watts");
-  t.sm_mhz = spread_from(j, "sm_mhz");
-  t.mem_mhz = spread_from(j, "mem_mhz");
-  t.temp_c = spread_from(j, "temp_c");
+  t.watts = polled_spread_from(j, "watts");
+  t.sm_mhz = polled_spread_from(j, "sm_mhz");
+  t.mem_mhz = polled_spread_from(j, "mem_mhz");
+  t.temp_c = polled_spread_from(j, "temp_c");
   if (const auto it = j.find("clock_event_reasons"); it != j.end() && it->is_array()) {
     for (const auto& r : *it)
       if (r.is_string()) t.clock_event_reasons.push_back(r.get<std::string>());
