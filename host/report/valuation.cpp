@@ -133,11 +133,14 @@ void value_tokens(Valuation& v, const results::Result& result, const Market& m) 
         fmt::format("transformer: the market has no token price for {}; no token "
                     "money figure for it",
                     unpriced));
+  // Through string_view: GCC 12 misreads the literals' copies into the vector as over-reads
+  // (-Wstringop-overread) in some inlining contexts (the CUDA build's precompiled header).
+  using namespace std::string_view_literals;
   if (v.tokens.front().energy == EnergyStatus::missing)
-    v.flags.push_back("transformer: energy not measured; no tokens/J or token money figure");
+    v.flags.emplace_back("transformer: energy not measured; no tokens/J or token money figure"sv);
   else if (v.tokens.front().energy == EnergyStatus::assumed)
-    v.flags.push_back(
-        "transformer: energy ASSUMED (--assume-watts); every token figure is assumed");
+    v.flags.emplace_back(
+        "transformer: energy ASSUMED (--assume-watts); every token figure is assumed"sv);
 }
 
 // A run's params "threads": 0 when absent; a count up to 2^20 (as a results file's reader
