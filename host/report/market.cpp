@@ -11,7 +11,7 @@
 
 #include "common/data_files.hpp"
 #include "common/error.hpp"
-#include "common/json_input.hpp"
+#include "results/json_parts.hpp"
 #include "results/result.hpp"
 
 namespace hashflop::report {

@@ -15,7 +15,7 @@
 
 #include "common/data_files.hpp"
 #include "common/error.hpp"
-#include "common/json_input.hpp"
+#include "common/file_input.hpp"
 #include "report/fleet_section.hpp"
 #include "results/result.hpp"
 
@@ -244,9 +244,9 @@ ReportOutput write_report(const ReportOptions& o) {
     results.push_back(results::load_result(path));
     for (auto& one : per_device(results.back())) {
       valued.push_back(std::move(one));
-      // Valuing reads fields load_result leaves as JSON (params, host, telemetry).
-      out.valuations.push_back(
-          convert_input(path, [&] { return value_result(valued.back(), path.string(), market); }));
+      // Valuing checks what the result says (params, host, telemetry): its errors name the file.
+      out.valuations.push_back(name_input_errors(
+          path, [&] { return value_result(valued.back(), path.string(), market); }));
     }
   }
   out.hashprice_usd_per_ph_day = hashprice_usd_per_ph_day(chain_of(market));

@@ -6,7 +6,6 @@
 
 #include "common/error.hpp"
 #include "common/file_lock.hpp"
-#include "common/json_input.hpp"
 #include "results/json_parts.hpp"
 #include "tune/machine_key.hpp"
 

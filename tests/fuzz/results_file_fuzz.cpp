@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <optional>
 
-#include "common/json_input.hpp"
 #include "compare_pipeline.hpp"
 #include "fuzz_support.hpp"
 #include "report/fleet_section.hpp"
@@ -13,6 +12,7 @@
 #include "report/report.hpp"
 #include "report/run_table.hpp"
 #include "report/valuation.hpp"
+#include "results/json_parts.hpp"
 #include "results/result.hpp"
 
 namespace {
