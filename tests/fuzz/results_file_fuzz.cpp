@@ -49,7 +49,7 @@ void report_on(const results::Result& r, const fs::path& path) {
   }
   try {
     const std::vector<report::Valuation> valuations{*v};
-    (void)report::plot_data(f.market, valuations, {r}).dump();
+    (void)results::report_data_text(report::plot_data(f.market, valuations, {r}));
     auto doc = report::build_document(f.market, valuations, {}, "no pictures");
     report::add_fleet_section(doc, r, path.string());
     (void)report::render_markdown(doc);
