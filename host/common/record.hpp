@@ -55,27 +55,21 @@ class Value {
  public:
   using List = std::vector<Value>;
 
-  Value() = default;
-  Value(std::nullptr_t) {}
-  Value(bool b) : v_(b) {}
+  // Defined below Field: until Field is complete, the variant (which holds a Record, so a
+  // vector<Field>) cannot be constructed, and clang instantiates it here.
+  Value();
+  Value(std::nullptr_t);
+  Value(bool b);
   // Integers keep their sign only when negative, as a JSON reader gives them back.
   template <std::integral T>
-  requires(!std::same_as<T, bool>) Value(T i) {
-    if constexpr (std::is_signed_v<T>) {
-      if (i < 0) {
-        v_ = static_cast<int64_t>(i);
-        return;
-      }
-    }
-    v_ = static_cast<uint64_t>(i);
-  }
-  Value(double d) : v_(d) {}
-  Value(std::string s) : v_(std::move(s)) {}
-  Value(const char* s) : v_(std::string(s)) {}
-  Value(std::string_view s) : v_(std::string(s)) {}
-  Value(List list) : v_(std::move(list)) {}
-  Value(Record record) : v_(std::move(record)) {}
-  Value(const std::vector<std::string>& texts) : v_(List(texts.begin(), texts.end())) {}
+  requires(!std::same_as<T, bool>) Value(T i);
+  Value(double d);
+  Value(std::string s);
+  Value(const char* s);
+  Value(std::string_view s);
+  Value(List list);
+  Value(Record record);
+  Value(const std::vector<std::string>& texts);
 
   bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
   const bool* flag() const { return std::get_if<bool>(&v_); }
@@ -99,5 +93,26 @@ struct Field {
   Value value;
   bool operator==(const Field& other) const = default;
 };
+
+inline Value::Value() = default;
+inline Value::Value(std::nullptr_t) {}
+inline Value::Value(bool b) : v_(b) {}
+template <std::integral T>
+requires(!std::same_as<T, bool>) Value::Value(T i) {
+  if constexpr (std::is_signed_v<T>) {
+    if (i < 0) {
+      v_ = static_cast<int64_t>(i);
+      return;
+    }
+  }
+  v_ = static_cast<uint64_t>(i);
+}
+inline Value::Value(double d) : v_(d) {}
+inline Value::Value(std::string s) : v_(std::move(s)) {}
+inline Value::Value(const char* s) : v_(std::string(s)) {}
+inline Value::Value(std::string_view s) : v_(std::string(s)) {}
+inline Value::Value(List list) : v_(std::move(list)) {}
+inline Value::Value(Record record) : v_(std::move(record)) {}
+inline Value::Value(const std::vector<std::string>& texts) : v_(List(texts.begin(), texts.end())) {}
 
 }  // namespace hashflop

@@ -10,7 +10,6 @@
 #include "common/units.hpp"
 
 #include "common/error.hpp"
-#include "common/json_input.hpp"
 #include "compare/dataset.hpp"
 #include "compare/fleet_series.hpp"
 #include "results/json_parts.hpp"

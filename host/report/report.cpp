@@ -15,42 +15,35 @@
 
 #include "common/data_files.hpp"
 #include "common/error.hpp"
-#include "common/json_input.hpp"
+#include "common/file_input.hpp"
 #include "report/fleet_section.hpp"
+#include "results/report_data.hpp"
 #include "results/result.hpp"
 
 extern char** environ;
 
 namespace hashflop::report {
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 namespace {
 
-json num_or_null(const std::optional<double>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
 // The points a picture can draw: a trace point without `watts` is left out (the reader already
 // left out points and windows that are not numbers).
-json run_trace(const results::Run& r) {
-  json trace = json::array();
-  json windows = json::array();
+results::PlotRun run_trace(const results::Run& r) {
+  results::PlotRun out;
   if (r.telemetry) {
     for (const auto& p : r.telemetry->trace) {
-      if (p.watts) trace.push_back({p.t, *p.watts});
+      if (p.watts) out.trace.emplace_back(p.t, *p.watts);
     }
-    for (const auto& w : r.telemetry->windows) windows.push_back({w.start, w.end});
+    for (const auto& w : r.telemetry->windows) out.windows.emplace_back(w.start, w.end);
   }
-  std::string name = fmt::format("{} {}", r.workload, r.variant);
+  out.name = fmt::format("{} {}", r.workload, r.variant);
   if (const auto* dtype = r.params.find("dtype"); dtype && dtype->text())
-    name += " " + *dtype->text();
-  return {{"name", name},
-          {"workload", to_string(r.workload)},
-          {"trace", trace},
-          {"windows", windows},
-          {"avg_watts", r.energy ? json(r.energy->avg_watts) : json(nullptr)},
-          {"assumed", r.energy && r.energy->assumed}};
+    out.name += " " + *dtype->text();
+  out.workload = r.workload;
+  if (r.energy) out.avg_watts = r.energy->avg_watts;
+  out.assumed = r.energy && r.energy->assumed;
+  return out;
 }
 
 // Runs argv with stdout and stderr into `log`; returns the exit status, 127 if it did not start.
@@ -100,54 +93,40 @@ fs::path plot_script() {
 
 }  // namespace
 
-json plot_data(const Market& m, const std::vector<Valuation>& vals,
-               const std::vector<results::Result>& results) {
-  json devices = json::array();
+results::ReportData plot_data(const Market& m, const std::vector<Valuation>& vals,
+                              const std::vector<results::Result>& results) {
+  results::ReportData data;
+  data.market = m.name;
+  data.electricity_usd_per_kwh = m.at("electricity_usd_per_kwh");
+  data.pue = m.at("pue");
+  for (const auto& a : m.asics) data.asics.push_back({a.model, a.j_per_th});
   for (size_t i = 0; i < vals.size(); ++i) {
     const auto& v = vals[i];
-    json runs = json::array(), flops = json::array();
+    results::PlotDevice d;
+    d.label = v.label;
+    d.short_label = v.device_name.empty() ? v.device_id : v.device_name;
+    d.cpu = v.cpu;
+    d.assumed = v.any_assumed();
     for (const auto& r : results[i].runs) {
-      if (!r.samples.empty()) runs.push_back(run_trace(r));
+      if (!r.samples.empty()) d.runs.push_back(run_trace(r));
     }
     for (const auto& g : v.gemm) {
-      flops.push_back({{"name", g.dtype + " " + g.variant},
-                       {"dtype", g.dtype},
-                       {"flops_per_second", g.flops_per_second},
-                       {"flops_per_joule", num_or_null(g.flops_per_joule)},
-                       {"assumed", g.energy == EnergyStatus::assumed}});
+      d.gemm.push_back({g.dtype + " " + g.variant, g.dtype, g.flops_per_second, g.flops_per_joule,
+                        g.energy == EnergyStatus::assumed});
     }
-    json tokens = json::array();
     for (const auto& t : v.tokens) {
-      tokens.push_back({{"model", t.figure.model},
-                        {"phase", t.figure.phase},
-                        {"variant", t.figure.variant},
-                        {"batch", t.figure.batch},
-                        {"tokens_per_joule", num_or_null(t.figure.tokens_per_joule)},
-                        {"usd_per_kwh", num_or_null(t.usd_per_kwh)},
-                        {"mining_tokens_per_joule", num_or_null(t.mining_tokens_per_joule)},
-                        {"assumed", t.energy == EnergyStatus::assumed}});
+      d.tokens.push_back({t.figure.model, t.figure.phase, t.figure.variant, t.figure.batch,
+                          t.figure.tokens_per_joule, t.usd_per_kwh, t.mining_tokens_per_joule,
+                          t.energy == EnergyStatus::assumed});
     }
-    devices.push_back({{"label", v.label},
-                       {"tokens", tokens},
-                       {"short_label", v.device_name.empty() ? v.device_id : v.device_name},
-                       {"cpu", v.cpu},
-                       {"assumed", v.any_assumed()},
-                       {"runs", runs},
-                       {"j_per_th", num_or_null(v.j_per_th)},
-                       {"hashes_per_joule", num_or_null(v.hashes_per_joule)},
-                       {"gemm", flops},
-                       {"mining_usd_per_kwh", num_or_null(v.mining_usd_per_kwh)},
-                       {"ai_usd_per_kwh", num_or_null(v.ai_usd_per_kwh)},
-                       {"electricity_usd_per_kwh", num_or_null(v.electricity_usd_per_kwh)}});
+    d.j_per_th = v.j_per_th;
+    d.hashes_per_joule = v.hashes_per_joule;
+    d.mining_usd_per_kwh = v.mining_usd_per_kwh;
+    d.ai_usd_per_kwh = v.ai_usd_per_kwh;
+    d.electricity_usd_per_kwh = v.electricity_usd_per_kwh;
+    data.devices.push_back(std::move(d));
   }
-  json asics = json::array();
-  for (const auto& a : m.asics) asics.push_back({{"model", a.model}, {"j_per_th", a.j_per_th}});
-  return {{"schema", "hashflop/report-data/v1"},
-          {"market", m.name},
-          {"electricity_usd_per_kwh", m.at("electricity_usd_per_kwh")},
-          {"pue", m.at("pue")},
-          {"asics", asics},
-          {"devices", devices}};
+  return data;
 }
 
 std::vector<Plot> run_plot_script(const fs::path& data_file, const fs::path& out_dir,
@@ -244,15 +223,16 @@ ReportOutput write_report(const ReportOptions& o) {
     results.push_back(results::load_result(path));
     for (auto& one : per_device(results.back())) {
       valued.push_back(std::move(one));
-      // Valuing reads fields load_result leaves as JSON (params, host, telemetry).
-      out.valuations.push_back(
-          convert_input(path, [&] { return value_result(valued.back(), path.string(), market); }));
+      // Valuing checks what the result says (params, host, telemetry): its errors name the file.
+      out.valuations.push_back(name_input_errors(
+          path, [&] { return value_result(valued.back(), path.string(), market); }));
     }
   }
   out.hashprice_usd_per_ph_day = hashprice_usd_per_ph_day(chain_of(market));
 
   const fs::path data_file = o.out_dir / "report-data.json";
-  results::write_atomically(data_file, plot_data(market, out.valuations, valued).dump(1) + "\n");
+  results::write_atomically(data_file,
+                            results::report_data_text(plot_data(market, out.valuations, valued)));
   out.written.push_back(data_file);
   if (o.plots) {
     out.plots = run_plot_script(data_file, o.out_dir, out.plot_note);

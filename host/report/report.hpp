@@ -6,11 +6,10 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "report/document.hpp"
 #include "report/market.hpp"
 #include "report/valuation.hpp"
+#include "results/report_data.hpp"
 
 namespace hashflop::report {
 
@@ -43,8 +42,8 @@ Document build_document(const Market& market, const std::vector<Valuation>& valu
                         const std::vector<Plot>& plots, const std::string& plot_note);
 
 /// What scripts/plot.py draws from: traces, efficiencies, $/kWh and the ASICs.
-nlohmann::json plot_data(const Market& market, const std::vector<Valuation>& valuations,
-                         const std::vector<results::Result>& results);
+results::ReportData plot_data(const Market& market, const std::vector<Valuation>& valuations,
+                              const std::vector<results::Result>& results);
 
 /// Runs scripts/plot.py on `data_file` into `out_dir`. Tries $HASHFLOP_PYTHON if set, else
 /// python3 on PATH then /usr/bin/python3. Returns the plots made, or none and `note` says why.

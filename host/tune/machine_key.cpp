@@ -40,10 +40,6 @@ int find_build_id(dl_phdr_info* info, size_t /*size*/, void* out) {
   return 1;  // only the first object: the executable
 }
 
-std::string text_of(const nlohmann::json& v) {
-  return v.is_string() ? v.get<std::string>() : v.dump();
-}
-
 }  // namespace
 
 std::string build_id() {
@@ -56,7 +52,7 @@ std::string build_id() {
   return id;
 }
 
-nlohmann::json cpu_key(unsigned threads) {
+Record cpu_key(unsigned threads) {
   const auto& cpu = cpu::cpu_info();
   return {{"device", "cpu"},
           {"cpu_model", cpu.model},
@@ -68,7 +64,7 @@ nlohmann::json cpu_key(unsigned threads) {
           {"build_id", build_id()}};
 }
 
-nlohmann::json gpu_key(const GpuIdentity& gpu) {
+Record gpu_key(const GpuIdentity& gpu) {
   return {{"device", "cuda"},
           {"gpu", gpu.name},
           {"compute_capability", gpu.compute_capability},
@@ -77,19 +73,6 @@ nlohmann::json gpu_key(const GpuIdentity& gpu) {
           {"cuda_runtime", gpu.runtime},
           {"hashflop_version", HASHFLOP_VERSION},
           {"build_id", build_id()}};
-}
-
-std::string key_difference(const nlohmann::json& wanted, const nlohmann::json& found) {
-  if (!wanted.is_object() || !found.is_object()) return "not a key";
-  for (const auto& [field, value] : wanted.items()) {
-    const auto it = found.find(field);
-    if (it == found.end()) return fmt::format("{} missing", field);
-    if (*it != value) return fmt::format("{} {}, was {}", field, text_of(value), text_of(*it));
-  }
-  for (const auto& [field, value] : found.items()) {
-    if (!wanted.contains(field)) return fmt::format("{} not expected", field);
-  }
-  return {};
 }
 
 }  // namespace hashflop::tune

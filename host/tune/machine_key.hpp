@@ -5,7 +5,8 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "common/record.hpp"
+#include "results/wisdom_file.hpp"
 
 namespace hashflop::tune {
 
@@ -17,7 +18,7 @@ std::string build_id();
 /// The key of a CPU calibration on `threads` threads (0: all logical cores): CPU model string,
 /// family/model/stepping, microcode, the feature flags hashflop uses, the thread count,
 /// hashflop's version and build id.
-nlohmann::json cpu_key(unsigned threads);
+Record cpu_key(unsigned threads);
 
 /// A GPU as the CUDA runtime and NVML describe it (host/tune/cuda_sha256d_choice.cpp fills it
 /// in; kept free of CUDA here so the key is built and tested in every build).
@@ -31,10 +32,9 @@ struct GpuIdentity {
 
 /// The key of a GPU calibration: the GPU's name, compute capability and SM count, the driver
 /// and runtime, hashflop's version and build id. A new card, driver or binary recalibrates.
-nlohmann::json gpu_key(const GpuIdentity& gpu);
+Record gpu_key(const GpuIdentity& gpu);
 
-/// The first field whose value differs between `wanted` and `found` ("microcode 0xa10114e, was
-/// 0xa101148"), for the line that says why an entry was not used; empty when they are equal.
-std::string key_difference(const nlohmann::json& wanted, const nlohmann::json& found);
+/// Why an entry's key is not the running one (results/wisdom_file.hpp).
+using results::key_difference;
 
 }  // namespace hashflop::tune

@@ -1,8 +1,8 @@
 // The wisdom file: calibration outcomes kept between runs, as FFTW keeps its wisdom. One JSON
-// document (schema hashflop/wisdom/v1, docs/tuning.md) at $XDG_CACHE_HOME/hashflop/wisdom.json,
-// else ~/.cache/hashflop/wisdom.json. An entry is used only under its exact key (machine_key.hpp);
-// the file is a cache, so a corrupt or unreadable one is a warning and is rebuilt, never an
-// error.
+// document (schema hashflop/wisdom/v1, docs/tuning.md; read and written by results/wisdom_json.cpp)
+// at $XDG_CACHE_HOME/hashflop/wisdom.json, else ~/.cache/hashflop/wisdom.json. An entry is used
+// only under its exact key (machine_key.hpp); the file is a cache, so a corrupt or unreadable one
+// is a warning and is rebuilt, never an error.
 #pragma once
 
 #include <filesystem>
@@ -11,14 +11,14 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "common/record.hpp"
 #include "results/result.hpp"
+#include "results/wisdom_file.hpp"
 #include "tune/tune_settings.hpp"
 
 namespace hashflop::tune {
 
-inline constexpr const char* wisdom_schema = "hashflop/wisdom/v1";
+using results::wisdom_schema;
 /// Entries kept; the oldest go first. Each is a few hundred bytes: a machine with every thread
 /// count and GEMM size it was run at stays far below this.
 inline constexpr size_t max_wisdom_entries = 64;
@@ -27,13 +27,7 @@ inline constexpr size_t max_wisdom_entries = 64;
 /// XDG spec requires), else $HOME/.cache/hashflop/wisdom.json; empty when neither is usable.
 std::filesystem::path default_wisdom_path();
 
-/// One calibration: a workload ("sha256d", "gemm"), the problem it was calibrated on ("threads=2",
-/// "avx512 fp32 2048x2048x2048 threads=2"), the machine key, and what it chose and measured.
-struct WisdomEntry {
-  std::string workload, problem;
-  nlohmann::json key;
-  results::Selection selection;
-};
+using results::WisdomEntry;
 
 class Wisdom {
  public:
@@ -46,8 +40,7 @@ class Wisdom {
   /// for the same workload and problem exists under another key, `stale` (if given) gets the
   /// first field that differs.
   std::optional<results::Selection> find(std::string_view workload, std::string_view problem,
-                                         const nlohmann::json& key,
-                                         std::string* stale = nullptr) const;
+                                         const Record& key, std::string* stale = nullptr) const;
 
   /// Replaces the entry with the same workload, problem and key (or adds it) and writes the file
   /// atomically. The file is read again first, so entries another process stored meanwhile
@@ -70,13 +63,5 @@ class Wisdom {
 /// Stores a choice in `wisdom`; a failure to save is one line through settings.log and is
 /// passed to settings.unsaved, so that no command names a file it did not write.
 void store_choice(Wisdom& wisdom, WisdomEntry entry, const TuneSettings& settings);
-
-/// The document `entries` are written as, and back. from_json throws UsageError naming `path`.
-nlohmann::json wisdom_to_json(const std::vector<WisdomEntry>& entries);
-/// An entry that does not read (a negative rate, a missing field) throws, unless `skipped` is
-/// given: then it is left out and the first such error is put there.
-std::vector<WisdomEntry> wisdom_from_json(const nlohmann::json& j,
-                                          const std::filesystem::path& path,
-                                          std::string* skipped = nullptr);
 
 }  // namespace hashflop::tune

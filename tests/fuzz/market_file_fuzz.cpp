@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto& r = real_result();
     const std::vector<report::Valuation> valuations{report::value_result(r, "real.json", *m)};
     (void)report::hashprice_usd_per_ph_day(report::chain_of(*m));
-    (void)report::plot_data(*m, valuations, {r}).dump();
+    (void)results::report_data_text(report::plot_data(*m, valuations, {r}));
     const auto doc = report::build_document(*m, valuations, {}, "no pictures");
     (void)report::render_markdown(doc);
     (void)report::render_html(doc);

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <optional>
 
-#include "common/json_input.hpp"
 #include "compare_pipeline.hpp"
 #include "fuzz_support.hpp"
 #include "report/fleet_section.hpp"
@@ -13,6 +12,7 @@
 #include "report/report.hpp"
 #include "report/run_table.hpp"
 #include "report/valuation.hpp"
+#include "results/json_parts.hpp"
 #include "results/result.hpp"
 
 namespace {
@@ -49,7 +49,7 @@ void report_on(const results::Result& r, const fs::path& path) {
   }
   try {
     const std::vector<report::Valuation> valuations{*v};
-    (void)report::plot_data(f.market, valuations, {r}).dump();
+    (void)results::report_data_text(report::plot_data(f.market, valuations, {r}));
     auto doc = report::build_document(f.market, valuations, {}, "no pictures");
     report::add_fleet_section(doc, r, path.string());
     (void)report::render_markdown(doc);

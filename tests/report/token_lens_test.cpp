@@ -117,10 +117,11 @@ TEST(TokenLens, TheDocumentAndThePlotDataCarryTheLens) {
   EXPECT_NE(md.find("token_price.llama-3.1-8b"), std::string::npos);
   EXPECT_NE(md.find("tokens / mining"), std::string::npos);
   const auto data = plot_data(m, vals, {r});
-  const auto& tokens = data.at("devices").at(0).at("tokens");
+  const auto& tokens = data.devices.at(0).tokens;
   ASSERT_EQ(tokens.size(), 1u);
-  EXPECT_EQ(tokens.at(0).at("batch"), 8);
-  EXPECT_DOUBLE_EQ(tokens.at(0).at("tokens_per_joule").get<double>(), 0.5);
+  EXPECT_EQ(tokens.at(0).batch, 8);
+  ASSERT_TRUE(tokens.at(0).tokens_per_joule.has_value());
+  EXPECT_DOUBLE_EQ(*tokens.at(0).tokens_per_joule, 0.5);
 }
 
 TEST(TokenLens, ATokenPriceCanBeOverriddenButNotInvented) {

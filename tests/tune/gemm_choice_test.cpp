@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
 #include "gemm/cpu_gemm.hpp"
@@ -250,8 +251,8 @@ TEST_F(GemmChoiceTest, AnImplausibleStoredRateCostsOnlyItsOwnSlot) {
   const GemmShape other{1000, 901, 800};
   (void)hashflop::tune::choose_cpu_gemm_blocking(variant(), other, hashflop::gemm::Dtype::fp32, 1,
                                                  std::nullopt, settings, &second);
-  auto doc =
-      hashflop::tune::wisdom_to_json(hashflop::tune::Wisdom::load(settings.wisdom_path).entries());
+  auto doc = nlohmann::json::parse(
+      hashflop::results::wisdom_text(hashflop::tune::Wisdom::load(settings.wisdom_path).entries()));
   ASSERT_EQ(doc.at("entries").size(), 2u);
   doc["entries"][1]["selection"]["candidates"][0]["rate"] = -1.0;
   std::ofstream(settings.wisdom_path) << doc.dump();

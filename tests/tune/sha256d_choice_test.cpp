@@ -8,8 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include "bitcoin/target.hpp"
 #include "common/error.hpp"
 #include "cpu/sha256d_variants.hpp"
@@ -103,13 +101,12 @@ TEST_F(ChoiceTest, RecalibrateMeasuresEvenWithWisdom) {
 
 TEST_F(ChoiceTest, AnEntryForAnotherBuildIsIgnoredAndSaysWhy) {
   auto key = hashflop::tune::cpu_key(1);
-  key["build_id"] = "0123456789abcdef";
+  key.set("build_id", "0123456789abcdef");
   hashflop::results::Selection old;
   old.chosen_by = ChosenBy::measured;
   old.choice = "scalar";
-  std::ofstream(path) << hashflop::tune::wisdom_to_json(
-                             {{"sha256d", std::string(hashflop::tune::sha256d_problem), key, old}})
-                             .dump();
+  std::ofstream(path) << hashflop::results::wisdom_text(
+      {{"sha256d", std::string(hashflop::tune::sha256d_problem), key, old}});
   FakeProbe probe;
   const auto c = hashflop::tune::choose_cpu_sha256d("", inputs(), settings, &probe);
   EXPECT_EQ(c.selection.chosen_by, ChosenBy::measured);
@@ -197,7 +194,7 @@ TEST(MachineKey, NamesTheFirstFieldThatDiffers) {
   auto a = hashflop::tune::cpu_key(2);
   EXPECT_EQ(hashflop::tune::key_difference(a, a), "");
   auto b = a;
-  b["microcode"] = "0xdead";
+  b.set("microcode", "0xdead");
   EXPECT_EQ(hashflop::tune::key_difference(a, b).rfind("microcode ", 0), 0u);
   EXPECT_NE(hashflop::tune::key_difference(hashflop::tune::cpu_key(1), a), "");
   EXPECT_FALSE(hashflop::tune::build_id().empty());
@@ -209,8 +206,8 @@ TEST(MachineKey, NamesTheFirstFieldThatDiffers) {
 TEST(MachineKey, AGpuKeyChangesWithTheDriverTheCardAndTheBuild) {
   hashflop::tune::GpuIdentity h200{"NVIDIA H200", "9.0", 132, "580.65.06", "13.0"};
   const auto key = hashflop::tune::gpu_key(h200);
-  EXPECT_EQ(key.at("device"), "cuda");
-  EXPECT_EQ(key.at("build_id"), hashflop::tune::build_id());
+  EXPECT_EQ(key.text("device"), "cuda");
+  EXPECT_EQ(key.text("build_id"), hashflop::tune::build_id());
   EXPECT_EQ(hashflop::tune::key_difference(key, hashflop::tune::gpu_key(h200)), "");
   auto newer = h200;
   newer.driver = "580.82.07";

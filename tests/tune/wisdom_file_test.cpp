@@ -4,12 +4,15 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "results/wisdom_file.hpp"
 #include "support/test_dir.hpp"
 #include "tune/wisdom.hpp"
 
@@ -79,6 +82,41 @@ TEST_F(WisdomFile, AFifoIsRefusedNotWaitedOn) {
   ASSERT_EQ(::mkfifo(path_.c_str(), 0644), 0);
   const auto w = Wisdom::load(path_);  // would block forever without a writer if it were opened
   EXPECT_NE(w.warning().find("is a FIFO"), std::string::npos) << w.warning();
+}
+
+std::string contents(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A file an earlier hashflop wrote (`tune --device cpu --no-gemm`) is read, matched under its
+// own key, and written back byte for byte: users keep their calibrations across the change
+// from JSON keys to typed ones.
+TEST_F(WisdomFile, AFileAnEarlierBuildWroteReadsAndWritesBackUnchanged) {
+  const fs::path fixture =
+      fs::path(HASHFLOP_TEST_SOURCE_DIR) / "tests/tune/fixtures/wisdom-v1.json";
+  const std::string before = contents(fixture);
+  ASSERT_FALSE(before.empty());
+  const auto entries = hashflop::results::read_wisdom_file(fixture);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].workload, "sha256d");
+  EXPECT_EQ(entries[0].key.text("device"), "cpu");
+  EXPECT_EQ(entries[0].key.number("threads"), 2.0);
+  EXPECT_EQ(entries[0].selection.choice, "shani");
+  EXPECT_EQ(hashflop::results::wisdom_text(entries), before);
+
+  fs::copy_file(fixture, path_);
+  auto wisdom = Wisdom::load(path_);
+  ASSERT_TRUE(wisdom.warning().empty()) << wisdom.warning();
+  const auto& e = wisdom.entries().at(0);
+  std::string stale;
+  EXPECT_TRUE(wisdom.find(e.workload, e.problem, e.key, &stale).has_value());
+  auto other = e.key;
+  other.set("microcode", "0xdead");
+  EXPECT_FALSE(wisdom.find(e.workload, e.problem, other, &stale).has_value());
+  EXPECT_EQ(stale, "microcode 0xdead, was 0x1000065");
+  ASSERT_EQ(wisdom.store(e), "");
+  EXPECT_EQ(contents(path_), before);
 }
 
 }  // namespace

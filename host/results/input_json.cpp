@@ -1,6 +1,9 @@
-#include "common/json_input.hpp"
+// Bounded JSON input (results/json_parts.hpp): the parser with a depth limit, and whole files
+// read through it.
+#include <nlohmann/json.hpp>
 
 #include "common/file_input.hpp"
+#include "results/json_parts.hpp"
 
 namespace hashflop {
 
