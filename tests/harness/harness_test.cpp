@@ -10,6 +10,7 @@
 #include "gemm/gemm_variants.hpp"
 #include "harness/harness.hpp"
 #include "results/result.hpp"
+#include "support/steady_workload.hpp"
 #include "workload/workload.hpp"
 
 namespace {
@@ -37,33 +38,13 @@ TEST(Stats, KnownSamplesGiveKnownMedianCiAndCv) {
   EXPECT_NEAR(results::t_critical_95(1000), 1.96, 0.01);
 }
 
-// Does a fixed amount of work per second of wall time.
-class SteadyWorkload final : public workload::Workload {
- public:
-  WorkloadKind workload() const override { return WorkloadKind::sha256d; }
-  std::string variant() const override { return "steady"; }
-  std::string work_unit() const override { return "hash"; }
-  hashflop::Record params() const override { return {{"rate", 1e6}}; }
-  DeviceRef device() const override { return {}; }
-  Check verify() override { return {Verdict::passed, "synthetic"}; }
-  double run(std::chrono::duration<double> d, const std::atomic<bool>& stop) override {
-    const auto t0 = std::chrono::steady_clock::now();
-    while (!stop && std::chrono::steady_clock::now() - t0 < d)
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    return 1e6 * std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  }
-  std::optional<Check> verify_measured() override { return after; }
-  std::optional<Check> after;  ///< what the check after the windows reports
+// 1e6 per second of wall time, saying so in its params.
+struct SteadyWorkload final : test::SteadyWorkload {
+  SteadyWorkload() : test::SteadyWorkload("steady", {{"rate", 1e6}}) {}
 };
 
-/// --quick's three windows, of 0.1 s each after at most two short warm-up windows: a test-sized
-/// run. No test here measures idle power or cools down.
 harness::HarnessOptions short_windows() {
-  auto o = harness::HarnessOptions::quick();
-  o.duration = 0.1;
-  o.warmup_window = 0.05;
-  o.warmup_max_windows = 2;
-  return o;
+  return test::test_windows(0.1);
 }
 
 TEST(Harness, AssumedWattsGiveWorkPerJouleEqualToRateOverWatts) {

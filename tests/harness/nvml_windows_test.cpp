@@ -17,6 +17,7 @@
 #include "report/run_table.hpp"
 #include "results/json_parts.hpp"
 #include "results/result.hpp"
+#include "support/steady_workload.hpp"
 #include "workload/workload.hpp"
 
 namespace {
@@ -24,30 +25,12 @@ namespace {
 using namespace hashflop;
 
 // Sleeps through its window and counts 1e6 per second.
-class IdleWorkload final : public workload::Workload {
- public:
-  WorkloadKind workload() const override { return WorkloadKind::sha256d; }
-  std::string variant() const override { return "idle"; }
-  std::string work_unit() const override { return "hash"; }
-  hashflop::Record params() const override { return {}; }
-  DeviceRef device() const override { return {}; }
-  Check verify() override { return {Verdict::passed, "synthetic"}; }
-  double run(std::chrono::duration<double> d, const std::atomic<bool>& stop) override {
-    const auto t0 = std::chrono::steady_clock::now();
-    while (!stop && std::chrono::steady_clock::now() - t0 < d)
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    return 1e6 * std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  }
+struct IdleWorkload final : test::SteadyWorkload {
+  IdleWorkload() : SteadyWorkload("idle") {}
 };
 
-// --quick's three windows, of `seconds` each after at most two short warm-up windows. No test
-// here measures idle power or cools down.
 harness::HarnessOptions windows_of(double seconds) {
-  auto o = harness::HarnessOptions::quick();
-  o.duration = seconds;
-  o.warmup_window = 0.05;
-  o.warmup_max_windows = 2;
-  return o;
+  return test::test_windows(seconds);
 }
 
 // A fake GPU at 100 W and 1755 MHz whose counter reads 1.1 times the polled power's energy.
