@@ -103,11 +103,24 @@ nlohmann::json opt(const std::optional<T>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-/// The value at `key`, or nullopt when the key is absent or null. Throws on a wrong type.
+/// The value at `key`, or nullopt when the key is absent or null. Throws on a wrong type, and
+/// (Error) on a number an integer type cannot hold: a file saying 1e300 cores is refused,
+/// never converted with undefined behaviour.
 template <typename T>
 std::optional<T> get_opt(const nlohmann::json& j, const char* key) {
   const auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (!it->is_number()) throw Error(fmt::format("\"{}\" is not a number", key));
+    const double d = it->get<double>();
+    // [min, 2^digits): both ends exact as doubles, whatever T's width.
+    const double lo = static_cast<double>(std::numeric_limits<T>::min());
+    const double past = std::ldexp(1.0, std::numeric_limits<T>::digits);
+    if (!(d >= lo && d < past) || d != std::floor(d))
+      throw Error(fmt::format("\"{}\" is {}, not an integer in [{}, {}]", key, it->dump(),
+                              std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+    if (it->is_number_float()) return static_cast<T>(d);
+  }
   return it->get<T>();
 }
 
