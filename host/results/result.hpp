@@ -69,7 +69,6 @@ struct Selection {
   std::string calibrated_at;                  ///< UTC ISO 8601 of that calibration; empty: none
 };
 
-
 struct Run;
 
 /// One measured window.
@@ -128,8 +127,8 @@ struct Telemetry {
 struct Run {
   WorkloadKind workload = WorkloadKind::sha256d;
   std::string variant, device;
-  Record params;                ///< what the workload says about itself (Workload::params)
-  std::string work_unit;        ///< hash, flop, token or byte (memory copy)
+  Record params;          ///< what the workload says about itself (Workload::params)
+  std::string work_unit;  ///< hash, flop, token or byte (memory copy)
   double work = 0, seconds = 0, rate = 0;  ///< totals over the samples; rate = work / seconds
   std::optional<Energy> energy;
   std::string energy_unavailable_reason;
