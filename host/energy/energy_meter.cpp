@@ -222,7 +222,20 @@ Telemetry summarize(std::span<const Sample> samples) {
   t.mem_mhz = spread_of(mem);
   t.temp_c = spread_of(temp);
   t.reasons = clock_event_reason_names(reasons);
+  t.throttled = throttles(reasons);
   return t;
+}
+
+bool throttles(uint64_t reasons) {
+  // sw_power_cap, hw_slowdown, sw_thermal_slowdown, hw_thermal_slowdown, hw_power_brake_slowdown.
+  constexpr uint64_t power_or_heat = 0x4 | 0x8 | 0x20 | 0x40 | 0x80;
+  return (reasons & power_or_heat) != 0;
+}
+
+double counter_at_end(const CounterStep& step, double period) {
+  if (!(period > 0)) return step.before_joules;
+  const double covered = std::clamp((period - step.seconds_after_end) / period, 0.0, 1.0);
+  return step.before_joules + (step.after_joules - step.before_joules) * covered;
 }
 
 std::vector<std::string> clock_event_reason_names(uint64_t mask) {

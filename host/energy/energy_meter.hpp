@@ -42,6 +42,9 @@ struct Telemetry {
   /// nullopt when no poll read a clock.
   std::optional<double> sm_mhz_mean;
   std::vector<std::string> reasons;  ///< clock-event reasons seen at least once
+  /// A power or thermal reason (throttles()) was seen: the clocks were held down by the cap or
+  /// the heat, not by the work.
+  bool throttled = false;
 };
 
 struct WindowEnergy {
@@ -96,6 +99,9 @@ class EnergyMeter {
   virtual WindowEnergy end(const Mark& mark) = 0;
   /// The most recent power reading, for progress lines.
   virtual std::optional<double> latest_watts() const { return std::nullopt; }
+  /// The update period observed of an energy counter that advances in steps, when window edges
+  /// are aligned to its updates (NVML); nullopt otherwise.
+  virtual std::optional<double> counter_update_seconds() const { return std::nullopt; }
 };
 
 /// Base of meters that read a source in a background thread (>= 10 Hz): counters are read
@@ -144,6 +150,18 @@ std::unique_ptr<EnergyMeter> make_none_meter(std::string reason);
 std::unique_ptr<EnergyMeter> make_assumed_meter(double watts, std::string measured_reason);
 
 Telemetry summarize(std::span<const Sample> samples);
+/// Whether an NVML clock-event mask holds a reason that caps the clock for power or heat
+/// (sw_power_cap, hw_slowdown, the thermal slowdowns, the power brake).
+bool throttles(uint64_t reasons);
+
+/// The first change of a stepping energy counter seen after a window's end.
+struct CounterStep {
+  double before_joules = 0, after_joules = 0;
+  double seconds_after_end = 0;  ///< when the change was seen, after the window's end
+};
+/// The counter's value at the window's end: the step that straddles the end spans one update
+/// `period` back from its change, and is interpolated linearly across it.
+double counter_at_end(const CounterStep& step, double period);
 /// Names of the NVML clock-event reason bits set in `mask` ("sw_power_cap", ...).
 std::vector<std::string> clock_event_reason_names(uint64_t mask);
 

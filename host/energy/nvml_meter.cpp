@@ -2,8 +2,11 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -23,10 +26,15 @@ using nvml_device = nvmlDevice_st*;
 constexpr nvml_return nvml_success = 0;
 constexpr nvml_return nvml_error_not_supported = 3;
 constexpr int nvml_clock_sm = 1, nvml_clock_mem = 2, nvml_temperature_gpu = 0;
+constexpr unsigned int nvml_mig_enabled = 1;  // NVML_DEVICE_MIG_ENABLE
 // On Hopper nvmlDeviceGetPowerUsage is a 1 s average and the total-energy counter advances in
 // coarse steps (NVML API reference; issue 16). The polled integral of a window lags the load by
 // up to one averaging period across its two edges: at 5 s that is a fifth of the window.
 constexpr double nvml_shortest_window_seconds = 5;
+// Window edges wait for the next counter update, read this often: the edge is known to within
+// half of it. A counter that has not moved for a whole second is not stepping at a usable rate.
+constexpr auto counter_spin_pause = std::chrono::microseconds(500);
+constexpr auto counter_wait_limit = std::chrono::seconds(1);
 
 struct NvmlApi {
   nvml_return (*init)() = nullptr;
@@ -39,6 +47,7 @@ struct NvmlApi {
   nvml_return (*temperature)(nvml_device, int, unsigned int*) = nullptr;
   nvml_return (*event_reasons)(nvml_device, unsigned long long*) = nullptr;
   nvml_return (*power_limit)(nvml_device, unsigned int*) = nullptr;
+  nvml_return (*mig_mode)(nvml_device, unsigned int*, unsigned int*) = nullptr;
   nvml_return (*driver_version)(char*, unsigned int) = nullptr;
 };
 
@@ -70,6 +79,7 @@ class NvmlSession {
     if (api.event_reasons == nullptr)
       bind(lib_, "nvmlDeviceGetCurrentClocksThrottleReasons", api.event_reasons);
     bind(lib_, "nvmlDeviceGetEnforcedPowerLimit", api.power_limit);
+    bind(lib_, "nvmlDeviceGetMigMode", api.mig_mode);
     bind(lib_, "nvmlSystemGetDriverVersion", api.driver_version);
     if (api.init == nullptr || api.shutdown == nullptr || api.handle_by_bus_id == nullptr) {
       dlclose(lib_);
@@ -114,6 +124,17 @@ class NvmlMeter final : public PolledMeter {
             std::chrono::milliseconds period)
       : session_(std::move(session)), bus_id_(bus_id), dev_(session_->device(bus_id)) {
     const auto& api = session_->api;
+    // A MIG instance reports its parent's PCI bus id, and NVML's energy and power are the whole
+    // board's, shared by every instance on it: they are not this instance's joules.
+    unsigned int mig_current = 0, mig_pending = 0;
+    if (api.mig_mode != nullptr && api.mig_mode(dev_, &mig_current, &mig_pending) == nvml_success &&
+        mig_current == nvml_mig_enabled) {
+      throw DeviceError(fmt::format(
+          "GPU {} is in MIG mode: NVML's energy counter and power reading cover the whole board, "
+          "shared by every MIG instance on it, so no energy is attributed to this instance "
+          "(--assume-watts gives a labelled estimate)",
+          bus_id));
+    }
     unsigned long long mj = 0;
     const auto rc =
         api.total_energy != nullptr ? api.total_energy(dev_, &mj) : nvml_error_not_supported;
@@ -125,6 +146,7 @@ class NvmlMeter final : public PolledMeter {
       throw DeviceError(fmt::format("NVML device {} reports neither total energy ({}) nor power",
                                     bus_id, counter_why_));
     }
+    if (counter_) measure_update_period();
     start_polling(period);
   }
   ~NvmlMeter() override { stop_polling(); }
@@ -138,25 +160,59 @@ class NvmlMeter final : public PolledMeter {
            "updates coarsely, so a window this short has uncertain joules";
   }
   std::string source() const override {
-    return counter_ ? fmt::format("NVML total energy counter, GPU {}", bus_id_)
-                    : fmt::format(
-                          "NVML polled power integrated over time, GPU {} (energy counter "
-                          "unavailable: {})",
-                          bus_id_, counter_why_);
+    if (counter_) {
+      return update_period_
+                 ? fmt::format(
+                       "NVML total energy counter, GPU {}; window edges aligned to its updates, "
+                       "every {:.1f} ms",
+                       bus_id_, *update_period_ * 1e3)
+                 : fmt::format("NVML total energy counter, GPU {}; window edges not aligned: {}",
+                               bus_id_, period_why_);
+    }
+    return fmt::format(
+        "NVML polled power integrated over time, GPU {} (energy counter "
+        "unavailable: {})",
+        bus_id_, counter_why_);
+  }
+  std::optional<double> counter_update_seconds() const override { return update_period_; }
+
+  // The counter advances in steps (tens of ms apart on recent GPUs), so a window whose edges
+  // fall between steps is off by up to one step at each edge: 1 to 2% of a 10 s window. The
+  // start waits for a step and begins on it; the end waits for the next step and interpolates
+  // the one that straddles it.
+  Mark begin() override {
+    const auto step = update_period_ ? next_step(*update_period_) : std::nullopt;
+    Mark mark = PolledMeter::begin();
+    // The window starts on the step itself: a read that came late (a busy host) would count
+    // the energy since the step over a shorter time.
+    if (step) {
+      mark.t = step->at;
+      mark.counter_joules = step->after;
+    }
+    return mark;
+  }
+  WindowEnergy end(const Mark& mark) override {
+    if (!update_period_) return PolledMeter::end(mark);
+    const auto ended = Clock::now();
+    const auto step = next_step(*update_period_);
+    WindowEnergy w = PolledMeter::end(mark);
+    if (!step || !w.joules) return w;
+    const double read_seconds = w.seconds;
+    w.seconds = std::chrono::duration<double>(ended - mark.t).count();
+    w.joules = counter_at_end({step->before, step->after,
+                               std::chrono::duration<double>(step->at - ended).count()},
+                              *update_period_) -
+               mark.counter_joules;
+    // The polled integral ran to the last read, past the end: the same share of it is kept.
+    if (w.integral_joules && read_seconds > 0) *w.integral_joules *= w.seconds / read_seconds;
+    return w;
   }
 
  protected:
   Reading read() override {
     const auto& api = session_->api;
     Reading r;
-    if (counter_) {
-      unsigned long long mj = 0;
-      if (const auto rc = api.total_energy(dev_, &mj); rc != nvml_success) {
-        throw DeviceError(
-            fmt::format("nvmlDeviceGetTotalEnergyConsumption: {}", session_->message(rc)));
-      }
-      r.counter_joules = static_cast<double>(mj) * 1e-3;
-    }
+    if (counter_) r.counter_joules = counter_joules();
     unsigned int v = 0;
     if (power_ && api.power_usage(dev_, &v) == nvml_success) r.power_watts = v * 1e-3;
     if (api.clock_info != nullptr && api.clock_info(dev_, nvml_clock_sm, &v) == nvml_success)
@@ -173,11 +229,64 @@ class NvmlMeter final : public PolledMeter {
   }
 
  private:
+  struct Step {
+    Clock::time_point at;  ///< midway between the last read before the change and the first after
+    double before = 0, after = 0;
+  };
+
+  double counter_joules() const {
+    unsigned long long mj = 0;
+    if (const auto rc = session_->api.total_energy(dev_, &mj); rc != nvml_success) {
+      throw DeviceError(
+          fmt::format("nvmlDeviceGetTotalEnergyConsumption: {}", session_->message(rc)));
+    }
+    return static_cast<double>(mj) * 1e-3;
+  }
+
+  // The counter's next change, read every counter_spin_pause; nullopt when it did not change
+  // within `limit`. NVML is thread-safe, so the poller may read meanwhile.
+  std::optional<Step> next_step(std::chrono::duration<double> limit) const {
+    const auto start = Clock::now();
+    auto last_read = start;
+    const double first = counter_joules();
+    while (last_read - start < limit) {
+      std::this_thread::sleep_for(counter_spin_pause);
+      const double now = counter_joules();
+      const auto read_at = Clock::now();
+      if (now != first) return Step{last_read + (read_at - last_read) / 2, first, now};
+      last_read = read_at;
+    }
+    return std::nullopt;
+  }
+  std::optional<Step> next_step(double period_seconds) const {
+    // Two periods: a late update still counts; past that the edge is left where it falls.
+    return next_step(std::chrono::duration<double>(2 * period_seconds + 0.005));
+  }
+
+  // The shorter of two intervals between three consecutive changes (a late read lengthens one,
+  // nothing shortens one); without three changes, edges are not aligned and source() says why.
+  void measure_update_period() {
+    std::vector<Clock::time_point> changes;
+    for (int i = 0; i < 3; ++i) {
+      const auto step = next_step(std::chrono::duration<double>(counter_wait_limit));
+      if (!step) {
+        period_why_ =
+            fmt::format("the counter did not change within {} s", counter_wait_limit.count());
+        return;
+      }
+      changes.push_back(step->at);
+    }
+    update_period_ = std::min(std::chrono::duration<double>(changes[1] - changes[0]).count(),
+                              std::chrono::duration<double>(changes[2] - changes[1]).count());
+  }
+
   std::unique_ptr<NvmlSession> session_;
   std::string bus_id_;
   nvml_device dev_;
   bool counter_ = false, power_ = false;
   std::string counter_why_;
+  std::optional<double> update_period_;
+  std::string period_why_;
 };
 
 }  // namespace

@@ -6,8 +6,13 @@
 //   FAKE_NVML_SM_MHZ   the SM clock (default 1410)
 //   FAKE_NVML_COUNTER_SCALE  the energy counter reads this times the energy the polled power
 //                      gives (default 1), so a test sees a known counter/integral ratio
+//   FAKE_NVML_COUNTER_PERIOD_MS  the counter advances in steps this far apart, as real ones do
+//                      (default 0: continuously)
+//   FAKE_NVML_MIG      "1": the device is in MIG mode
+//   FAKE_NVML_REASONS  the clock-event reasons bitmask (default 0: none)
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -66,9 +71,12 @@ int nvmlDeviceGetHandleByPciBusId_v2(const char* bus_id, nvmlDevice_st** device)
 }
 int nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_st*, unsigned long long* mj) {
   if (!counter_supported()) return 3;
-  // Energy since "driver load": 1000 J before init, then the constant power.
-  *mj = static_cast<unsigned long long>(1e6 + env_or("FAKE_NVML_COUNTER_SCALE", 1) * watts() *
-                                                  elapsed() * 1e3);
+  // Energy since "driver load": 1000 J before init, then the constant power, up to the last
+  // step when the counter steps.
+  const double period = env_or("FAKE_NVML_COUNTER_PERIOD_MS", 0) * 1e-3;
+  const double t = period > 0 ? std::floor(elapsed() / period) * period : elapsed();
+  *mj = static_cast<unsigned long long>(1e6 +
+                                        env_or("FAKE_NVML_COUNTER_SCALE", 1) * watts() * t * 1e3);
   return 0;
 }
 int nvmlDeviceGetPowerUsage(nvmlDevice_st*, unsigned int* mw) {
@@ -84,7 +92,12 @@ int nvmlDeviceGetTemperature(nvmlDevice_st*, int, unsigned int* c) {
   return 0;
 }
 int nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_st*, unsigned long long* reasons) {
-  *reasons = 0x4;  // sw_power_cap
+  *reasons = static_cast<unsigned long long>(env_or("FAKE_NVML_REASONS", 0));
+  return 0;
+}
+int nvmlDeviceGetMigMode(nvmlDevice_st*, unsigned int* current, unsigned int* pending) {
+  const char* mig = std::getenv("FAKE_NVML_MIG");
+  *current = *pending = mig != nullptr && std::strcmp(mig, "1") == 0 ? 1 : 0;
   return 0;
 }
 int nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_st*, unsigned int* mw) {

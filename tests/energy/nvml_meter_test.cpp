@@ -15,6 +15,9 @@ std::unique_ptr<EnergyMeter> open_fake(bool counter) {
   setenv("FAKE_NVML_WATTS", "100", 1);
   unsetenv("FAKE_NVML_SM_MHZ");
   unsetenv("FAKE_NVML_COUNTER_SCALE");
+  unsetenv("FAKE_NVML_COUNTER_PERIOD_MS");
+  unsetenv("FAKE_NVML_MIG");
+  setenv("FAKE_NVML_REASONS", "4", 1);  // sw_power_cap
   setenv("FAKE_NVML_COUNTER", counter ? "1" : "0", 1);
   auto opened = open_nvml(bus, FAKE_NVML_LIBRARY, std::chrono::milliseconds(20));
   if (auto* why = std::get_if<std::string>(&opened)) ADD_FAILURE() << *why;
@@ -89,6 +92,71 @@ TEST(NvmlMeter, CounterToIntegralRatioFollowsACounterThatReadsHigh) {
   const auto w = measure(*meter, 0.3);
   ASSERT_TRUE(w.joules && w.integral_joules);
   EXPECT_NEAR(*w.joules / *w.integral_joules, 1.1, 0.02);
+}
+
+// A counter that steps every 100 ms, as real ones do: a window's edges fall between steps, so
+// the plain difference of two reads over 0.35 s is 3 or 4 steps, 86 or 114 W for 100 W. The
+// aligned edges give 100 W within the half-millisecond the edges are read to.
+TEST(NvmlMeter, WindowEdgesAlignToASteppingCounterAndTheStepIsRecorded) {
+  auto meter = open_fake(true);
+  ASSERT_TRUE(meter);
+  setenv("FAKE_NVML_COUNTER_PERIOD_MS", "100", 1);
+  meter = nullptr;
+  auto opened = open_nvml(bus, FAKE_NVML_LIBRARY, std::chrono::milliseconds(20));
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<EnergyMeter>>(opened));
+  meter = std::move(std::get<std::unique_ptr<EnergyMeter>>(opened));
+  ASSERT_TRUE(meter->counter_update_seconds());
+  EXPECT_NEAR(*meter->counter_update_seconds(), 0.1, 0.005);
+  EXPECT_NE(meter->source().find("window edges aligned to its updates, every "), std::string::npos)
+      << meter->source();
+  for (const double seconds : {0.35, 0.42, 0.27}) {
+    const auto w = measure(*meter, seconds);
+    ASSERT_TRUE(w.joules);
+    EXPECT_NEAR(w.seconds, seconds, 0.02);
+    EXPECT_NEAR(*w.joules / w.seconds, 100.0, 2.0) << seconds << " s window";
+  }
+  unsetenv("FAKE_NVML_COUNTER_PERIOD_MS");
+}
+
+// The counter's value at a window's end, by hand: the step seen 30 ms after the end spans the
+// 100 ms back from its change, so 70 ms of it fall in the window: 1000 + 0.7 x (1010 - 1000).
+TEST(NvmlMeter, CounterAtEndInterpolatesTheStepThatStraddlesIt) {
+  EXPECT_DOUBLE_EQ(counter_at_end({1000, 1010, 0.030}, 0.1), 1007);
+  // A change seen at once: the whole step is the window's; one seen a period or more later:
+  // none of it is.
+  EXPECT_DOUBLE_EQ(counter_at_end({1000, 1010, 0}, 0.1), 1010);
+  EXPECT_DOUBLE_EQ(counter_at_end({1000, 1010, 0.25}, 0.1), 1000);
+  EXPECT_DOUBLE_EQ(counter_at_end({1000, 1010, 0.05}, 0), 1000);
+}
+
+TEST(NvmlMeter, MigModeRefusesToAttributeTheBoardsEnergyToAnInstance) {
+  open_fake(true);
+  setenv("FAKE_NVML_MIG", "1", 1);
+  auto opened = open_nvml(bus, FAKE_NVML_LIBRARY);
+  unsetenv("FAKE_NVML_MIG");
+  ASSERT_TRUE(std::holds_alternative<std::string>(opened));
+  const auto& why = std::get<std::string>(opened);
+  EXPECT_NE(why.find("MIG mode"), std::string::npos) << why;
+  EXPECT_NE(why.find("whole board"), std::string::npos) << why;
+}
+
+TEST(NvmlMeter, PowerAndHeatReasonsMarkTheWindowThrottledOthersDoNot) {
+  auto meter = open_fake(true);
+  ASSERT_TRUE(meter);
+  struct Case {
+    const char* mask;
+    bool throttled;
+  };
+  for (const auto& c : {Case{"0", false}, Case{"1", false}, Case{"4", true}, Case{"32", true},
+                        Case{"16", false}, Case{"128", true}}) {
+    setenv("FAKE_NVML_REASONS", c.mask, 1);
+    const auto w = measure(*meter, 0.1);
+    EXPECT_EQ(w.telemetry.throttled, c.throttled) << "reasons " << c.mask;
+  }
+  // The same rule without a meter: 0x8 hw_slowdown, 0x40 hw_thermal_slowdown.
+  EXPECT_TRUE(throttles(0x8));
+  EXPECT_TRUE(throttles(0x40 | 0x1));
+  EXPECT_FALSE(throttles(0x1 | 0x2 | 0x10 | 0x100));
 }
 
 TEST(NvmlMeter, MissingLibraryIsAReasonNotACrash) {
