@@ -35,6 +35,7 @@ struct RunArgs {
   std::optional<int64_t> gemm_size;
   unsigned threads = 0;
   bool quick = false, json = false, no_wisdom = false;
+  bool discard_throttled = false;
   // The transformer workload's model and phases.
   std::string model{model::default_model}, prefill = "1x2048,8x512", decode = "1,8,64,256";
   int64_t context = 2048;
@@ -60,6 +61,7 @@ harness::HarnessOptions harness_options(const RunArgs& a) {
   if (a.duration) o.duration = *a.duration;
   if (a.repetitions) o.repetitions = *a.repetitions;
   if (a.cooldown) o.cooldown = *a.cooldown;
+  o.discard_throttled = a.discard_throttled;
   o.idle_seconds = std::min(o.idle_seconds, std::max(o.duration, 1.0));
   o.warmup_window = std::min(o.warmup_window, std::max(o.duration / 2, 0.1));
   return o;
@@ -231,6 +233,9 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
   cmd->add_option("--assume-watts", o->assume_watts,
                   "Use this constant power instead of a measurement; every output marks it assumed")
       ->check(positive_number);
+  cmd->add_flag("--discard-throttled", o->discard_throttled,
+                "Drop windows in which the GPU capped its clock for power or heat (NVML) and "
+                "measure up to as many again; the results say how many were dropped");
   cmd->add_option("--threads", o->threads,
                   "CPU threads; default: all cores (under mpirun: cores / ranks on the node)")
       ->check(whole_between(1, 4096));

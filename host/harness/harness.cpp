@@ -1,9 +1,11 @@
 #include "harness/harness.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/error.hpp"
 #include "common/measure.hpp"
@@ -179,7 +181,10 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
   Windows out;
   std::optional<Clock::time_point> origin;
   measure::Series windows({.warmup = 0, .stable_within = 0, .trials = options_.repetitions});
-  for (int rep = 0; !windows.done() && !stop_; ++rep) {
+  // Each dropped window may be replaced once: a device that throttles all the time still ends.
+  const int attempts = options_.discard_throttled ? 2 * options_.repetitions : options_.repetitions;
+  std::vector<std::string> discarded_reasons;
+  for (int rep = 0; !windows.done() && rep < attempts && !stop_; ++rep) {
     const std::string label = fmt::format(
         "{}: {}/{}{}", name, rep + 1, options_.repetitions,
         run.samples.empty() ? std::string()
@@ -205,7 +210,6 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
     }
     if (stop_) break;  // a cut-short window is not comparable with the others: drop it
     const measure::Trial trial{work, e.seconds};
-    windows.add(trial);
     results::Sample s{trial.work, trial.seconds, trial.rate(),
                       e.joules,   std::nullopt,  std::nullopt};
     if (e.joules) {
@@ -213,6 +217,18 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
       if (*e.joules > 0) s.per_joule = work / *e.joules;
     }
     describe_window(e, s);
+    if (s.throttled && options_.discard_throttled) {
+      ++run.throttled_windows_discarded;
+      for (const auto& r : s.clock_event_reasons) {
+        if (std::find(discarded_reasons.begin(), discarded_reasons.end(), r) ==
+            discarded_reasons.end())
+          discarded_reasons.push_back(r);
+      }
+      progress_.log(fmt::format("{}: window {} throttled ({}): discarded", name, rep + 1,
+                                fmt::join(s.clock_event_reasons, ", ")));
+      continue;
+    }
+    windows.add(trial);
     out.integral_joules = out.integral_joules && e.integral_joules
                               ? std::optional<double>(*out.integral_joules + *e.integral_joules)
                               : std::nullopt;
@@ -235,6 +251,21 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
                                   : ""));
   }
   run.incomplete = stop_ || static_cast<int>(run.samples.size()) < options_.repetitions;
+  if (run.throttled_windows_discarded > 0) {
+    run.warnings.push_back(fmt::format(
+        "{} window{} throttled for power or heat ({}) discarded (--discard-throttled){}",
+        run.throttled_windows_discarded, run.throttled_windows_discarded == 1 ? "" : "s",
+        fmt::join(discarded_reasons, ", "),
+        run.incomplete && !stop_
+            ? fmt::format("; {} of {} windows kept", run.samples.size(), options_.repetitions)
+            : ""));
+  }
+  if (const size_t throttled = results::throttled_windows(run); throttled > 0) {
+    run.warnings.push_back(fmt::format(
+        "{} of {} windows throttled for power or heat ({}): the clock was capped, not set by "
+        "the work; --discard-throttled drops such windows",
+        throttled, run.samples.size(), fmt::join(results::throttle_reasons(run), ", ")));
+  }
   if (const size_t short_ones = results::short_windows(run); short_ones > 0) {
     const auto warning = fmt::format(
         "{} of {} windows under {:.0f} s, marked short_window: {}", short_ones, run.samples.size(),
@@ -253,6 +284,8 @@ void Harness::describe_window(const energy::WindowEnergy& e, results::Sample& s)
     s.counter_to_integral = *e.joules / *e.integral_joules;
   }
   s.short_window = e.joules && !meter_.assumed() && e.seconds < meter_.shortest_trusted_window();
+  s.clock_event_reasons = e.telemetry.reasons;
+  s.throttled = e.telemetry.throttled;
 }
 
 // The check before the windows ran on its own data; this one looks at what was measured.
@@ -283,6 +316,7 @@ void Harness::summarize(results::Run& run, const Windows& windows,
     return;
   }
   results::Energy& e = *run.energy;
+  if (const auto period = meter_.counter_update_seconds()) e.counter_update_ms = *period * 1e3;
   e.idle_watts = idle_watts;
   if (idle_watts) e.net_joules = e.joules - *idle_watts * run.seconds;
   if (meter_.cross_checks_counter() && windows.integral_joules && *windows.integral_joules > 0) {

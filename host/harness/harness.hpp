@@ -24,6 +24,9 @@ struct HarnessOptions {
   double warmup_window = 1;
   int warmup_max_windows = 8;      ///< bounded: gives up on stability after this many
   double warmup_tolerance = 0.03;  ///< consecutive warm-up rates within this are stable
+  /// Drop windows in which the clock was capped for power or heat (NVML clock-event reasons),
+  /// measuring up to as many again to replace them; the run says how many were dropped.
+  bool discard_throttled = false;
   /// Called just before each measured window starts: the fleet modes line their devices' windows
   /// up here (a barrier). Empty: nothing.
   std::function<void()> before_window;

@@ -37,6 +37,13 @@ void print_window_notes(std::FILE* to, const results::Run& run) {
     notes.push_back(fmt::format("{} of {} windows too short for the meter (short_window)", n,
                                 run.samples.size()));
   }
+  if (const size_t n = results::throttled_windows(run); n > 0) {
+    notes.push_back(fmt::format("{} of {} windows throttled ({})", n, run.samples.size(),
+                                fmt::join(results::throttle_reasons(run), ", ")));
+  }
+  if (run.throttled_windows_discarded > 0) {
+    notes.push_back(fmt::format("{} throttled windows discarded", run.throttled_windows_discarded));
+  }
   if (notes.empty()) return;
   const std::string dtype = run.params.text("dtype");
   fmt::print(to, "{} {}{}: {} ({} windows)\n", run.workload, run.variant,

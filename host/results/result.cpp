@@ -156,6 +156,22 @@ bool HarnessFacts::empty() const {
          !warmup_max_windows && !energy_method && !energy_source && !launcher && !ranks;
 }
 
+size_t throttled_windows(const Run& run) {
+  return static_cast<size_t>(std::count_if(run.samples.begin(), run.samples.end(),
+                                           [](const Sample& s) { return s.throttled; }));
+}
+
+std::vector<std::string> throttle_reasons(const Run& run) {
+  std::vector<std::string> out;
+  for (const auto& s : run.samples) {
+    if (!s.throttled) continue;
+    for (const auto& r : s.clock_event_reasons) {
+      if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+    }
+  }
+  return out;
+}
+
 size_t short_windows(const Run& run) {
   return static_cast<size_t>(std::count_if(run.samples.begin(), run.samples.end(),
                                            [](const Sample& s) { return s.short_window; }));

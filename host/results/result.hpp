@@ -39,6 +39,9 @@ struct Energy {
   std::optional<double> idle_watts, net_joules;
   /// NVML: polled power integrated, and its disagreement with the counter in percent.
   std::optional<double> integral_joules, disagreement_pct;
+  /// NVML: the energy counter's update period observed, in ms, when window edges were aligned
+  /// to its updates; nullopt when they were not.
+  std::optional<double> counter_update_ms{};
 };
 
 /// How a run's variant or settings were chosen (docs/results-schema.md, "selection").
@@ -85,6 +88,10 @@ struct Sample {
   std::optional<double> integral_joules{}, counter_to_integral{};
   /// Shorter than the meter trusts (NVML: 5 s): its joules are coarse; the run has a warning.
   bool short_window = false;
+  /// NVML clock-event reasons seen in this window, and whether one of them capped the clock for
+  /// power or heat (energy::throttles).
+  std::vector<std::string> clock_event_reasons{};
+  bool throttled = false;
 };
 
 /// min, median and max of one quantity over a run's windows.
@@ -96,6 +103,9 @@ struct WindowSpread {
 std::optional<WindowSpread> counter_to_integral_spread(const Run& run);
 /// Windows marked short_window.
 size_t short_windows(const Run& run);
+/// Windows marked throttled, and the reasons seen in them, each once, in order.
+size_t throttled_windows(const Run& run);
+std::vector<std::string> throttle_reasons(const Run& run);
 
 /// {min, median, max} of one polled quantity over a run's measured windows.
 struct PolledSpread {
@@ -141,6 +151,8 @@ struct Run {
   std::optional<Telemetry> telemetry;  ///< nullopt: not measured (written as {})
   std::vector<std::string> warnings;
   bool incomplete = false;
+  /// Windows measured and then dropped for throttling (--discard-throttled); not in samples.
+  int throttled_windows_discarded = 0;
   /// How the variant (and its settings) were chosen; nullopt in files written before it existed.
   std::optional<Selection> selection;
 };

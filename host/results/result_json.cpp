@@ -60,7 +60,8 @@ json energy_json(const Energy& e) {
           {"idle_watts", opt(e.idle_watts)},
           {"net_joules", opt(e.net_joules)},
           {"integral_joules", opt(e.integral_joules)},
-          {"disagreement_pct", opt(e.disagreement_pct)}};
+          {"disagreement_pct", opt(e.disagreement_pct)},
+          {"counter_update_ms", opt(e.counter_update_ms)}};
 }
 
 Energy energy_from(const json& e) {
@@ -73,6 +74,7 @@ Energy energy_from(const json& e) {
   en.net_joules = get_opt<double>(e, "net_joules");
   en.integral_joules = get_opt<double>(e, "integral_joules");
   en.disagreement_pct = get_opt<double>(e, "disagreement_pct");
+  en.counter_update_ms = get_opt<double>(e, "counter_update_ms");
   return en;
 }
 
@@ -153,6 +155,8 @@ json run_to_json(const Run& r) {
     if (s.integral_joules) sample["integral_joules"] = *s.integral_joules;
     if (s.counter_to_integral) sample["counter_to_integral"] = *s.counter_to_integral;
     if (s.short_window) sample["short_window"] = true;
+    if (!s.clock_event_reasons.empty()) sample["clock_event_reasons"] = s.clock_event_reasons;
+    if (s.throttled) sample["throttled"] = true;
     samples.push_back(std::move(sample));
   }
   json j = {
@@ -175,6 +179,8 @@ json run_to_json(const Run& r) {
       {"incomplete", r.incomplete}};
   if (!r.energy) j["energy_unavailable_reason"] = r.energy_unavailable_reason;
   if (r.selection) j["selection"] = to_json(*r.selection);
+  if (r.throttled_windows_discarded > 0)
+    j["throttled_windows_discarded"] = r.throttled_windows_discarded;
   return j;
 }
 
@@ -206,16 +212,19 @@ Run run_from_json_impl(const json& j) {
   r.per_joule = opt_quantity(j, "per_joule");
   for (const auto& s : j.at("samples")) {
     // Files before the clock and cross-check fields have none of them: all optional.
-    r.samples.push_back({.work = quantity(s, "work"),
-                         .seconds = quantity(s, "seconds"),
-                         .rate = quantity(s, "rate"),
-                         .joules = opt_quantity(s, "joules"),
-                         .avg_watts = opt_quantity(s, "avg_watts"),
-                         .per_joule = opt_quantity(s, "per_joule"),
-                         .sm_mhz = opt_quantity(s, "sm_mhz"),
-                         .integral_joules = opt_quantity(s, "integral_joules"),
-                         .counter_to_integral = opt_quantity(s, "counter_to_integral"),
-                         .short_window = s.value("short_window", false)});
+    r.samples.push_back(
+        {.work = quantity(s, "work"),
+         .seconds = quantity(s, "seconds"),
+         .rate = quantity(s, "rate"),
+         .joules = opt_quantity(s, "joules"),
+         .avg_watts = opt_quantity(s, "avg_watts"),
+         .per_joule = opt_quantity(s, "per_joule"),
+         .sm_mhz = opt_quantity(s, "sm_mhz"),
+         .integral_joules = opt_quantity(s, "integral_joules"),
+         .counter_to_integral = opt_quantity(s, "counter_to_integral"),
+         .short_window = s.value("short_window", false),
+         .clock_event_reasons = s.value("clock_event_reasons", std::vector<std::string>{}),
+         .throttled = s.value("throttled", false)});
   }
   r.stats = stats_from(j.at("stats"));
   if (!j.at("per_joule_stats").is_null()) r.per_joule_stats = stats_from(j.at("per_joule_stats"));
@@ -224,6 +233,8 @@ Run run_from_json_impl(const json& j) {
   r.telemetry = json_parts::telemetry_from(j.value("telemetry", json::object()));
   r.warnings = j.value("warnings", std::vector<std::string>{});
   r.incomplete = j.value("incomplete", false);
+  r.throttled_windows_discarded =
+      json_parts::get_opt<int>(j, "throttled_windows_discarded").value_or(0);
   if (const auto it = j.find("selection"); it != j.end() && !it->is_null())
     r.selection = selection_from_json(*it);
   return r;

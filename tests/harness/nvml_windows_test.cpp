@@ -33,12 +33,16 @@ harness::HarnessOptions windows_of(double seconds) {
   return test::test_windows(seconds);
 }
 
-// A fake GPU at 100 W and 1755 MHz whose counter reads 1.1 times the polled power's energy.
-std::unique_ptr<energy::EnergyMeter> open_fake_gpu(bool counter) {
+// A fake GPU at 100 W and 1755 MHz whose counter reads 1.1 times the polled power's energy,
+// continuously or in steps `step_ms` apart.
+std::unique_ptr<energy::EnergyMeter> open_fake_gpu(bool counter, const char* step_ms = "0") {
   setenv("FAKE_NVML_WATTS", "100", 1);
   setenv("FAKE_NVML_COUNTER", counter ? "1" : "0", 1);
   setenv("FAKE_NVML_SM_MHZ", "1755", 1);
   setenv("FAKE_NVML_COUNTER_SCALE", "1.1", 1);
+  setenv("FAKE_NVML_REASONS", "0", 1);
+  setenv("FAKE_NVML_COUNTER_PERIOD_MS", step_ms, 1);
+  unsetenv("FAKE_NVML_MIG");
   auto opened =
       energy::open_nvml("00000000:01:00.0", FAKE_NVML_LIBRARY, std::chrono::milliseconds(20));
   if (auto* why = std::get_if<std::string>(&opened)) {
@@ -48,11 +52,16 @@ std::unique_ptr<energy::EnergyMeter> open_fake_gpu(bool counter) {
   return std::move(std::get<std::unique_ptr<energy::EnergyMeter>>(opened));
 }
 
-results::Run measure(energy::EnergyMeter& meter, workload::Workload& w, double seconds) {
+results::Run measure_with(energy::EnergyMeter& meter, workload::Workload& w,
+                          harness::HarnessOptions options) {
   Progress progress(false, true);
   std::atomic<bool> stop{false};
-  harness::Harness h(meter, windows_of(seconds), progress, stop);
+  harness::Harness h(meter, std::move(options), progress, stop);
   return h.measure(w, "cuda:0", std::nullopt);
+}
+
+results::Run measure(energy::EnergyMeter& meter, workload::Workload& w, double seconds) {
+  return measure_with(meter, w, windows_of(seconds));
 }
 
 bool has_warning(const results::Run& run, const std::string& text) {
@@ -148,6 +157,74 @@ TEST(NvmlWindows, WithoutTheCounterThereIsNoRatioButStillTheClockAndTheMark) {
   EXPECT_EQ(run_table(run).find("NVML energy counter"), std::string::npos);
 }
 
+TEST(NvmlWindows, ThrottledWindowsAreFlaggedInTheResultsAndTheTable) {
+  auto meter = open_fake_gpu(true);
+  ASSERT_TRUE(meter);
+  setenv("FAKE_NVML_REASONS", "4", 1);  // sw_power_cap, all the time
+  IdleWorkload w;
+  const auto run = measure(*meter, w, 0.1);
+  setenv("FAKE_NVML_REASONS", "0", 1);
+  ASSERT_EQ(run.samples.size(), 3u);
+  for (const auto& s : run.samples) {
+    EXPECT_TRUE(s.throttled);
+    EXPECT_EQ(s.clock_event_reasons, std::vector<std::string>{"sw_power_cap"});
+  }
+  EXPECT_EQ(results::throttled_windows(run), 3u);
+  EXPECT_TRUE(has_warning(run, "3 of 3 windows throttled for power or heat (sw_power_cap)"));
+  EXPECT_EQ(run.throttled_windows_discarded, 0);
+
+  const auto j = results::to_json(run);
+  EXPECT_TRUE(j.at("samples").at(0).at("throttled").get<bool>());
+  EXPECT_EQ(j.at("samples").at(0).at("clock_event_reasons").at(0), "sw_power_cap");
+  EXPECT_FALSE(j.contains("throttled_windows_discarded"));
+  const auto back = results::run_from_json(j);
+  EXPECT_EQ(results::throttled_windows(back), 3u);
+  EXPECT_EQ(results::throttle_reasons(back), std::vector<std::string>{"sw_power_cap"});
+  const auto table = run_table(run);
+  EXPECT_NE(table.find("3 of 3 windows throttled (sw_power_cap)"), std::string::npos) << table;
+}
+
+TEST(NvmlWindows, DiscardThrottledDropsThoseWindowsReplacesThemOnceAndSaysHowMany) {
+  auto meter = open_fake_gpu(true);
+  ASSERT_TRUE(meter);
+  IdleWorkload w;
+  auto options = windows_of(0.1);
+  options.discard_throttled = true;
+  // Always capped: every window is dropped, twice the repetitions are tried, then it ends.
+  setenv("FAKE_NVML_REASONS", "36", 1);  // sw_power_cap | sw_thermal_slowdown
+  const auto capped = measure_with(*meter, w, options);
+  setenv("FAKE_NVML_REASONS", "0", 1);
+  EXPECT_TRUE(capped.samples.empty());
+  EXPECT_EQ(capped.throttled_windows_discarded, 6);
+  EXPECT_TRUE(capped.incomplete);
+  EXPECT_TRUE(has_warning(capped,
+                          "6 windows throttled for power or heat (sw_power_cap, "
+                          "sw_thermal_slowdown) discarded (--discard-throttled); 0 of 3 windows "
+                          "kept"));
+  EXPECT_EQ(results::to_json(capped).at("throttled_windows_discarded"), 6);
+  EXPECT_EQ(results::run_from_json(results::to_json(capped)).throttled_windows_discarded, 6);
+  // Never capped: nothing is dropped.
+  const auto cool = measure_with(*meter, w, options);
+  EXPECT_EQ(cool.samples.size(), 3u);
+  EXPECT_EQ(cool.throttled_windows_discarded, 0);
+  EXPECT_FALSE(cool.incomplete);
+  EXPECT_FALSE(has_warning(cool, "throttled"));
+}
+
+TEST(NvmlWindows, AStepCounterUpdatePeriodIsRecordedWithTheRunsEnergy) {
+  auto meter = open_fake_gpu(true, "50");
+  ASSERT_TRUE(meter);
+  IdleWorkload w;
+  const auto run = measure(*meter, w, 0.2);
+  setenv("FAKE_NVML_COUNTER_PERIOD_MS", "0", 1);
+  ASSERT_TRUE(run.energy);
+  ASSERT_TRUE(run.energy->counter_update_ms);
+  EXPECT_NEAR(*run.energy->counter_update_ms, 50, 3);
+  EXPECT_NEAR(results::to_json(run).at("energy").at("counter_update_ms").get<double>(), 50, 3);
+  // 1.1 x 100 W: the counter's power over aligned windows.
+  for (const auto& s : run.samples) EXPECT_NEAR(*s.avg_watts, 110, 3);
+}
+
 TEST(NvmlWindows, WithoutNvmlClockRatioAndMarkAreAbsentNotZero) {
   IdleWorkload w;
   std::vector<std::unique_ptr<energy::EnergyMeter>> meters;
@@ -163,7 +240,8 @@ TEST(NvmlWindows, WithoutNvmlClockRatioAndMarkAreAbsentNotZero) {
     }
     EXPECT_FALSE(has_warning(run, "short_window"));
     const auto j = results::to_json(run).at("samples").at(0);
-    for (const char* key : {"sm_mhz", "integral_joules", "counter_to_integral", "short_window"})
+    for (const char* key : {"sm_mhz", "integral_joules", "counter_to_integral", "short_window",
+                            "throttled", "clock_event_reasons"})
       EXPECT_FALSE(j.contains(key)) << key;
     EXPECT_EQ(run_table(run).find("mean SM clock"), std::string::npos);
   }
