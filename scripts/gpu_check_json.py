@@ -169,6 +169,24 @@ def run(path):
     return text, 4 if bad else 0
 
 
+def transformer(path):
+    doc = load(path)
+    units = {"token": "tok/s", "byte": "B/s"}
+    runs = [r for r in doc.get("runs", []) if r.get("workload") == "transformer"]
+    per = []
+    for r in runs:
+        text = f"{r['variant']} {si(r['rate'], units.get(r.get('work_unit'), '/s'))}"
+        if r.get("per_joule"):
+            text += f" {r['per_joule']:.4g}/J"
+        status = r.get("verification", {}).get("status")
+        if status not in ("passed", None):
+            text += f" {status}"
+        per.append(text)
+    notes = [w for w in doc.get("warnings", []) if "fit" in w]
+    bad = [r for r in runs if r.get("verification", {}).get("status") in ("failed", "incorrect")]
+    return ", ".join(per) + ("; " + "; ".join(notes) if notes else ""), 4 if bad else 0
+
+
 def merge(folder):
     with open(os.path.join(folder, "steps.jsonl")) as f:
         steps = [json.loads(line) for line in f if line.strip()]
@@ -185,7 +203,8 @@ def merge(folder):
 
 
 MODES = {"gate": gate, "devices": devices, "verify": verify, "gtest": gtest, "pipes": pipes,
-         "sha256d_bench": sha256d_bench, "mine": mine, "gemm": gemm, "run": run, "merge": merge}
+         "sha256d_bench": sha256d_bench, "mine": mine, "gemm": gemm, "run": run,
+         "transformer": transformer, "merge": merge}
 
 
 def main():

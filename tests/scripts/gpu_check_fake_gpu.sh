@@ -49,10 +49,15 @@ print(json.dumps(d, indent=2))'
     done
     exec "$real" "${args[@]}" ;;
   run)
-    out=
+    out= workloads=
     for i in "${!args[@]}"; do
       if [ "${args[$i]}" = --out ]; then out=${args[i+1]}; fi
+      if [ "${args[$i]}" = --workloads ]; then workloads=${args[i+1]}; fi
     done
+    if [ "$workloads" = transformer ]; then
+      exec "$real" run --device cpu --workloads transformer --model llama-3.2-1b --prefill 1x16 \
+        --decode 2 --context 32 --quick --duration 0.2 --repetitions 1 --cooldown 0 --out "$out"
+    fi
     exec "$real" run --device cpu --quick --duration 0.2 --repetitions 2 --cooldown 0 \
       --gemm-size 64 --out "$out" ;;
   *) exec "$real" "${args[@]}" ;;
@@ -61,6 +66,8 @@ EOF
 
 cat >"$fake/hashflop_tests" <<EOF
 #!/usr/bin/env bash
+# FAKE_SLOW_TESTS: a step long enough to be killed in the middle of.
+if [ -n "\${FAKE_SLOW_TESTS:-}" ]; then sleep 60; fi
 exec $real_tests "\$@"
 EOF
 
@@ -114,24 +121,68 @@ exit $rc
 EOF
 chmod +x "$fake"/*
 
-status=0
-PATH=$fake:$PATH "$src/scripts/gpu-check.sh" --bin "$fake" "$work/out" || status=$?
-if [ $status -ne 0 ]; then
-  echo "FAIL: gpu-check.sh exited $status with a (stand-in) GPU"
-  exit 1
-fi
-if grep -E '^0[1-8] ' "$work/out/summary.txt" | grep -v ' passed '; then
-  echo "FAIL: a step did not pass"
-  exit 1
-fi
-python3 - "$work/out/results.json" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-want = {"devices", "verify", "tests", "pipes", "mine", "sha256d_bench", "gemm-4096-fp32",
-        "gemm-4096-tf32", "gemm-4096-bf16", "gemm-4096-fp16", "gemm-8192-bf16", "run"}
+# Both modes: the full check, then the quick rerun mode into the same folder (which it clears).
+for mode in full quick; do
+  status=0
+  flags=()
+  if [ $mode = quick ]; then flags=(--quick); fi
+  PATH=$fake:$PATH "$src/scripts/gpu-check.sh" --bin "$fake" "${flags[@]}" "$work/out" || status=$?
+  if [ $status -ne 0 ]; then
+    echo "FAIL: gpu-check.sh ($mode) exited $status with a (stand-in) GPU"
+    exit 1
+  fi
+  if [ "$(grep -cE '^0[1-9] ' "$work/out/summary.txt")" -ne 9 ] ||
+    grep -E '^0[1-9] ' "$work/out/summary.txt" | grep -v ' passed '; then
+    echo "FAIL: ($mode) not every one of the 9 steps passed"
+    cat "$work/out/summary.txt"
+    exit 1
+  fi
+  python3 - "$work/out" "$mode" <<'EOF'
+import json, os, sys
+out, mode = sys.argv[1], sys.argv[2]
+d = json.load(open(os.path.join(out, "results.json")))
+want = {"devices", "verify", "tests", "pipes", "mine", "gemm-4096-fp32", "gemm-4096-bf16"}
+if mode == "full":
+    want |= {"sha256d_bench", "gemm-4096-tf32", "gemm-4096-fp16", "gemm-8192-bf16"}
 missing = want - set(d)
 bad = [s["name"] for s in d["steps"] if s["status"] != "passed" or not s["headline"]]
 if missing or bad:
-    sys.exit(f"FAIL: results.json lacks {sorted(missing)}; steps without a pass and headline: {bad}")
-print("ok: every step passed with a headline, results.json holds each step's JSON")
+    sys.exit(f"FAIL ({mode}): results.json lacks {sorted(missing)}; steps without a pass and "
+             f"headline: {bad}")
+# The device tool returns at most 8 files, and a killed call returns only what is in the folder.
+files = sorted(os.listdir(out))
+expected = ["gpu-check.log", "results.json", "run.json", "summary.txt", "transformer.json"]
+if files != expected:
+    sys.exit(f"FAIL ({mode}): the output folder holds {files}, not {expected}")
+for name in ("run.json", "transformer.json"):
+    json.load(open(os.path.join(out, name)))
+log = open(os.path.join(out, "gpu-check.log")).read()
+verdicts = [l for l in log.splitlines() if l.startswith("== step ") and l.endswith(": passed")]
+if len(verdicts) != 9:
+    sys.exit(f"FAIL ({mode}): gpu-check.log has {len(verdicts)} passed step verdicts, not 9")
+print(f"ok ({mode}): every step passed with a headline; results.json, run.json and "
+      "transformer.json hold the steps' JSON, in 5 files")
 EOF
+done
+
+# A call cut off mid-step still returns every verdict reached: kill the check during step 3 (made
+# slow) and read what it left.
+PATH=$fake:$PATH FAKE_SLOW_TESTS=1 setsid "$src/scripts/gpu-check.sh" --bin "$fake" --quick \
+  "$work/cut" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 600); do
+  grep -q "^03 tests .*running" "$work/cut/summary.txt" 2>/dev/null && break
+  sleep 0.1
+done
+kill -9 -- -$pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+if ! grep -q "^01 devices .*passed" "$work/cut/summary.txt" ||
+  ! grep -q "^02 verify .*passed" "$work/cut/summary.txt" ||
+  ! grep -q "^03 tests .*running" "$work/cut/summary.txt"; then
+  echo "FAIL: a check killed in step 3 did not leave steps 1 and 2's verdicts and step 3 running"
+  cat "$work/cut/summary.txt" 2>/dev/null
+  exit 1
+fi
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert "verify" in d, list(d)' \
+  "$work/cut/results.json"
+echo "ok: killed in step 3, the folder keeps steps 1 and 2 and says that step 3 was running"
