@@ -97,8 +97,8 @@ void add_self_check(Document& doc, const Market& m) {
         "earns ${:g} / (1e15 x 86400) = ${:.4g}; every mining figure uses it.{}",
         hp->value, hp->date, hp->source, hp->value, usd_per_hash_of(m),
         m.find("network_hashrate_eh_s")
-            ? fmt::format(" At {:g} EH/s the network earns about {} a day.",
-                          *m.find("network_hashrate_eh_s"),
+            ? fmt::format(" At {} EH/s the network earns about {} a day.",
+                          format_number(*m.find("network_hashrate_eh_s")),
                           format_usd_amount(hp->value * *m.find("network_hashrate_eh_s") * 1e3))
             : ""));
   }
@@ -153,7 +153,10 @@ void add_money(Document& doc, const Valuation& v, const Market& m) {
   const double pue = m.at("pue"), price = m.at("electricity_usd_per_kwh");
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"mining revenue", opt_usd(v.mining_usd_per_kwh) + mark(sha_assumed),
-                  "hashes/J x 3.6e6 x (subsidy + fees) x BTC price / (difficulty x 2^32)"});
+                  m.quotes_hashprice()
+                      ? fmt::format("hashes/J x 3.6e6 x hashprice ${:g} / (1e15 x 86400)",
+                                    hashprice_of(m))
+                      : "hashes/J x 3.6e6 x (subsidy + fees) x BTC price / (difficulty x 2^32)"});
   rows.push_back({"electricity cost", opt_usd(v.electricity_usd_per_kwh),
                   fmt::format("facility price ${:g}/kWh x PUE {:g}", price, pue)});
   rows.push_back({"mining margin", opt_usd(v.mining_margin_usd_per_kwh) + mark(sha_assumed),
@@ -336,7 +339,8 @@ void add_method(Document& doc, const Market& m) {
                    "kWh at the facility meter per device kWh. Revenues are not scaled by PUE.",
                    m.at("pue")),
        "Mining revenue is the expected reward per hash, (block subsidy + average fees per "
-       "block) x BTC price / (difficulty x 2^32), times the hashes the device does per kWh. It "
+       "block) x BTC price / (difficulty x 2^32), or, where the market quotes a hashprice, "
+       "hashprice / (1e15 H/PH x 86400 s), times the hashes the device does per kWh. It "
        "ignores pool fees, stale shares and hardware cost.",
        "AI revenue is the hourly rental price of the device divided by its measured average power "
        "in kW while running the most energy-efficient GEMM: what a kWh earns if the device is "

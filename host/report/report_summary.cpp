@@ -18,11 +18,11 @@ std::string site_table(const Valuation& v) {
   const SiteLens& lens = v.site;
   std::string out =
       fmt::format("site lens, {:g} MW of IT power for a year: {}\n", lens.mw, v.label);
-  out += fmt::format("  {:<52} {:<18} {:>12} {:>16} {:>16} {:>16}\n", "use", "energy", "units",
+  out += fmt::format("  {:<54} {:<15} {:>12} {:>16} {:>16} {:>16}\n", "use", "energy", "units",
                      "revenue", "energy cost", "margin");
   for (const auto& r : lens.rows) {
     out +=
-        fmt::format("  {:<52} {:<18} {:>12} {:>16} {:>16} {:>16}\n", r.name, r.energy,
+        fmt::format("  {:<54} {:<15} {:>12} {:>16} {:>16} {:>16}\n", r.name, r.energy,
                     r.units ? format_number(*r.units) : "-", format_usd_amount(r.revenue),
                     r.energy_passed_through ? "passed through" : format_usd_amount(r.energy_cost),
                     format_usd_amount(r.margin));

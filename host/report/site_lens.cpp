@@ -191,7 +191,7 @@ void add_references(SiteLens& lens, const results::Market& m, const SiteInputs& 
     SiteRow row;
     row.use = SiteUse::colocation;
     row.name = "leasing as colocation (" + r.name + ")";
-    row.energy = "none: the tenant's";
+    row.energy = "none (a lease)";
     row.revenue = r.usd_per_mw_year() * in.mw;
     row.energy_passed_through = true;
     row.margin = row.revenue;
