@@ -3,8 +3,8 @@
 
 usage: plot.py REPORT_DATA.json OUT_DIR
 
-Writes power, efficiency and value (and, with several devices, devices) as PNG and SVG into
-OUT_DIR, each atomically (a temporary file, then rename), and prints one line
+Writes power, efficiency, value, tokens and site (and, with several devices, devices) as PNG and
+SVG into OUT_DIR, each atomically (a temporary file, then rename), and prints one line
 "PLOT name|caption" per picture finished. Exits 3 when matplotlib is missing, 2 on bad input.
 """
 import json
@@ -263,6 +263,68 @@ def tokens_plot(data, out_dir):
          "mining earns per kWh")
 
 
+def dollars(v):
+    # Per-year sums: "$1.52M", "$840k", "$12".
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= scale:
+            return f"${v / scale:.3g}{suffix}"
+    return f"${v:.3g}"
+
+
+SITE_COLORS = {"asic": "tab:orange", "device_mining": "tab:red", "device_rental": "tab:blue",
+               "tokens": "tab:purple", "colocation": "tab:gray"}
+
+
+def site_plot(data, out_dir):
+    dev = [d for d in data["devices"] if d.get("site")]
+    if not dev:
+        return
+    mw = data.get("site_mw") or 1
+    refs = data.get("references", [])
+    ref_styles = [("black", "--"), ("tab:green", "--"), ("tab:brown", ":"), ("tab:pink", "-.")]
+    heights = [max(2.4, 0.42 * len(d["site"]) + 1.2) for d in dev]
+    fig, axes = plt.subplots(len(dev), 1, figsize=(9.5, sum(heights) + 1.2), squeeze=False,
+                             gridspec_kw={"height_ratios": heights})
+    for ax, d in zip(axes[:, 0], dev):
+        rows = [r for r in d["site"] if r["revenue_usd_per_year"] > 0]
+        names = [r["name"] for r in rows]
+        values = [r["revenue_usd_per_year"] / mw for r in rows]
+        bars = ax.barh(names, values, color=[SITE_COLORS.get(r["use"], "tab:gray") for r in rows])
+        ax.invert_yaxis()
+        # Whose watts size each bar, as in the report's table: measured, ASSUMED, maker spec.
+        texts = ax.bar_label(bars, labels=[
+            f"{dollars(v)} ({'a lease' if r['use'] == 'colocation' else r['energy']})"
+            for v, r in zip(values, rows)], fontsize=7, padding=3)
+        for t in texts:  # readable where a reference line crosses it
+            t.set_bbox(dict(facecolor="white", edgecolor="none", pad=0.6, alpha=0.85))
+            t.set_zorder(5)
+        for i, r in enumerate(refs):
+            color, ls = ref_styles[i % len(ref_styles)]
+            ax.axvline(r["usd_per_mw_year"], color=color, ls=ls, lw=1.3,
+                       label=f"{r['name']}: {dollars(r['usd_per_mw_year'])} per MW-year"
+                       + ("" if r["deal"] else " (from the market's hashprice)"))
+        shown = values + [r["usd_per_mw_year"] for r in refs]
+        if shown:
+            if max(shown) / min(shown) > 30:
+                ax.set_xscale("log")
+                ax.set_xlim(min(shown) / 3, max(shown) * 40)
+                ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(numticks=6))
+            else:
+                ax.set_xlim(0, max(shown) * 1.5)
+        plain_ticks(ax.xaxis, dollars)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.set_title(d["short_label"] + (" (assumed W)" if d["assumed"] else ""), fontsize=9)
+        if refs:
+            ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
+                      title="references drawn as lines", title_fontsize=7, frameon=False)
+    axes[-1, 0].set_xlabel("revenue per MW-year, USD (log scale where the uses span decades)",
+                           fontsize=8)
+    fig.suptitle("What a megawatt earns in a year, by use", fontsize=10)
+    fig.tight_layout()
+    save(fig, out_dir, "site", "Revenue per MW-year for each way to use the site, with the deal "
+         "references drawn as lines")
+
+
 def main(argv):
     if len(argv) != 3:
         print(__doc__, file=sys.stderr)
@@ -275,7 +337,7 @@ def main(argv):
         print(f"plot.py: cannot read {argv[1]}: {e}", file=sys.stderr)
         return 2
     os.makedirs(argv[2], exist_ok=True)
-    for plot in (power_plot, efficiency_plot, value_plot, devices_plot, tokens_plot):
+    for plot in (power_plot, efficiency_plot, value_plot, devices_plot, tokens_plot, site_plot):
         plot(data, argv[2])
     return 0
 

@@ -98,6 +98,20 @@ std::string format_usd(double v) {
   return sign + "$" + fixed_significant(a, 2);
 }
 
+std::string format_usd_amount(double v) {
+  if (!std::isfinite(v)) return "?";
+  const std::string sign = v < 0 ? "-" : "";
+  const double a = std::abs(v);
+  static constexpr std::pair<double, const char*> words[] = {
+      {1e12, "trillion"}, {1e9, "billion"}, {1e6, "million"}};
+  if (a >= 1e15) return sign + fmt::format("${:.3g}", a);
+  for (const auto& [scale, word] : words) {
+    if (a >= scale) return fmt::format("{}${} {}", sign, fixed_significant(a / scale, 3), word);
+  }
+  if (a >= 1000) return fmt::format("{}${}", sign, grouped(fmt::format("{:.0f}", a)));
+  return format_usd(v);
+}
+
 std::string format_rate(double rate, std::string_view unit) {
   return scaled(rate, rate_unit(unit));
 }

@@ -12,8 +12,26 @@ double hashprice_usd_per_ph_day(const Chain& c) {
   return usd_per_hash(c) * 1e15 * 86400;
 }
 
+double usd_per_hash_from_hashprice(double usd_per_ph_day) {
+  return usd_per_ph_day / (1e15 * 86400);
+}
+
 double mining_usd_per_kwh(double hashes_per_joule, const Chain& c) {
   return hashes_per_joule * joules_per_kwh * usd_per_hash(c);
+}
+
+double mining_usd_per_kwh(double hashes_per_joule, double usd_per_hash) {
+  return hashes_per_joule * joules_per_kwh * usd_per_hash;
+}
+
+std::array<std::array<double, 3>, 3> mining_sensitivity(double hashes_per_joule, double per_hash) {
+  std::array<std::array<double, 3>, 3> grid{};
+  for (std::size_t p = 0; p < price_factors.size(); ++p) {
+    for (std::size_t d = 0; d < difficulty_factors.size(); ++d)
+      grid[p][d] =
+          mining_usd_per_kwh(hashes_per_joule, per_hash * price_factors[p] / difficulty_factors[d]);
+  }
+  return grid;
 }
 
 double joules_per_terahash(double hashes_per_joule) {

@@ -20,8 +20,11 @@ struct Chain {
 double usd_per_hash(const Chain& chain);
 /// Network hashprice, USD per PH/s per day: usd_per_hash x 1e15 x 86400.
 double hashprice_usd_per_ph_day(const Chain& chain);
+/// USD per hash from a hashprice quote: USD per PH/s per day / (1e15 x 86400).
+double usd_per_hash_from_hashprice(double usd_per_ph_day);
 /// Mining revenue per kWh of device energy: hashes/J x 3.6e6 x usd_per_hash.
 double mining_usd_per_kwh(double hashes_per_joule, const Chain& chain);
+double mining_usd_per_kwh(double hashes_per_joule, double usd_per_hash);
 /// J/TH, the ASIC unit: 1e12 / (hashes/J).
 double joules_per_terahash(double hashes_per_joule);
 
@@ -42,5 +45,9 @@ inline constexpr std::array<double, 3> difficulty_factors = {0.8, 1.0, 1.2};
 /// Mining USD per device kWh for each BTC price factor (rows) and difficulty factor (columns).
 std::array<std::array<double, 3>, 3> mining_sensitivity(double hashes_per_joule,
                                                         const Chain& chain);
+/// The same from what a hash earns: x price factor / difficulty factor (a hash earns in
+/// proportion to the BTC price and in inverse proportion to the difficulty).
+std::array<std::array<double, 3>, 3> mining_sensitivity(double hashes_per_joule,
+                                                        double usd_per_hash);
 
 }  // namespace hashflop::report

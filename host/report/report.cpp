@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -124,7 +125,14 @@ results::ReportData plot_data(const Market& m, const std::vector<Valuation>& val
     d.mining_usd_per_kwh = v.mining_usd_per_kwh;
     d.ai_usd_per_kwh = v.ai_usd_per_kwh;
     d.electricity_usd_per_kwh = v.electricity_usd_per_kwh;
+    for (const auto& r : v.site.rows)
+      d.site.push_back({site_use_name(r.use), r.name, r.energy, r.revenue, r.margin});
     data.devices.push_back(std::move(d));
+  }
+  if (!vals.empty()) {
+    data.site_mw = vals.front().site.mw;
+    for (const auto& r : vals.front().site.references)
+      data.references.push_back({r.name, r.usd_per_mw_year, r.deal});
   }
   return data;
 }
@@ -209,8 +217,26 @@ std::vector<results::Result> per_device(const results::Result& r) {
 
 }  // namespace
 
+std::string market_line(const Market& m) {
+  return fmt::format("market {} ({}{})", m.path.string(), m.name,
+                     m.date.empty() ? ", undated" : ", dated " + m.date);
+}
+
+std::string market_staleness(const Market& m, const std::vector<Valuation>& vals) {
+  std::string newest;
+  for (const auto& v : vals) newest = std::max(newest, v.started);
+  const auto age = market_age_months(m, newest);
+  if (!age || *age <= 6) return "";
+  return fmt::format(
+      "the market file {} is dated {}, {:.1f} months before the newest run valued ({}): prices "
+      "move; check them, or give current ones with --set or --market",
+      m.name, m.date, *age, newest.substr(0, 10));
+}
+
 ReportOutput write_report(const ReportOptions& o) {
   if (o.inputs.empty()) throw UsageError("report: give at least one results file");
+  if (!(o.site_mw > 0 && o.site_mw <= 1e5))
+    throw UsageError(fmt::format("--site-mw {:g}: expected megawatts in (0, 100000]", o.site_mw));
   // Bad input, found before anything is read or written (as `run --out` does).
   results::check_writable(o.out_dir / "report-data.json");
   Market market = load_market(o.market.empty() ? default_market_path() : o.market);
@@ -225,10 +251,12 @@ ReportOutput write_report(const ReportOptions& o) {
       valued.push_back(std::move(one));
       // Valuing checks what the result says (params, host, telemetry): its errors name the file.
       out.valuations.push_back(name_input_errors(
-          path, [&] { return value_result(valued.back(), path.string(), market); }));
+          path, [&] { return value_result(valued.back(), path.string(), market, o.site_mw); }));
     }
   }
-  out.hashprice_usd_per_ph_day = hashprice_usd_per_ph_day(chain_of(market));
+  out.hashprice_usd_per_ph_day = hashprice_of(market);
+  out.market_line = market_line(market);
+  out.market_warning = market_staleness(market, out.valuations);
 
   const fs::path data_file = o.out_dir / "report-data.json";
   results::write_atomically(data_file,

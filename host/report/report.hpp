@@ -18,6 +18,7 @@ struct ReportOptions {
   std::filesystem::path market;   ///< empty: default_market_path()
   std::vector<std::string> sets;  ///< key=value market overrides
   std::filesystem::path out_dir = "report";
+  double site_mw = 1;  ///< the site lens's megawatts of IT power
   bool markdown = true, html = true, plots = true;
 };
 
@@ -32,7 +33,14 @@ struct ReportOutput {
   std::string plot_note;  ///< why there are no pictures, or empty
   std::vector<Valuation> valuations;
   double hashprice_usd_per_ph_day = 0;
+  std::string market_line;     ///< the market file, its name and date
+  std::string market_warning;  ///< the file is more than 6 months older than a run, or empty
 };
+
+/// "market results/market/2026-03.json (2026-03, dated 2026-03-17)".
+std::string market_line(const Market& market);
+/// A warning when `market` is more than 6 months older than the newest run valued, else "".
+std::string market_staleness(const Market& market, const std::vector<Valuation>& valuations);
 
 /// Loads, values, plots and writes. Throws UsageError for unreadable inputs or a bad market.
 ReportOutput write_report(const ReportOptions& options);

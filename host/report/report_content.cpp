@@ -30,6 +30,7 @@ void add_market(Document& doc, const Market& m) {
   s.paragraph(fmt::format("From {}. {}", m.path.string(), m.description));
   std::vector<std::vector<std::string>> rows;
   for (const auto& key : market_keys()) {
+    if (!m.values.contains(key)) continue;
     const auto& v = m.values.at(key);
     std::string value = fmt::format("{:g}", v.value);
     if (v.low && v.high) value += fmt::format(" (range {:g} to {:g})", *v.low, *v.high);
@@ -46,29 +47,66 @@ void add_market(Document& doc, const Market& m) {
                     : v.assumption ? "assumption"
                                    : "published"});
   }
+  for (const auto& [model, v] : m.gpu_hour_prices) {
+    rows.push_back({"gpu_hour_price." + model, fmt::format("{:g}", v.value), v.unit, v.date,
+                    v.source,
+                    v.overridden   ? "override"
+                    : v.assumption ? "assumption"
+                                   : "published"});
+  }
   s.table({"input", "value", "unit", "date", "source", "kind"}, rows);
   std::vector<std::vector<std::string>> asics;
   for (const auto& a : m.asics) {
     std::string jth = num(a.j_per_th);
     if (a.j_per_th_low && a.j_per_th_high)
       jth += fmt::format(" ({:g} to {:g})", *a.j_per_th_low, *a.j_per_th_high);
-    asics.push_back({a.model, jth, a.date, a.source});
+    asics.push_back(
+        {a.model, jth, a.ths ? num(*a.ths) : "-", a.watts ? num(*a.watts) : "-",
+         a.price_usd ? usd(*a.price_usd) + (a.price_overridden ? " (override)" : "") : "not set",
+         a.date, a.source});
   }
-  s.paragraph("Reference mining ASICs (efficiency at the wall, as published):");
-  s.table({"model", "J/TH", "date", "source"}, asics);
+  s.paragraph(
+      "Reference mining ASICs (efficiency at the wall, as published; capex only when set):");
+  s.table({"model", "J/TH", "TH/s", "W", "price", "date", "source"}, asics);
+  if (m.references.empty()) return;
+  std::vector<std::vector<std::string>> refs;
+  for (const auto& r : m.references) {
+    refs.push_back({r.name, r.use, format_usd_amount(r.total_usd), fmt::format("{:g}", r.years),
+                    fmt::format("{:g}", r.mw), r.capex_usd ? format_usd_amount(*r.capex_usd) : "-",
+                    r.date, r.source});
+  }
+  s.paragraph("Deals that priced a megawatt (published totals):");
+  s.table({"deal", "use", "total", "years", "MW", "operator's capex", "date", "source"}, refs);
 }
 
 void add_self_check(Document& doc, const Market& m) {
   auto& s = doc.add("Self-check: network hashprice");
-  const Chain c = chain_of(m);
-  s.paragraph(fmt::format(
-      "hashprice = (subsidy + fees) x BTC price x 86400 s x 1e15 H/PH / (difficulty x 2^32) = "
-      "({:g} + {:g}) BTC x ${:g} x 86400 x 1e15 / ({:g} x 4294967296) = ${:.2f} per PH/s per day.",
-      c.subsidy_btc, c.fees_btc, c.btc_price_usd, c.difficulty, hashprice_usd_per_ph_day(c)));
+  if (m.values.contains("btc_price_usd")) {
+    const Chain c = chain_of(m);
+    s.paragraph(fmt::format(
+        "hashprice = (subsidy + fees) x BTC price x 86400 s x 1e15 H/PH / (difficulty x 2^32) = "
+        "({:g} + {:g}) BTC x ${:g} x 86400 x 1e15 / ({:g} x 4294967296) = ${:.2f} per PH/s per "
+        "day.",
+        c.subsidy_btc, c.fees_btc, c.btc_price_usd, c.difficulty, hashprice_usd_per_ph_day(c)));
+  }
+  if (const auto* hp = m.values.contains("hashprice_usd_per_ph_day")
+                           ? &m.values.at("hashprice_usd_per_ph_day")
+                           : nullptr) {
+    s.paragraph(fmt::format(
+        "This market quotes the hashprice directly: ${:g} per PH/s per day ({}, {}), so a hash "
+        "earns ${:g} / (1e15 x 86400) = ${:.4g}; every mining figure uses it.{}",
+        hp->value, hp->date, hp->source, hp->value, usd_per_hash_of(m),
+        m.find("network_hashrate_eh_s")
+            ? fmt::format(" At {} EH/s the network earns about {} a day.",
+                          format_number(*m.find("network_hashrate_eh_s")),
+                          format_usd_amount(hp->value * *m.find("network_hashrate_eh_s") * 1e3))
+            : ""));
+  }
   std::vector<std::string> items;
   for (const auto& a : m.asics) {
     items.push_back(fmt::format("{} at {:g} J/TH earns {} per kWh of its own energy", a.model,
-                                a.j_per_th, usd(mining_usd_per_kwh(1e12 / a.j_per_th, c))));
+                                a.j_per_th,
+                                usd(mining_usd_per_kwh(1e12 / a.j_per_th, usd_per_hash_of(m)))));
   }
   s.list(items);
 }
@@ -115,7 +153,10 @@ void add_money(Document& doc, const Valuation& v, const Market& m) {
   const double pue = m.at("pue"), price = m.at("electricity_usd_per_kwh");
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"mining revenue", opt_usd(v.mining_usd_per_kwh) + mark(sha_assumed),
-                  "hashes/J x 3.6e6 x (subsidy + fees) x BTC price / (difficulty x 2^32)"});
+                  m.quotes_hashprice()
+                      ? fmt::format("hashes/J x 3.6e6 x hashprice ${:g} / (1e15 x 86400)",
+                                    hashprice_of(m))
+                      : "hashes/J x 3.6e6 x (subsidy + fees) x BTC price / (difficulty x 2^32)"});
   rows.push_back({"electricity cost", opt_usd(v.electricity_usd_per_kwh),
                   fmt::format("facility price ${:g}/kWh x PUE {:g}", price, pue)});
   rows.push_back({"mining margin", opt_usd(v.mining_margin_usd_per_kwh) + mark(sha_assumed),
@@ -155,8 +196,11 @@ void add_money(Document& doc, const Valuation& v, const Market& m) {
   auto& t = doc.add("Sensitivity: mining revenue per device kWh", 3);
   std::vector<std::vector<std::string>> grid;
   for (size_t p = 0; p < price_factors.size(); ++p) {
-    std::vector<std::string> row = {fmt::format("BTC x{:g} (${:g})", price_factors[p],
-                                                price_factors[p] * m.at("btc_price_usd"))};
+    std::vector<std::string> row = {m.values.contains("btc_price_usd")
+                                        ? fmt::format("BTC x{:g} (${:g})", price_factors[p],
+                                                      price_factors[p] * m.at("btc_price_usd"))
+                                        : fmt::format("BTC x{:g} (hashprice {})", price_factors[p],
+                                                      usd(price_factors[p] * hashprice_of(m)))};
     for (size_t d = 0; d < difficulty_factors.size(); ++d)
       row.push_back(usd((*v.sensitivity)[p][d]));
     grid.push_back(row);
@@ -216,6 +260,62 @@ void add_tokens(Document& doc, const Valuation& v, const Market& m) {
       "applied to both.");
 }
 
+std::string units_cell(const SiteRow& r) {
+  return r.units ? format_number(*r.units) : "-";
+}
+
+void add_site_table(Document& doc, const Valuation& v, const Market& m) {
+  const SiteLens& lens = v.site;
+  auto& s = doc.add("Site lens: " + v.label, 3);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : lens.rows) {
+    rows.push_back({r.name, r.energy, units_cell(r), format_usd_amount(r.revenue),
+                    r.energy_passed_through ? "passed through" : format_usd_amount(r.energy_cost),
+                    format_usd_amount(r.margin),
+                    r.payback_months ? fmt::format("{:.1f}", *r.payback_months) : "-", r.how});
+  }
+  s.table({"use", "energy", "units", "revenue / year", "energy cost / year", "margin / year",
+           "payback months", "how"},
+          rows);
+  if (!lens.notes.empty()) s.list(lens.notes, true);
+  if (!lens.sensitivity || !lens.rental || !lens.best_asic) return;
+  const auto& rent = lens.rows[*lens.rental];
+  const auto& asic = lens.rows[*lens.best_asic];
+  s.paragraph(fmt::format(
+      "Sensitivity: renting margin minus the margin of {} per year (a positive figure: renting "
+      "earns more), as the hashprice (rows) and the hour price (columns) move; energy {} for "
+      "the device.",
+      asic.name, rent.energy));
+  std::vector<std::string> header = {"hashprice \\ hour price"};
+  for (const double f : site_factors)
+    header.push_back(fmt::format("x{:g} ({}/h)", f, usd(f * v.hour_usd)));
+  std::vector<std::vector<std::string>> grid;
+  for (size_t h = 0; h < site_factors.size(); ++h) {
+    std::vector<std::string> row = {
+        fmt::format("x{:g} ({}/PH/day)", site_factors[h], usd(site_factors[h] * hashprice_of(m)))};
+    for (size_t p = 0; p < site_factors.size(); ++p)
+      row.push_back(format_usd_amount((*lens.sensitivity)[h][p]));
+    grid.push_back(row);
+  }
+  s.table(header, grid);
+}
+
+void add_site_lens(Document& doc, const Market& m, const std::vector<Valuation>& vals) {
+  if (vals.empty()) return;
+  const double mw = vals.front().site.mw;
+  auto& s = doc.add(fmt::format("Site lens: what {:g} MW of IT power earns in a year", mw));
+  s.paragraph(
+      "Each way to fill the site, its revenue, energy cost and margin per year. The energy "
+      "column says whose watts size each row: measured by hashflop, ASSUMED (--assume-watts), "
+      "the maker's spec (ASICs) or none (a lease). Method: see Method and assumptions.");
+  std::vector<std::vector<std::string>> refs;
+  for (const auto& r : vals.front().site.references)
+    refs.push_back({r.name, r.use, format_usd_amount(r.usd_per_mw_year), r.how});
+  s.paragraph("References per MW-year, with the arithmetic:");
+  s.table({"reference", "use", "per MW-year", "how"}, refs);
+  for (const auto& v : vals) add_site_table(doc, v, m);
+}
+
 void add_device(Document& doc, const Valuation& v, const Market& m) {
   auto& s = doc.add("Device: " + v.label);
   s.paragraph(fmt::format("Results file {}, run started {}.", v.file, v.started));
@@ -229,6 +329,7 @@ void add_device(Document& doc, const Valuation& v, const Market& m) {
 }
 
 void add_method(Document& doc, const Market& m) {
+  const auto overhead = m.find("host_overhead_fraction"), use = m.find("utilisation");
   auto& s = doc.add("Method and assumptions");
   s.list(
       {"Every money figure is per kWh of device energy: the joules the energy meter counted for "
@@ -238,7 +339,8 @@ void add_method(Document& doc, const Market& m) {
                    "kWh at the facility meter per device kWh. Revenues are not scaled by PUE.",
                    m.at("pue")),
        "Mining revenue is the expected reward per hash, (block subsidy + average fees per "
-       "block) x BTC price / (difficulty x 2^32), times the hashes the device does per kWh. It "
+       "block) x BTC price / (difficulty x 2^32), or, where the market quotes a hashprice, "
+       "hashprice / (1e15 H/PH x 86400 s), times the hashes the device does per kWh. It "
        "ignores pool fees, stale shares and hardware cost.",
        "AI revenue is the hourly rental price of the device divided by its measured average power "
        "in kW while running the most energy-efficient GEMM: what a kWh earns if the device is "
@@ -249,7 +351,19 @@ void add_method(Document& doc, const Market& m) {
        "measurement: those figures are only as good as that guess. Missing energy means no money "
        "figure is computed for that workload.",
        "Market inputs are not fetched live: each carries its date and source above, and "
-       "--market FILE or --set key=value replaces them."});
+       "--market FILE or --set key=value replaces them.",
+       fmt::format(
+           "The site lens fills the site's IT megawatts with one use for a year of 8,760 hours. "
+           "ASICs count at their makers' wall watts; the measured device at its measured (or "
+           "ASSUMED) watts times 1 + host overhead ({}), for the CPU, memory, fans and network a "
+           "server adds. Renting and serving tokens sell a share of the hours (utilisation {}); "
+           "mining runs every hour. Every use draws the site's full power all year, so the "
+           "energy cost, MW x 1000 x 8760 x price x PUE, is the same for each (an upper bound "
+           "for devices that idle); colocation's power is assumed passed through to the tenant. "
+           "Device counts are averages (fractional). Payback months = capex / (margin / 12), "
+           "shown only when a capex input is set.",
+           overhead ? fmt::format("{:g}", *overhead) : "not given",
+           use ? fmt::format("{:g}", *use) : "not given")});
 }
 
 }  // namespace
@@ -259,6 +373,10 @@ Document build_document(const Market& market, const std::vector<Valuation>& valu
   Document doc;
   doc.title = "hashflop value report: mining versus AI per kWh";
   auto& sum = doc.add("Summary");
+  sum.paragraph(fmt::format("Prices: {}; network hashprice {} per PH/s per day.",
+                            market_line(market), usd(hashprice_of(market))));
+  if (const auto stale = market_staleness(market, valuations); !stale.empty())
+    sum.paragraph(stale, true);
   for (const auto& v : valuations) sum.paragraph(verdict_sentence(v));
   std::vector<std::vector<std::string>> rows;
   for (const auto& v : valuations) {
@@ -286,7 +404,9 @@ Document build_document(const Market& market, const std::vector<Valuation>& valu
                                 mark(b.energy == EnergyStatus::assumed)));
     }
   }
+  for (const auto& v : valuations) sum.paragraph(v.site.sentence);
   add_self_check(doc, market);
+  add_site_lens(doc, market, valuations);
   for (const auto& v : valuations) add_device(doc, v, market);
   auto& pics = doc.add("Pictures");
   if (!plot_note.empty()) pics.paragraph(plot_note, plots.empty());

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -73,12 +75,12 @@ void value_money(Valuation& v, const Market& m) {
   const double pue = m.at("pue");
   const double price = m.at("electricity_usd_per_kwh");
   v.electricity_usd_per_kwh = electricity_usd_per_device_kwh(price, pue);
+  const double per_hash = usd_per_hash_of(m);
   if (v.hashes_per_joule) {
-    const Chain chain = chain_of(m);
-    v.mining_usd_per_kwh = mining_usd_per_kwh(*v.hashes_per_joule, chain);
+    v.mining_usd_per_kwh = mining_usd_per_kwh(*v.hashes_per_joule, per_hash);
     v.mining_margin_usd_per_kwh = *v.mining_usd_per_kwh - *v.electricity_usd_per_kwh;
     v.break_even_usd_per_kwh = break_even_usd_per_kwh(*v.mining_usd_per_kwh, pue);
-    v.sensitivity = mining_sensitivity(*v.hashes_per_joule, chain);
+    v.sensitivity = mining_sensitivity(*v.hashes_per_joule, per_hash);
   }
   if (v.best_gemm) {
     const auto& g = v.gemm[*v.best_gemm];
@@ -89,9 +91,10 @@ void value_money(Valuation& v, const Market& m) {
   double fastest = 0;
   for (const auto& g : v.gemm) fastest = std::max(fastest, g.flops_per_second);
   if (fastest > 0) v.usd_per_pflop = usd_per_pflop(v.hour_usd, fastest);
-  v.btc_price_usd = m.at("btc_price_usd");
+  v.btc_price_usd = m.find("btc_price_usd").value_or(0);
+  v.mining_basis = mining_basis(m);
   if (v.sha && v.sha->rate > 0) {
-    const double mining_hour_usd = v.sha->rate * 3600 * usd_per_hash(chain_of(m));
+    const double mining_hour_usd = v.sha->rate * 3600 * per_hash;
     if (mining_hour_usd > 0) v.hour_multiple = v.hour_usd / mining_hour_usd;
   }
   if (v.mining_usd_per_kwh && v.ai_usd_per_kwh && *v.mining_usd_per_kwh > 0)
@@ -172,11 +175,8 @@ std::string verdict_sentence(const Valuation& v) {
       fmt::format("{} ({})", v.device_name.empty() ? v.device_id : v.device_name, v.device_id);
   std::string s;
   if (v.hour_multiple) {
-    s = fmt::format(
-        "On this {}, an hour of AI rental earns {} what an hour of mining earns at {} "
-        "BTC.",
-        device, format_multiple(*v.hour_multiple),
-        fmt::format("${}", format_number(v.btc_price_usd)));
+    s = fmt::format("On this {}, an hour of AI rental earns {} what an hour of mining earns at {}.",
+                    device, format_multiple(*v.hour_multiple), v.mining_basis);
   } else {
     s = fmt::format(
         "On this {}, no sha256d rate was measured, so mining and AI cannot be set "
@@ -198,7 +198,50 @@ std::string verdict_sentence(const Valuation& v) {
   return s;
 }
 
-Valuation value_result(const results::Result& result, const std::string& file, const Market& m) {
+namespace {
+
+// The site lens's view of a valued device: its watts, efficiencies and hour price, and per
+// model and phase the batch with the most tokens per joule.
+SiteDevice site_device(const Valuation& v) {
+  SiteDevice d;
+  d.name = v.device_name.empty() ? v.device_id : v.device_name;
+  d.cpu = v.cpu;
+  d.cores = v.cores;
+  d.hour_usd = v.hour_usd;
+  d.hour_basis = v.hour_basis;
+  if (v.hashes_per_joule && v.sha && v.sha->energy) {
+    d.hashes_per_joule = v.hashes_per_joule;
+    d.sha_watts = v.sha->energy->avg_watts;
+    d.sha_assumed = v.sha_energy == EnergyStatus::assumed;
+  }
+  if (v.best_gemm) {
+    d.gemm_watts = v.gemm[*v.best_gemm].avg_watts;
+    d.gemm_assumed = v.gemm[*v.best_gemm].energy == EnergyStatus::assumed;
+  }
+  std::map<std::pair<std::string, std::string>, SiteTokens> best;
+  std::vector<std::pair<std::string, std::string>> order;
+  for (const auto& t : v.tokens) {
+    if (!t.figure.tokens_per_joule) continue;
+    const auto key = std::make_pair(t.figure.model, t.figure.phase);
+    const auto it = best.find(key);
+    if (it != best.end() && it->second.tokens_per_joule >= *t.figure.tokens_per_joule) continue;
+    if (it == best.end()) order.push_back(key);
+    best[key] = {t.figure.model,
+                 t.figure.phase,
+                 t.figure.variant,
+                 t.figure.batch,
+                 *t.figure.tokens_per_joule,
+                 t.energy == EnergyStatus::assumed,
+                 t.usd_per_million_tokens};
+  }
+  for (const auto& key : order) d.tokens.push_back(best[key]);
+  return d;
+}
+
+}  // namespace
+
+Valuation value_result(const results::Result& result, const std::string& file, const Market& m,
+                       double site_mw) {
   Valuation v;
   v.file = file;
   v.hostname = result.host.hostname.value_or("");
@@ -274,12 +317,20 @@ Valuation value_result(const results::Result& result, const std::string& file, c
     v.hour_basis = fmt::format(
         "CPU-hour price (not a GPU-hour): {} cores x ${:g} per core-hour = ${:g} per hour", v.cores,
         core_hour, v.hour_usd);
+  } else if (const auto* model = m.gpu_price_for(v.device_name)) {
+    v.hour_usd = model->second.value;
+    v.hour_basis = fmt::format("GPU-hour price for {}: ${:g} per GPU-hour ({}, {})", model->first,
+                               v.hour_usd, model->second.unit, model->second.date);
   } else {
     v.hour_usd = m.at("gpu_hour_usd");
-    v.hour_basis = fmt::format("GPU-hour price: ${:g} per GPU-hour", v.hour_usd);
+    v.hour_basis = fmt::format(
+        "GPU-hour price: ${:g} per GPU-hour (the market's default: it has no price for this "
+        "model)",
+        v.hour_usd);
   }
   value_tokens(v, result, m);
   value_money(v, m);
+  v.site = build_site_lens(site_device(v), m, site_mw);
   return v;
 }
 

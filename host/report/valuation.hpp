@@ -8,6 +8,7 @@
 
 #include "report/economics.hpp"
 #include "report/market.hpp"
+#include "report/site_lens.hpp"
 #include "report/token_figures.hpp"
 #include "results/result.hpp"
 
@@ -73,6 +74,9 @@ struct Valuation {
   std::optional<size_t> best_tokens;         ///< index into tokens: highest USD per kWh
   std::optional<double> token_memory_ratio;  ///< best decode bytes/s over the memcopy ceiling
 
+  std::string mining_basis;  ///< "$96,500 BTC" or "a hashprice of $39.53 per PH/s per day"
+  SiteLens site;             ///< what a site of these devices earns in a year
+
   std::vector<std::string> flags;  ///< plain sentences: assumed or missing energy, incomplete runs
   bool any_assumed() const;
 };
@@ -85,7 +89,8 @@ Chain chain_of(const Market& market);
 /// get it.
 std::string verdict_sentence(const Valuation& v);
 
-Valuation value_result(const results::Result& result, const std::string& file,
-                       const Market& market);
+/// `site_mw`: the site lens's megawatts of IT power.
+Valuation value_result(const results::Result& result, const std::string& file, const Market& market,
+                       double site_mw = 1);
 
 }  // namespace hashflop::report

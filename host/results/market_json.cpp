@@ -1,6 +1,8 @@
 // The market file (schema hashflop/market/v1) and its ASIC file, read into results/market.hpp's
 // Market: every figure checked against its plausible range, every error naming file and field.
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -64,6 +66,15 @@ std::vector<Asic> parse_asics(const json& list, const std::string& where) {
     asic.j_per_th_low = optional_positive(a, "j_per_th_low", at, market_bounds("j_per_th"));
     asic.j_per_th_high = optional_positive(a, "j_per_th_high", at, market_bounds("j_per_th"));
     check_range(asic.j_per_th, asic.j_per_th_low, asic.j_per_th_high, at + ".j_per_th");
+    asic.ths = optional_positive(a, "ths", at, market_bounds("ths"));
+    asic.watts = optional_positive(a, "watts", at, market_bounds("watts"));
+    asic.price_usd = optional_positive(a, "price_usd", at, market_bounds("asic_price"));
+    // The site lens counts units per megawatt from the watts and mines at j_per_th: the two
+    // must be one machine (makers round J/TH to a tenth, so 1% is allowed).
+    if (asic.ths && asic.watts &&
+        std::abs(*asic.watts / *asic.ths - asic.j_per_th) > 0.01 * asic.j_per_th)
+      throw UsageError(fmt::format("{}: watts / ths = {:g} J/TH, but j_per_th is {:g}", at,
+                                   *asic.watts / *asic.ths, asic.j_per_th));
     out.push_back(asic);
   }
   return out;
@@ -83,6 +94,46 @@ MarketValue parse_value(const json& v, const std::string& at, MarketBounds b) {
   return mv;
 }
 
+std::vector<DealReference> parse_references(const json& list, const std::string& where) {
+  if (!list.is_array()) throw UsageError(where + ": \"references\" must be an array");
+  std::vector<DealReference> out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string at = fmt::format("{}: references[{}]", where, i);
+    const json& r = list[i];
+    if (!r.is_object()) throw UsageError(at + ": not an object");
+    DealReference d;
+    d.name = text(r, "name", at);
+    d.use = text(r, "use", at);
+    d.kind = text(r, "kind", at);
+    if (d.kind != "gpu_cloud" && d.kind != "colocation")
+      throw UsageError(fmt::format("{}.kind: '{}', expected gpu_cloud or colocation", at, d.kind));
+    d.date = text(r, "date", at);
+    d.source = text(r, "source", at);
+    for (const auto& [key, field] : {std::pair{"total_usd", &d.total_usd},
+                                     std::pair{"years", &d.years}, std::pair{"mw", &d.mw}}) {
+      if (!r.contains(key)) throw UsageError(fmt::format("{}: needs \"{}\"", at, key));
+      *field = positive(r.at(key), fmt::format("{}.{}", at, key), {1e-6, 1e15});
+    }
+    d.capex_usd = optional_positive(r, "capex_usd", at, {1e-6, 1e15});
+    d.capex_note = r.value("capex_note", "");
+    out.push_back(d);
+  }
+  return out;
+}
+
+// A market file's date: YYYY-MM or YYYY-MM-DD, so the report can say how old it is.
+std::string market_date(const json& j, const std::string& where) {
+  if (!j.contains("date")) return "";
+  const std::string d = text(j, "date", where);
+  const bool shape = (d.size() == 7 || d.size() == 10) && d[4] == '-' &&
+                     (d.size() == 7 || d[7] == '-') && std::all_of(d.begin(), d.end(), [](char c) {
+                       return c == '-' || std::isdigit(static_cast<unsigned char>(c));
+                     });
+  if (!shape)
+    throw UsageError(fmt::format("{}: \"date\" '{}' is not YYYY-MM or YYYY-MM-DD", where, d));
+  return d;
+}
+
 Market parse_market(const fs::path& path) {
   const json j = read_json(path);
   const std::string where = path.string();
@@ -100,11 +151,41 @@ Market parse_market(const fs::path& path) {
     if (std::find(market_keys().begin(), market_keys().end(), key) == market_keys().end())
       throw UsageError(fmt::format("{}: unknown market key \"{}\"", where, key));
   }
-  for (const auto& key : market_keys()) {
-    const std::string at = fmt::format("{}: values.{}", where, key);
-    if (!values.contains(key)) throw UsageError(at + ": missing");
-    m.values[key] = parse_value(values.at(key), at, market_bounds(key));
+  for (const auto& key : required_market_keys()) {
+    if (!values.contains(key)) throw UsageError(fmt::format("{}: values.{}: missing", where, key));
   }
+  for (const auto& key : market_keys()) {
+    if (values.contains(key))
+      m.values[key] =
+          parse_value(values.at(key), fmt::format("{}: values.{}", where, key), market_bounds(key));
+  }
+  // Mining needs what a hash earns: the chain's four figures, or the hashprice as quoted.
+  const auto chain_given =
+      std::count_if(chain_keys().begin(), chain_keys().end(),
+                    [&](const std::string& k) { return m.values.contains(k); });
+  if (chain_given != 0 && chain_given != static_cast<long>(chain_keys().size())) {
+    for (const auto& key : chain_keys()) {
+      if (!m.values.contains(key))
+        throw UsageError(
+            fmt::format("{}: values.{}: missing (the chain's figures go together)", where, key));
+    }
+  }
+  if (chain_given == 0 && !m.quotes_hashprice())
+    throw UsageError(
+        fmt::format("{}: values.hashprice_usd_per_ph_day: missing (give it, or block_subsidy_btc, "
+                    "fees_per_block_btc, difficulty and btc_price_usd)",
+                    where));
+  m.date = market_date(j, where);
+  if (j.contains("gpu_hour_prices")) {
+    const json& g = j.at("gpu_hour_prices");
+    if (!g.is_object()) throw UsageError(where + ": \"gpu_hour_prices\" must be an object");
+    for (const auto& [model, v] : g.items()) {
+      if (model.empty()) throw UsageError(where + ": gpu_hour_prices: an empty model name");
+      m.gpu_hour_prices[model] = parse_value(v, fmt::format("{}: gpu_hour_prices.{}", where, model),
+                                             market_bounds("gpu_hour_price"));
+    }
+  }
+  if (j.contains("references")) m.references = parse_references(j.at("references"), where);
   if (j.contains("token_prices")) {
     const json& t = j.at("token_prices");
     if (!t.is_object()) throw UsageError(where + ": \"token_prices\" must be an object");

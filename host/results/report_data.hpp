@@ -36,12 +36,26 @@ struct PlotTokens {
   bool assumed = false;
 };
 
+/// One use of the site in the site lens: a year's revenue and margin for the site's megawatts.
+struct PlotSiteRow {
+  std::string use, name, energy;  ///< use: asic, device_mining, device_rental, tokens, colocation
+  double revenue_usd_per_year = 0, margin_usd_per_year = 0;
+};
+
+/// A reference price of a megawatt-year (a deal, or a figure derived from the market).
+struct PlotReference {
+  std::string name;
+  double usd_per_mw_year = 0;
+  bool deal = true;
+};
+
 struct PlotDevice {
   std::string label, short_label;
   bool cpu = false, assumed = false;
   std::vector<PlotRun> runs;
   std::vector<PlotGemm> gemm;
   std::vector<PlotTokens> tokens;
+  std::vector<PlotSiteRow> site;
   std::optional<double> j_per_th, hashes_per_joule, mining_usd_per_kwh, ai_usd_per_kwh,
       electricity_usd_per_kwh;
 };
@@ -56,6 +70,8 @@ struct ReportData {
   double electricity_usd_per_kwh = 0, pue = 0;
   std::vector<PlotAsic> asics;
   std::vector<PlotDevice> devices;
+  double site_mw = 1;
+  std::vector<PlotReference> references;
 };
 
 /// report-data.json's text: one-space indent and a newline.

@@ -44,7 +44,16 @@ json device_json(const PlotDevice& d) {
                       {"mining_tokens_per_joule", json_parts::opt(t.mining_tokens_per_joule)},
                       {"assumed", t.assumed}});
   }
+  json site = json::array();
+  for (const auto& r : d.site) {
+    site.push_back({{"use", r.use},
+                    {"name", r.name},
+                    {"energy", r.energy},
+                    {"revenue_usd_per_year", r.revenue_usd_per_year},
+                    {"margin_usd_per_year", r.margin_usd_per_year}});
+  }
   return {{"label", d.label},
+          {"site", site},
           {"tokens", tokens},
           {"short_label", d.short_label},
           {"cpu", d.cpu},
@@ -64,12 +73,19 @@ std::string report_data_text(const ReportData& data) {
   json asics = json::array(), devices = json::array();
   for (const auto& a : data.asics) asics.push_back({{"model", a.model}, {"j_per_th", a.j_per_th}});
   for (const auto& d : data.devices) devices.push_back(device_json(d));
+  json references = json::array();
+  for (const auto& r : data.references) {
+    references.push_back(
+        {{"name", r.name}, {"usd_per_mw_year", r.usd_per_mw_year}, {"deal", r.deal}});
+  }
   const json doc = {{"schema", "hashflop/report-data/v1"},
                     {"market", data.market},
                     {"electricity_usd_per_kwh", data.electricity_usd_per_kwh},
                     {"pue", data.pue},
                     {"asics", asics},
-                    {"devices", devices}};
+                    {"devices", devices},
+                    {"site_mw", data.site_mw},
+                    {"references", references}};
   return doc.dump(1) + "\n";
 }
 

@@ -37,10 +37,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // --set overrides, as `report --set` applies them.
   fuzz::expect_usage_error("--set", [&] { m->apply_override("pue=1.25"); });
   fuzz::expect_usage_error("--set", [&] { m->apply_override("difficulty=1e-300"); });
+  fuzz::expect_usage_error("--set", [&] { m->apply_override("gpu_hour_price.H100=3"); });
+  fuzz::expect_usage_error("--set", [&] { m->apply_override("hashprice_usd_per_ph_day=40"); });
   try {
     const auto& r = real_result();
     const std::vector<report::Valuation> valuations{report::value_result(r, "real.json", *m)};
-    (void)report::hashprice_usd_per_ph_day(report::chain_of(*m));
+    (void)report::hashprice_of(*m);
     (void)results::report_data_text(report::plot_data(*m, valuations, {r}));
     const auto doc = report::build_document(*m, valuations, {}, "no pictures");
     (void)report::render_markdown(doc);

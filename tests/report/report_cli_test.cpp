@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -37,6 +38,11 @@ std::string test_dir() {
            ::testing::UnitTest::GetInstance()->current_test_info()->name()))
       .string();
 }
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 const std::string market = " --market " + (source / "results/market/2025-11.json").string();
 
 TEST(ReportCli, FixturesGiveAReportAndTheHashprice) {
@@ -49,6 +55,52 @@ TEST(ReportCli, FixturesGiveAReportAndTheHashprice) {
   EXPECT_NE(r.out.find("[energy ASSUMED]"), std::string::npos) << r.out;
   EXPECT_TRUE(fs::exists(out_dir + "/report.md"));
   EXPECT_TRUE(fs::exists(out_dir + "/report.html"));
+  fs::remove_all(out_dir);
+}
+
+// Issue 33's "done when": without --market (the 2026-03 file), the committed CPU results and a
+// synthetic H100 file at a measured 700 W each give the site lens, its sentence and the deals.
+TEST(ReportCli, TheDefaultMarketGivesTheSiteLensForTheCpuFileAndASyntheticGpu) {
+  const std::string out_dir = test_dir();
+  for (const std::string& file : {(source / "results/epyc-2core-cpu-20261126.json").string(),
+                                  fixtures + "/gpu_h100_700w.json"}) {
+    fs::remove_all(out_dir);
+    const auto r = run(file + " --no-plots --out " + out_dir);
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    for (const char* needle :
+         {"market/2026-03.json (2026-03, dated 2026-03-17)", "$39.53 per PH/s per day",
+          "site lens, 1 MW of IT power for a year", "mining with Antminer S23 Hyd",
+          "leasing as colocation", "$9.7 billion / 5 years / 200 MW = $9.7 million per MW-year",
+          "A megawatt of these", "× what the megawatt earns mining with Antminer S23 Hyd ASICs",
+          "months before the newest run valued"}) {
+      EXPECT_NE(r.out.find(needle), std::string::npos) << needle << "\n" << r.out;
+    }
+    const std::string md = slurp(out_dir + "/report.md");
+    for (const char* needle : {"## Site lens: what 1 MW of IT power earns in a year",
+                               "| use | energy | units | revenue / year |", "Sensitivity: renting",
+                               "Core Scientific and CoreWeave", "payback months"}) {
+      EXPECT_NE(md.find(needle), std::string::npos) << needle;
+    }
+  }
+  fs::remove_all(out_dir);
+}
+
+TEST(ReportCli, SiteMegawattsScaleTheLensAndABadValueIsAUsageError) {
+  const std::string out_dir = test_dir();
+  fs::remove_all(out_dir);
+  const auto r = run(fixtures + "/gpu_h100_700w.json --site-mw 20 --no-plots --out " + out_dir);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("20 megawatts of these GPUs"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("$353 million"), std::string::npos) << r.out;  // 20 x $17.65 million
+  for (const char* bad : {"0", "-1", "1e9", "x"}) {
+    const auto b =
+        run(fixtures + "/gpu_h100_700w.json --no-plots --out " + out_dir + " --site-mw " + bad);
+    EXPECT_EQ(b.exit_code, 2) << bad << ": " << b.out;
+  }
+  const auto chain = run(fixtures + "/gpu_h100_700w.json --no-plots --out " + out_dir +
+                         " --set btc_price_usd=100000");
+  EXPECT_EQ(chain.exit_code, 2) << chain.out;
+  EXPECT_NE(chain.out.find("set hashprice_usd_per_ph_day instead"), std::string::npos);
   fs::remove_all(out_dir);
 }
 

@@ -145,7 +145,8 @@ TEST(Report, PicturesAreRealPngsWhenMatplotlibIsThere) {
     fs::remove_all(w.dir);
     GTEST_SKIP() << "no pictures: " << w.out.plot_note;
   }
-  ASSERT_EQ(w.out.plots.size(), 4u);  // power, efficiency, value, devices (three inputs)
+  // power, efficiency, value, devices (three inputs), site
+  ASSERT_EQ(w.out.plots.size(), 5u);
   for (const auto& p : w.out.plots) {
     const std::string png = slurp(w.dir / p.png);
     EXPECT_GT(png.size(), 5000u) << p.png;
@@ -155,6 +156,7 @@ TEST(Report, PicturesAreRealPngsWhenMatplotlibIsThere) {
   const std::string html = slurp(w.dir / "report.html");
   EXPECT_NE(html.find("<img src=\"power.png\""), std::string::npos);
   EXPECT_NE(slurp(w.dir / "report.md").find("![Power over time"), std::string::npos);
+  EXPECT_NE(html.find("<img src=\"site.png\""), std::string::npos);
   fs::remove_all(w.dir);
 }
 
