@@ -97,6 +97,7 @@ std::vector<TokenFigure> token_figures(const results::Result& r) {
     }
     f.verification = run.verification;
     f.incomplete = run.incomplete;
+    f.fit_note = run.params.text("model_fit_note");
     out.push_back(f);
   }
   return out;
@@ -110,10 +111,13 @@ void print_token_table(std::FILE* to, const results::Result& r) {
   fmt::print(to, "{:<22} {:>13} {:>13} {:>11} {:>14} {:>7} {:>11} {:>7} {:>6} {:>7}\n", "phase",
              "tokens/s", "tokens/J", "J/token", "FLOP/s", "% peak", "bytes/s", "% copy", "FLOP/B",
              "bound");
+  bool unfit = false;
   for (const auto& f : figures) {
     const std::string mark = f.assumed ? "*" : "";
+    unfit = unfit || !f.fit_note.empty();
     fmt::print(to, "{:<22} {:>13} {:>13} {:>11} {:>14} {:>7} {:>11} {:>7} {:>6.3g} {:>7}\n",
-               f.variant, format_rate(f.tokens_per_second, "token"),
+               f.variant + (f.fit_note.empty() ? "" : " !"),
+               format_rate(f.tokens_per_second, "token"),
                f.tokens_per_joule ? format_per_joule(*f.tokens_per_joule, "token") + mark : "-",
                f.joules_per_token ? fmt::format("{:.3g}{}", *f.joules_per_token, mark) : "-",
                format_rate(f.flops_per_second, "flop"),
@@ -121,6 +125,10 @@ void print_token_table(std::FILE* to, const results::Result& r) {
                format_rate(f.bytes_per_second, "byte"),
                f.memory_fraction ? fmt::format("{:.0f}%", 100 * *f.memory_fraction) : "-",
                f.flops_per_byte, f.bound);
+  }
+  if (unfit) {
+    for (const auto& f : figures)
+      if (!f.fit_note.empty()) fmt::print(to, "! {}: does not fit: {}\n", f.variant, f.fit_note);
   }
   fmt::print(to, "compute ceiling: {}\n",
              c.flops_per_second

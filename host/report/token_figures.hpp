@@ -32,6 +32,10 @@ struct TokenFigure {
   std::string bound;  ///< "memory", "compute", or "unknown" without both ceilings
   Verdict verification = Verdict::not_verified;
   bool incomplete = false;
+  /// The run's `model_fit_note`: why the device could not hold the model (its weights, or its
+  /// weights and this phase's KV cache) whose per-token rates these are; empty when it could,
+  /// or when the file predates the field.
+  std::string fit_note;
 };
 
 TokenCeilings token_ceilings(const results::Result& r);
