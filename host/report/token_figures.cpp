@@ -28,10 +28,10 @@ bool is_phase_run(const results::Run& run) {
 
 }  // namespace
 
-TokenCeilings token_ceilings(const results::Result& r) {
+TokenCeilings token_ceilings(const results::Result& r, std::string_view device) {
   TokenCeilings c;
   for (const auto& run : r.runs) {
-    if (run.samples.empty() || is_failure(run.verification)) continue;
+    if (run.device != device || run.samples.empty() || is_failure(run.verification)) continue;
     if (run.workload == WorkloadKind::transformer && run.variant == "memcopy") {
       if (!c.bytes_per_second || run.rate > *c.bytes_per_second) {
         c.bytes_per_second = run.rate;
@@ -57,10 +57,10 @@ TokenCeilings token_ceilings(const results::Result& r) {
 }
 
 std::vector<TokenFigure> token_figures(const results::Result& r) {
-  const auto ceilings = token_ceilings(r);
   std::vector<TokenFigure> out;
   for (const auto& run : r.runs) {
     if (!is_phase_run(run) || run.samples.empty()) continue;
+    const auto ceilings = token_ceilings(r, run.device);
     TokenFigure f;
     f.device = run.device;
     f.variant = run.variant;
@@ -106,7 +106,7 @@ std::vector<TokenFigure> token_figures(const results::Result& r) {
 void print_token_table(std::FILE* to, const results::Result& r) {
   const auto figures = token_figures(r);
   if (figures.empty()) return;
-  const auto c = token_ceilings(r);
+  const auto c = token_ceilings(r, figures.front().device);
   fmt::print(to, "\ntransformer ({}), per phase and batch:\n", figures.front().model);
   fmt::print(to, "{:<22} {:>13} {:>13} {:>11} {:>14} {:>7} {:>11} {:>7} {:>6} {:>7}\n", "phase",
              "tokens/s", "tokens/J", "J/token", "FLOP/s", "% peak", "bytes/s", "% copy", "FLOP/B",

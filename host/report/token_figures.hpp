@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/verdict.hpp"
@@ -38,7 +39,9 @@ struct TokenFigure {
   std::string fit_note;
 };
 
-TokenCeilings token_ceilings(const results::Result& r);
+/// The ceilings measured on `device` ("cpu", "cuda:0") in `r`: a GPU's transformer is held
+/// against its own copy and products, never the CPU's in the same file.
+TokenCeilings token_ceilings(const results::Result& r, std::string_view device);
 /// One figure per measured transformer phase run of `r` (the memcopy run is the ceiling, not a
 /// figure); runs without samples are left out.
 std::vector<TokenFigure> token_figures(const results::Result& r);

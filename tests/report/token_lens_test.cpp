@@ -134,6 +134,22 @@ TEST(TokenLens, ATokenPriceCanBeOverriddenButNotInvented) {
   EXPECT_THROW(m.apply_override("token_price.nope=1"), UsageError);
 }
 
+TEST(TokenLens, EachDeviceIsHeldAgainstItsOwnCeilings) {
+  auto r = made_up();  // the CPU's copy: 10 GB/s
+  auto gpu_copy = run_of(WorkloadKind::transformer, "memcopy", "byte", 3e12, std::nullopt);
+  gpu_copy.device = "cuda:0";
+  r.runs.push_back(gpu_copy);
+  auto gpu = r.runs.at(2);
+  gpu.device = "cuda:0";
+  r.runs.push_back(gpu);
+  const auto figures = token_figures(r);
+  ASSERT_EQ(figures.size(), 2u);
+  EXPECT_DOUBLE_EQ(*figures[0].memory_fraction, 4 * 4e9 / 1e10);  // cpu against the CPU's copy
+  EXPECT_DOUBLE_EQ(*figures[1].memory_fraction, 4 * 4e9 / 3e12);  // cuda:0 against its own
+  EXPECT_EQ(*token_ceilings(r, "cuda:0").bytes_per_second, 3e12);
+  EXPECT_FALSE(token_ceilings(r, "cuda:1").bytes_per_second.has_value());
+}
+
 // A model too large for its device, as a GPU run of llama-3.1-70b in bf16 on one 80 GB GPU
 // would write it (transformer_workload.cpp: model_fit and model_fit_note).
 results::Result made_up_unfit() {
