@@ -155,7 +155,8 @@ void CudaGemmExecutor::run_batch(size_t first, size_t count) {
     throw Error(fmt::format("CUDA GEMM: sets {}..{} of {} are not bound", first, first + count,
                             res_->host_c.size()));
   const int64_t most = max_batch();
-  if (most <= 1) {
+  // A single product (a linear layer) keeps the plain call, whose heuristics are tuned for it.
+  if (most <= 1 || count == 1) {
     for (size_t i = 0; i < count; ++i) launch(res_->operands(first + i));
     return;
   }
