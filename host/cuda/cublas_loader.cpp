@@ -28,6 +28,13 @@ struct CublasApi {
                             const void*, const void*, cudaDataType, int, const void*, cudaDataType,
                             int, const void*, void*, cudaDataType, int, cublasComputeType_t,
                             cublasGemmAlgo_t) = nullptr;
+  decltype(&cublasSgemmStridedBatched) sgemm_strided_batched = nullptr;
+  cublasStatus_t (*gemm_strided_batched_ex)(cublasHandle_t, cublasOperation_t, cublasOperation_t,
+                                            int, int, int, const void*, const void*, cudaDataType,
+                                            int, long long, const void*, cudaDataType, int,
+                                            long long, const void*, void*, cudaDataType, int,
+                                            long long, int, cublasComputeType_t,
+                                            cublasGemmAlgo_t) = nullptr;
   std::string path;
   std::optional<std::string> unavailable;
 };
@@ -94,6 +101,8 @@ CublasApi load() {
   bind(lib, "cublasGetStatusString", api.status_string, missing);
   bind(lib, "cublasSgemm_v2", api.sgemm, missing);
   bind(lib, "cublasGemmEx", api.gemm_ex, missing);
+  bind(lib, "cublasSgemmStridedBatched", api.sgemm_strided_batched, missing);
+  bind(lib, "cublasGemmStridedBatchedEx", api.gemm_strided_batched_ex, missing);
   if (!missing.empty()) {
     CublasApi none;  // a partial table would fail later, call by call
     none.unavailable =
@@ -171,6 +180,32 @@ cublasStatus_t CUBLASWINAPI cublasGemmEx(cublasHandle_t handle, cublasOperation_
   return a.gemm_ex != nullptr ? a.gemm_ex(handle, transa, transb, m, n, k, alpha, A, Atype, lda, B,
                                           Btype, ldb, beta, C, Ctype, ldc, computeType, algo)
                               : CUBLAS_STATUS_NOT_INITIALIZED;
+}
+
+cublasStatus_t CUBLASWINAPI cublasSgemmStridedBatched(
+    cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k,
+    const float* alpha, const float* A, int lda, long long int strideA, const float* B, int ldb,
+    long long int strideB, const float* beta, float* C, int ldc, long long int strideC,
+    int batchCount) {
+  const auto& a = hashflop::cuda::api();
+  return a.sgemm_strided_batched != nullptr
+             ? a.sgemm_strided_batched(handle, transa, transb, m, n, k, alpha, A, lda, strideA, B,
+                                       ldb, strideB, beta, C, ldc, strideC, batchCount)
+             : CUBLAS_STATUS_NOT_INITIALIZED;
+}
+
+cublasStatus_t CUBLASWINAPI cublasGemmStridedBatchedEx(
+    cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k,
+    const void* alpha, const void* A, cudaDataType Atype, int lda, long long int strideA,
+    const void* B, cudaDataType Btype, int ldb, long long int strideB, const void* beta, void* C,
+    cudaDataType Ctype, int ldc, long long int strideC, int batchCount,
+    cublasComputeType_t computeType, cublasGemmAlgo_t algo) {
+  const auto& a = hashflop::cuda::api();
+  return a.gemm_strided_batched_ex != nullptr
+             ? a.gemm_strided_batched_ex(handle, transa, transb, m, n, k, alpha, A, Atype, lda,
+                                         strideA, B, Btype, ldb, strideB, beta, C, Ctype, ldc,
+                                         strideC, batchCount, computeType, algo)
+             : CUBLAS_STATUS_NOT_INITIALIZED;
 }
 
 }  // extern "C"

@@ -7,4 +7,8 @@ std::span<const GemmVariant> cuda_gemm_variants() {
   return {};
 }
 
+uint64_t cuda_device_memory_bytes(int /*index*/) {
+  return 0;
+}
+
 }  // namespace hashflop::gemm

@@ -1,7 +1,10 @@
 // What every CUDA GEMM executor shares: the device it is bound to (made current on every call),
-// a private stream, operand sets in device memory (fp32, or bf16/fp16 converted and padded on
-// upload, untimed), C fetched back, and timed batches between two events. A kernel family
-// (our tiled kernels, cuBLAS) adds only how one product is launched.
+// the device's one GEMM stream (every executor on a device queues on it, so products run in the
+// order they were called, as one model's layer does, with no host wait between them), operand
+// sets in one device allocation (gemm/device_operand_layout.hpp: fp32, or bf16/fp16 converted
+// and padded on upload, untimed), C fetched back, and timed batches between two events. A
+// kernel family (our tiled kernels, cuBLAS) adds how one product is launched, and may add how a
+// strided batch of them is.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +32,7 @@ class CudaGemmExecutor : public GemmExecutor {
 
   void bind(std::span<const HostOperands> sets) override;
   void run(size_t index) final;
+  void run_batch(size_t first, size_t count) final;
   void synchronize() override;
   void fetch_c(size_t index) override;
   uint64_t cache_bytes() const override;
@@ -50,6 +54,12 @@ class CudaGemmExecutor : public GemmExecutor {
   };
   /// Enqueues C = alpha A B + beta C for `ops` on stream(); the device is already current.
   virtual void launch(const DeviceOperands& ops) = 0;
+  /// Enqueues `count` products in one launch: set i's A, B and C are `first`'s advanced by i
+  /// strides (in elements). Only called when max_batch() > 1, with count <= max_batch().
+  struct Strides {
+    int64_t a = 0, b = 0, c = 0;
+  };
+  virtual void launch_batch(const DeviceOperands& first, const Strides& strides, int count);
   cudaStream_t stream() const;
   const GemmProblemSpec& spec() const { return spec_; }
   int m() const { return m_; }
@@ -57,7 +67,6 @@ class CudaGemmExecutor : public GemmExecutor {
   int k() const { return k_; }
 
  private:
-  struct DeviceSet;
   struct Resources;
 
   GemmProblemSpec spec_;

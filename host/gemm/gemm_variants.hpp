@@ -53,6 +53,15 @@ class GemmExecutor {
   virtual void bind(std::span<const HostOperands> sets) = 0;
   /// Computes C = alpha A B + beta C for bound set `index`; may return before it completes.
   virtual void run(size_t index) = 0;
+  /// Computes bound sets first .. first + count - 1, in as few launches as the executor can
+  /// (max_batch() sets each); may return before they complete. The default runs them one by
+  /// one.
+  virtual void run_batch(size_t first, size_t count) {
+    for (size_t i = 0; i < count; ++i) run(first + i);
+  }
+  /// The most consecutive sets one launch of run_batch() computes: 1 unless the executor
+  /// batches (cuBLAS's strided-batched GEMM).
+  virtual int64_t max_batch() const { return 1; }
   /// Waits for every run() so far.
   virtual void synchronize() {}
   /// Makes set `index`'s C current in host memory (a GPU executor copies it back).
@@ -107,5 +116,8 @@ const GemmVariant* find_gemm_variant(std::string_view name);
 
 /// The CUDA table (cuda_gemm_variants.cpp); empty in a build without CUDA.
 std::span<const GemmVariant> cuda_gemm_variants();
+
+/// Total memory of CUDA device `index` in bytes (cudaMemGetInfo); 0 in a build without CUDA.
+uint64_t cuda_device_memory_bytes(int index);
 
 }  // namespace hashflop::gemm

@@ -216,7 +216,8 @@ void add_tokens(Document& doc, const Valuation& v, const Market& m) {
     const auto& f = t.figure;
     const std::string a = mark(t.energy == EnergyStatus::assumed);
     rows.push_back(
-        {f.variant, format_rate(f.tokens_per_second, "token"),
+        {f.variant + (f.fit_note.empty() ? "" : " (model does not fit)"),
+         format_rate(f.tokens_per_second, "token"),
          f.tokens_per_joule ? num(*f.tokens_per_joule) + a : "-",
          f.joules_per_token ? num(*f.joules_per_token) + a : "-",
          fmt::format(
@@ -229,6 +230,11 @@ void add_tokens(Document& doc, const Valuation& v, const Market& m) {
   s.table({"phase", "tokens/s", "tokens/J", "J/token", "bound (bytes/s)", "price per M tokens",
            "tokens $/kWh", "tokens / mining"},
           rows);
+  std::vector<std::string> unfit;
+  for (const auto& t : v.tokens)
+    if (!t.figure.fit_note.empty())
+      unfit.push_back(fmt::format("{} does not fit: {}", t.figure.variant, t.figure.fit_note));
+  if (!unfit.empty()) s.list(unfit, true);
   const auto& model = v.tokens.front().figure.model;
   if (const auto p = m.token_prices.find(model); p != m.token_prices.end()) {
     s.paragraph(fmt::format(

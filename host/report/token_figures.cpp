@@ -28,10 +28,10 @@ bool is_phase_run(const results::Run& run) {
 
 }  // namespace
 
-TokenCeilings token_ceilings(const results::Result& r) {
+TokenCeilings token_ceilings(const results::Result& r, std::string_view device) {
   TokenCeilings c;
   for (const auto& run : r.runs) {
-    if (run.samples.empty() || is_failure(run.verification)) continue;
+    if (run.device != device || run.samples.empty() || is_failure(run.verification)) continue;
     if (run.workload == WorkloadKind::transformer && run.variant == "memcopy") {
       if (!c.bytes_per_second || run.rate > *c.bytes_per_second) {
         c.bytes_per_second = run.rate;
@@ -57,10 +57,10 @@ TokenCeilings token_ceilings(const results::Result& r) {
 }
 
 std::vector<TokenFigure> token_figures(const results::Result& r) {
-  const auto ceilings = token_ceilings(r);
   std::vector<TokenFigure> out;
   for (const auto& run : r.runs) {
     if (!is_phase_run(run) || run.samples.empty()) continue;
+    const auto ceilings = token_ceilings(r, run.device);
     TokenFigure f;
     f.device = run.device;
     f.variant = run.variant;
@@ -97,6 +97,7 @@ std::vector<TokenFigure> token_figures(const results::Result& r) {
     }
     f.verification = run.verification;
     f.incomplete = run.incomplete;
+    f.fit_note = run.params.text("model_fit_note");
     out.push_back(f);
   }
   return out;
@@ -105,15 +106,18 @@ std::vector<TokenFigure> token_figures(const results::Result& r) {
 void print_token_table(std::FILE* to, const results::Result& r) {
   const auto figures = token_figures(r);
   if (figures.empty()) return;
-  const auto c = token_ceilings(r);
+  const auto c = token_ceilings(r, figures.front().device);
   fmt::print(to, "\ntransformer ({}), per phase and batch:\n", figures.front().model);
   fmt::print(to, "{:<22} {:>13} {:>13} {:>11} {:>14} {:>7} {:>11} {:>7} {:>6} {:>7}\n", "phase",
              "tokens/s", "tokens/J", "J/token", "FLOP/s", "% peak", "bytes/s", "% copy", "FLOP/B",
              "bound");
+  bool unfit = false;
   for (const auto& f : figures) {
     const std::string mark = f.assumed ? "*" : "";
+    unfit = unfit || !f.fit_note.empty();
     fmt::print(to, "{:<22} {:>13} {:>13} {:>11} {:>14} {:>7} {:>11} {:>7} {:>6.3g} {:>7}\n",
-               f.variant, format_rate(f.tokens_per_second, "token"),
+               f.variant + (f.fit_note.empty() ? "" : " !"),
+               format_rate(f.tokens_per_second, "token"),
                f.tokens_per_joule ? format_per_joule(*f.tokens_per_joule, "token") + mark : "-",
                f.joules_per_token ? fmt::format("{:.3g}{}", *f.joules_per_token, mark) : "-",
                format_rate(f.flops_per_second, "flop"),
@@ -121,6 +125,10 @@ void print_token_table(std::FILE* to, const results::Result& r) {
                format_rate(f.bytes_per_second, "byte"),
                f.memory_fraction ? fmt::format("{:.0f}%", 100 * *f.memory_fraction) : "-",
                f.flops_per_byte, f.bound);
+  }
+  if (unfit) {
+    for (const auto& f : figures)
+      if (!f.fit_note.empty()) fmt::print(to, "! {}: does not fit: {}\n", f.variant, f.fit_note);
   }
   fmt::print(to, "compute ceiling: {}\n",
              c.flops_per_second

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/verdict.hpp"
@@ -32,9 +33,15 @@ struct TokenFigure {
   std::string bound;  ///< "memory", "compute", or "unknown" without both ceilings
   Verdict verification = Verdict::not_verified;
   bool incomplete = false;
+  /// The run's `model_fit_note`: why the device could not hold the model (its weights, or its
+  /// weights and this phase's KV cache) whose per-token rates these are; empty when it could,
+  /// or when the file predates the field.
+  std::string fit_note;
 };
 
-TokenCeilings token_ceilings(const results::Result& r);
+/// The ceilings measured on `device` ("cpu", "cuda:0") in `r`: a GPU's transformer is held
+/// against its own copy and products, never the CPU's in the same file.
+TokenCeilings token_ceilings(const results::Result& r, std::string_view device);
 /// One figure per measured transformer phase run of `r` (the memcopy run is the ceiling, not a
 /// figure); runs without samples are left out.
 std::vector<TokenFigure> token_figures(const results::Result& r);

@@ -126,6 +126,8 @@ void value_tokens(Valuation& v, const results::Result& result, const Market& m) 
     if (f.phase == "decode" && f.memory_fraction &&
         (!v.token_memory_ratio || *f.memory_fraction > *v.token_memory_ratio))
       v.token_memory_ratio = f.memory_fraction;
+    if (!f.fit_note.empty())
+      v.flags.push_back(fmt::format("transformer {}: {}", f.variant, f.fit_note));
     if (!m.token_prices.contains(f.model) && unpriced.find(f.model) == std::string::npos)
       unpriced += (unpriced.empty() ? "" : ", ") + f.model;
     v.tokens.push_back(t);

@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "common/measure.hpp"
 #include "cpu/cpu_info.hpp"
+#include "gemm/device_operand_layout.hpp"
 
 namespace hashflop::workload {
 namespace {
@@ -41,6 +42,12 @@ void fill_random_parallel(std::span<float> out, uint64_t seed, unsigned threads)
   std::vector<std::jthread> pool;
   for (size_t w = 1; w < workers; ++w) pool.emplace_back(fill, w);
   fill(0);
+}
+
+int64_t layer_launches(const std::vector<model::ProductShape>& products, int64_t max_batch) {
+  int64_t n = 0;
+  for (const auto& p : products) n += gemm::launches_for(p.count, max_batch);
+  return n;
 }
 
 ProductRunner::ProductRunner(const model::ProductShape& shape, gemm::Dtype dtype, DeviceRef device,
@@ -97,8 +104,9 @@ std::unique_ptr<gemm::GemmExecutor> ProductRunner::prepare(const gemm::GemmVaria
 void ProductRunner::run_on(gemm::GemmExecutor& exec, size_t rotation) {
   const size_t count = idx(shape_.count), first = (rotation % b_.size()) * count;
   if (!split_pairs_) {
-    for (size_t i = 0; i < count; ++i) exec.run(first + i);
-    exec.synchronize();
+    // Set r * count + i is sub-product i of rotation r: a rotation's sets are consecutive, so a
+    // batching executor computes them in one launch.
+    exec.run_batch(first, count);
     return;
   }
   const size_t workers = std::min<size_t>(threads_, count);
@@ -110,9 +118,14 @@ void ProductRunner::run_on(gemm::GemmExecutor& exec, size_t rotation) {
   work(0);
 }
 
+void ProductRunner::run_and_wait(gemm::GemmExecutor& exec, size_t rotation) {
+  run_on(exec, rotation);
+  exec.synchronize();
+}
+
 double ProductRunner::time_passes(gemm::GemmExecutor& exec, double best_so_far, bool& cut_short) {
   const measure::Stopwatch warm_clock;
-  run_on(exec, 0);  // warm: first-touch of workspaces, library set-up
+  run_and_wait(exec, 0);  // warm: first-touch of workspaces, library set-up
   const double warm = warm_clock.seconds();
   // A path whose warm pass is already twice the best is not timed further: choosing needs no
   // more than that, and a packed kernel on a prefill product can take seconds a pass.
@@ -124,7 +137,7 @@ double ProductRunner::time_passes(gemm::GemmExecutor& exec, double best_so_far, 
   size_t passes = 0;
   double elapsed = 0;
   do {
-    run_on(exec, ++passes);
+    run_and_wait(exec, ++passes);
     elapsed = clock.seconds();
   } while (elapsed < max_timing_seconds && (elapsed < min_timing_seconds || passes < 3));
   return 1 / measure::Trial{static_cast<double>(passes), elapsed}.rate();
@@ -170,12 +183,27 @@ void ProductRunner::run(size_t rotation) {
   run_on(*exec_, rotation);
 }
 
+void ProductRunner::synchronize() {
+  exec_->synchronize();
+}
+
+int64_t ProductRunner::launches_per_pass() const {
+  if (!exec_) return 0;
+  return split_pairs_ ? shape_.count : gemm::launches_for(shape_.count, exec_->max_batch());
+}
+
 gemm::VerifyResult ProductRunner::check(size_t rotation, uint64_t seed) {
   const size_t count = idx(shape_.count), r = rotation % b_.size();
   const size_t mk = idx(shape_.m * shape_.k), kn = idx(shape_.k * shape_.n),
                mn = idx(shape_.m * shape_.n);
   gemm::VerifyResult worst;
-  for (const size_t i : {size_t{0}, count - 1}) {
+  exec_->synchronize();  // run() may have returned before its products completed
+  // First, middle and last: a batched launch whose strides were wrong would leave one of them
+  // unwritten or written from the wrong operands.
+  std::vector<size_t> picks{0};
+  for (const size_t i : {count / 2, count - 1})
+    if (i != picks.back()) picks.push_back(i);
+  for (const size_t i : picks) {
     exec_->fetch_c(r * count + i);
     auto v =
         gemm::verify_gemm({shape_.m, shape_.n, shape_.k}, dtype_, 1.0f, 0.0f,
@@ -185,13 +213,12 @@ gemm::VerifyResult ProductRunner::check(size_t rotation, uint64_t seed) {
     if (first || (is_failure(v.verdict) && !is_failure(worst.verdict)) ||
         (is_failure(v.verdict) == is_failure(worst.verdict) && v.rel_error > worst.rel_error))
       worst = v;
-    if (count == 1) break;
   }
   return worst;
 }
 
 ProductDescription ProductRunner::describe() const {
-  return {shape_, chosen_, candidates_, split_pairs_};
+  return {shape_, chosen_, candidates_, split_pairs_, launches_per_pass()};
 }
 
 Record to_record(const ProductDescription& p) {
@@ -218,6 +245,7 @@ Record to_record(const ProductDescription& p) {
           {"impl", p.chosen.impl},
           {"settings", p.chosen.settings},
           {"threading", p.split_pairs ? "one product per thread" : "each product on every thread"},
+          {"launches_per_pass", p.launches_per_pass},
           {"candidates", std::move(cands)}};
 }
 

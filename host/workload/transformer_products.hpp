@@ -36,10 +36,17 @@ struct ProductDescription {
   PathTiming chosen;
   std::vector<PathTiming> candidates;
   bool split_pairs = false;  ///< one product per thread, else each product on every thread
+  /// Launches (or calls) one pass of the product takes on the chosen path: 1 where a strided
+  /// batch computes every sub-product at once, `count` where each is its own.
+  int64_t launches_per_pass = 1;
 };
 
 /// The description as it sits in a transformer run's params ("settings"."products").
 Record to_record(const ProductDescription& product);
+
+/// Launches one layer of `products` takes when a launch computes at most `max_batch`
+/// consecutive sub-products (1: one launch per sequence and KV head for attention).
+int64_t layer_launches(const std::vector<model::ProductShape>& products, int64_t max_batch);
 
 class ProductRunner {
  public:
@@ -59,9 +66,15 @@ class ProductRunner {
   /// Uses `variant` only, untimed (tests check every path this way).
   void use(const gemm::GemmVariant& variant);
 
-  /// Every sub-product of `rotation`, then waits for them.
+  /// Every sub-product of `rotation`, as few launches as the chosen path allows; on a GPU it
+  /// may return before they complete (the device's products queue in call order).
   void run(size_t rotation);
-  /// Sub-products 0 and count - 1 of `rotation` (as last run) against fp64; the worst wins.
+  /// Waits for every run() so far.
+  void synchronize();
+  /// Launches one run() takes on the chosen path.
+  int64_t launches_per_pass() const;
+  /// Sub-products 0, count / 2 and count - 1 of `rotation` (as last run) against fp64; the
+  /// worst wins.
   gemm::VerifyResult check(size_t rotation, uint64_t seed);
 
   const model::ProductShape& shape() const { return shape_; }
@@ -76,6 +89,7 @@ class ProductRunner {
   std::unique_ptr<gemm::GemmExecutor> prepare(const gemm::GemmVariant& v) const;
   double time_passes(gemm::GemmExecutor& exec, double best_so_far, bool& cut_short);
   void run_on(gemm::GemmExecutor& exec, size_t rotation);
+  void run_and_wait(gemm::GemmExecutor& exec, size_t rotation);
 
   model::ProductShape shape_;
   gemm::Dtype dtype_;

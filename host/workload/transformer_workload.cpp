@@ -5,13 +5,16 @@
 // steps.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "common/checked_math.hpp"
 #include "common/error.hpp"
+#include "common/memory_budget.hpp"
 #include "cpu/cpu_info.hpp"
 #include "gemm/gemm_runner.hpp"
+#include "model/model_footprint.hpp"
 #include "results/model_presets_file.hpp"
 #include "workload/transformer_products.hpp"
 #include "workload/workload.hpp"
@@ -152,12 +155,23 @@ class TransformerWorkload final : public Workload {
                 {"kv_bytes_per_token", cost.kv_bytes * per_token},
                 {"scope", scope_text}};
     if (!weights_->note().empty()) j.set("layer_sets_note", weights_->note());
+    if (footprint_) {
+      j.set("model_weight_bytes", footprint_->weight_bytes);
+      j.set("model_kv_cache_bytes", footprint_->kv_cache_bytes);
+      j.set("device_memory_bytes", footprint_->memory_bytes);
+      j.set("model_fit", model::model_fit_name(footprint_->fit));
+      if (footprint_->fit != model::ModelFit::fits)
+        j.set("model_fit_note", footprint_->note(model_.name, device_.id()));
+    }
     Value::List list;
     double peak = 0;
+    int64_t launches = 0;
     for (const auto& r : runners_) {
       list.push_back(to_record(r->describe()));
+      launches += r->launches_per_pass();
       if (r->chosen().seconds > 0) peak = std::max(peak, r->shape().flops() / r->chosen().seconds);
     }
+    if (!runners_.empty()) j.set("launches_per_layer", launches);
     // What this run chose and measured goes under "settings", which compare leaves out of the
     // key that pairs runs: the same request pairs whatever path won.
     Record settings{{"products", std::move(list)}};
@@ -169,6 +183,12 @@ class TransformerWorkload final : public Workload {
   // Before anything is allocated: the weights, the KV sets and every product's A and C must
   // fit. Fewer layer sets are tried before giving up, and the results file says so.
   void check() override {
+    // Whether the device could hold the whole model at this phase: not needed to run one layer,
+    // but the per-token rates describe the whole model, so the results say when it could not.
+    const uint64_t device_memory = device_.kind == DeviceKind::cuda
+                                       ? gemm::cuda_device_memory_bytes(device_.index)
+                                       : memory_budget().bytes;
+    footprint_ = model::model_footprint(model_, phase_, gemm::element_bytes(dtype_), device_memory);
     uint64_t phase_bytes = check_scratch_bytes + uint64_t(kv_sets()) * kv_set_bytes_;
     for (const auto& p : products_) phase_bytes += ProductRunner::own_bytes(p);
     const uint64_t available = gemm::available_memory_bytes();
@@ -251,8 +271,11 @@ class TransformerWorkload final : public Workload {
 
   // One decoder layer: every product in order, each finished before the next starts, as the
   // data dependencies of a real layer would have it.
+  // On a GPU the products queue on the device's one stream, in this order, and the host waits
+  // once, at the end of the layer.
   void step(uint64_t index) {
     for (auto& r : runners_) r->run(static_cast<size_t>(index % r->rotations()));
+    for (auto& r : runners_) r->synchronize();
   }
 
   Check check_all(uint64_t index, const std::string& what) {
@@ -277,6 +300,7 @@ class TransformerWorkload final : public Workload {
   unsigned threads_;
   std::vector<ProductShape> products_;
   uint64_t kv_set_bytes_ = 0;
+  std::optional<model::ModelFootprint> footprint_;  // from check()
   std::vector<std::vector<float>> kv_;
   std::vector<std::unique_ptr<ProductRunner>> runners_;
   uint64_t next_ = 1, last_ = 0;  // step 0 is the verified one
@@ -293,7 +317,8 @@ std::vector<std::unique_ptr<Workload>> make_transformer_workloads(DeviceRef devi
   const gemm::Dtype dtype = device.kind == DeviceKind::cuda ? gemm::Dtype::bf16 : gemm::Dtype::fp32;
   auto weights = std::make_shared<LayerWeights>(m, device, threads);
   std::vector<std::unique_ptr<Workload>> out;
-  if (device.kind == DeviceKind::cpu) out.push_back(make_memcopy(threads));
+  out.push_back(device.kind == DeviceKind::cuda ? make_cuda_memcopy(device.index)
+                                                : make_memcopy(threads));
   for (const auto& phase : phases) {
     out.push_back(std::make_unique<TransformerWorkload>(weights, m, phase, dtype, device, threads));
   }

@@ -151,9 +151,10 @@ std::vector<std::unique_ptr<Workload>> make_gemm_workloads(
     std::span<const gemm::GemmVariant> registry = gemm::gemm_variants(),
     const tune::TuneSettings* tuning = nullptr);
 
-/// The transformer workload on `device`: on a CPU first a plain memory copy (the memory
-/// ceiling, measured in the same run), then one workload per phase of `plan`, sharing the
-/// model's layer weight sets. Throws UsageError for an unknown model, listing the presets.
+/// The transformer workload on `device`: first a plain memory copy (the memory ceiling,
+/// measured in the same run: memcpy on a CPU, a device-to-device copy on a GPU), then one
+/// workload per phase of `plan`, sharing the model's layer weight sets. Throws UsageError for an
+/// unknown model, listing the presets.
 std::vector<std::unique_ptr<Workload>> make_transformer_workloads(DeviceRef device,
                                                                   const TransformerPlan& plan,
                                                                   unsigned threads);
@@ -163,5 +164,8 @@ std::vector<std::unique_ptr<Workload>> make_transformer_workloads(
     unsigned threads);
 /// A plain multi-threaded memory copy on the CPU (bytes read plus written per second).
 std::unique_ptr<Workload> make_memcopy(unsigned threads);
+/// A device-to-device copy on CUDA device `device` (bytes read plus written per second): the
+/// GPU's memory ceiling. Throws DeviceError in a build without CUDA.
+std::unique_ptr<Workload> make_cuda_memcopy(int device);
 
 }  // namespace hashflop::workload

@@ -34,6 +34,14 @@ TEST(CublasLoaderDeathTest, AMissingLibraryIsAReasonAndEveryCallFailsCleanly) {
             reason && reason->find("/nonexistent/libcublas.so.13") != std::string::npos &&
             cublas_library_path().empty() &&
             cublasCreate(&handle) == CUBLAS_STATUS_NOT_INITIALIZED &&
+            // The strided-batched calls the transformer's attention uses forward too.
+            cublasGemmStridedBatchedEx(handle, CUBLAS_OP_N, CUBLAS_OP_N, 1, 1, 1, nullptr, nullptr,
+                                       CUDA_R_16BF, 1, 1, nullptr, CUDA_R_16BF, 1, 1, nullptr,
+                                       nullptr, CUDA_R_32F, 1, 1, 1, CUBLAS_COMPUTE_32F,
+                                       CUBLAS_GEMM_DEFAULT) == CUBLAS_STATUS_NOT_INITIALIZED &&
+            cublasSgemmStridedBatched(handle, CUBLAS_OP_N, CUBLAS_OP_N, 1, 1, 1, nullptr, nullptr,
+                                      1, 1, nullptr, 1, 1, nullptr, nullptr, 1, 1,
+                                      1) == CUBLAS_STATUS_NOT_INITIALIZED &&
             std::string(cublasGetStatusString(CUBLAS_STATUS_SUCCESS)) == "cuBLAS not loaded";
         std::exit(ok ? 0 : 1);
       },

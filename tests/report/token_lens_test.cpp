@@ -1,6 +1,7 @@
 // The token lens, worked by hand on a made-up result: tokens/J x 3.6e6 x the market's price per
 // token, the multiple over mining, the bound from the ceilings in the same file, and the report
 // and plot data that carry them.
+#include <cstdio>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include "common/error.hpp"
 #include "report/report.hpp"
 #include "report/token_figures.hpp"
+#include "results/result.hpp"
 
 namespace hashflop::report {
 namespace {
@@ -130,6 +132,71 @@ TEST(TokenLens, ATokenPriceCanBeOverriddenButNotInvented) {
   EXPECT_DOUBLE_EQ(m.token_prices.at("llama-3.1-8b").value, 0.5);
   EXPECT_TRUE(m.token_prices.at("llama-3.1-8b").overridden);
   EXPECT_THROW(m.apply_override("token_price.nope=1"), UsageError);
+}
+
+TEST(TokenLens, EachDeviceIsHeldAgainstItsOwnCeilings) {
+  auto r = made_up();  // the CPU's copy: 10 GB/s
+  auto gpu_copy = run_of(WorkloadKind::transformer, "memcopy", "byte", 3e12, std::nullopt);
+  gpu_copy.device = "cuda:0";
+  r.runs.push_back(gpu_copy);
+  auto gpu = r.runs.at(2);
+  gpu.device = "cuda:0";
+  r.runs.push_back(gpu);
+  const auto figures = token_figures(r);
+  ASSERT_EQ(figures.size(), 2u);
+  EXPECT_DOUBLE_EQ(*figures[0].memory_fraction, 4 * 4e9 / 1e10);  // cpu against the CPU's copy
+  EXPECT_DOUBLE_EQ(*figures[1].memory_fraction, 4 * 4e9 / 3e12);  // cuda:0 against its own
+  EXPECT_EQ(*token_ceilings(r, "cuda:0").bytes_per_second, 3e12);
+  EXPECT_FALSE(token_ceilings(r, "cuda:1").bytes_per_second.has_value());
+}
+
+// A model too large for its device, as a GPU run of llama-3.1-70b in bf16 on one 80 GB GPU
+// would write it (transformer_workload.cpp: model_fit and model_fit_note).
+results::Result made_up_unfit() {
+  auto r = made_up();
+  auto& d = r.runs.back();
+  d.device = "cuda:0";
+  d.params.set("model", "llama-3.1-70b");
+  d.params.set("model_weight_bytes", uint64_t{136'902'082'560});
+  d.params.set("device_memory_bytes", uint64_t{85'000'000'000});
+  d.params.set("model_fit", "weights_do_not_fit");
+  d.params.set("model_fit_note",
+               "llama-3.1-70b's weights (136.9 GB) do not fit cuda:0's 85.0 GB: its per-token "
+               "rates scale one layer to a model this device cannot hold");
+  return r;
+}
+
+TEST(TokenLens, AModelThatDoesNotFitItsDeviceSaysSoInTheFileTheTableAndTheReport) {
+  // Through the results file and back.
+  const auto r = results::result_from_json_text(results::to_json_text(made_up_unfit()));
+  const auto figures = token_figures(r);
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_NE(figures[0].fit_note.find("do not fit cuda:0"), std::string::npos);
+  EXPECT_TRUE(token_figures(made_up())[0].fit_note.empty());
+  // The console's token table (run and transformer print it): the row is marked and the note
+  // follows the table.
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  print_token_table(out, r);
+  std::rewind(out);
+  std::string printed;
+  for (int c = std::fgetc(out); c != EOF; c = std::fgetc(out)) printed += static_cast<char>(c);
+  std::fclose(out);
+  EXPECT_NE(printed.find("decode-b8-ctx2048 !"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("! decode-b8-ctx2048: does not fit: llama-3.1-70b's weights (136.9 GB)"),
+            std::string::npos)
+      << printed;
+  // The report: a flag, and the row in the token lens marked, with the note beside the table.
+  const auto m = load_market(source / "results/market/2025-11.json");
+  const std::vector<Valuation> vals{value_result(r, "unfit.json", m)};
+  bool flagged = false;
+  for (const auto& f : vals[0].flags)
+    flagged = flagged || f.find("do not fit") != std::string::npos;
+  EXPECT_TRUE(flagged);
+  const auto md = render_markdown(build_document(m, vals, {}, ""));
+  EXPECT_NE(md.find("decode-b8-ctx2048 (model does not fit)"), std::string::npos) << md;
+  EXPECT_NE(md.find("decode-b8-ctx2048 does not fit: llama-3.1-70b's weights"), std::string::npos)
+      << md;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // that are multiples of no tile; and the workload end to end on a small made-up model.
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "backend/backend.hpp"
 #include "common/error.hpp"
 #include "gemm/gemm_variants.hpp"
+#include "results/model_presets_file.hpp"
 #include "workload/transformer_products.hpp"
 #include "workload/workload.hpp"
 
@@ -60,6 +62,10 @@ void expect_every_path_matches_fp64(DeviceKind kind, gemm::Dtype dtype) {
         auto ops = b_sets(s, 2);
         ProductRunner r(s, dtype, {kind, 0}, threads, ops.views, 7);
         r.use(v);
+        // cuBLAS computes every sequence and KV head of a pass in one strided-batched call.
+        if (kind == DeviceKind::cuda && v.impl == "vendor") {
+          EXPECT_EQ(r.launches_per_pass(), 1) << v.name << " " << s.name;
+        }
         for (size_t rot : {size_t{0}, size_t{1}}) {
           r.run(rot);
           const auto check = r.check(rot, 11);
@@ -156,6 +162,20 @@ TEST(TransformerWorkload, MemoryCopyVerifiesByteForByte) {
   EXPECT_EQ(copy->verify_measured()->verdict, Verdict::passed);
 }
 
+TEST(TransformerWorkload, GpuMemoryCopyVerifiesByteForByte) {
+  if (const auto why = cuda_unavailable_reason()) GTEST_SKIP() << "no CUDA device: " << *why;
+  auto work = make_transformer_workloads({DeviceKind::cuda, 0}, tiny_model(),
+                                         {model::decode_phase(1, 4)}, 1);
+  auto& copy = *work.at(0);
+  EXPECT_EQ(copy.variant(), "memcopy");
+  EXPECT_EQ(copy.device(), (DeviceRef{DeviceKind::cuda, 0}));
+  copy.check();
+  EXPECT_EQ(copy.verify().verdict, Verdict::passed);
+  const std::atomic<bool> stop{false};
+  EXPECT_GT(copy.run(std::chrono::milliseconds(1), stop), 0);
+  EXPECT_EQ(copy.verify_measured()->verdict, Verdict::passed);
+}
+
 TEST(TransformerWorkload, UnknownModelIsAUsageErrorListingPresets) {
   TransformerPlan plan;
   plan.model = "llama-9";
@@ -177,6 +197,109 @@ TEST(TransformerWorkload, KvCacheBeyondMemoryIsRefusedBeforeAllocationWithTheByt
     const std::string what = e.what();
     EXPECT_NE(what.find("too large for memory"), std::string::npos) << what;
     EXPECT_NE(what.find("available"), std::string::npos) << what;
+  }
+}
+
+TEST(TransformerProducts, DecodeAttentionAtBatch256IsTwoBatchedLaunchesPerLayerNot4096) {
+  // llama-3.2-1b at batch 256, context 2048: 256 sequences x 8 KV heads per attention product.
+  const auto products =
+      model::layer_products(results::find_model("llama-3.2-1b"), model::decode_phase(256, 2048));
+  ASSERT_EQ(products.at(1).name, "attn_qk");
+  EXPECT_EQ(products.at(1).count, 2048);
+  EXPECT_EQ(products.at(2).count, 2048);
+  // One launch per sub-product: 4,096 for attention, plus the four linear layers.
+  EXPECT_EQ(layer_launches(products, 1), 4096 + 4);
+  // A strided batch (cuBLAS's max_batch()): one per product, whatever the batch.
+  EXPECT_EQ(layer_launches(products, INT_MAX), 6);
+  for (const int64_t batch : {1, 8, 64, 1024}) {
+    EXPECT_EQ(layer_launches(model::layer_products(results::find_model("llama-3.2-1b"),
+                                                   model::decode_phase(batch, 2048)),
+                             INT_MAX),
+              6)
+        << "batch " << batch;
+  }
+}
+
+TEST(TransformerProducts, ACpuPassIsOneCallPerSubProduct) {
+  const model::ProductShape s{"pairs", 5, 19, 11, 6, false};
+  auto ops = b_sets(s, 1);
+  ProductRunner r(s, gemm::Dtype::fp32, {DeviceKind::cpu, 0}, 1, ops.views, 7);
+  r.use(*gemm::find_gemm_variant("openblas"));
+  EXPECT_EQ(r.launches_per_pass(), 6);
+  EXPECT_EQ(to_record(r.describe()).number("launches_per_pass"), 6.0);
+}
+
+// A stand-in path that computes every sub-product but the middle one, as a batched launch with
+// a wrong stride or count might: the check must look past the first and last.
+class SkipsMiddle final : public gemm::GemmExecutor {
+ public:
+  explicit SkipsMiddle(const gemm::GemmProblemSpec& spec) : shape_(spec.shape) {}
+  void bind(std::span<const gemm::HostOperands> sets) override {
+    sets_.assign(sets.begin(), sets.end());
+  }
+  void run(size_t index) override {
+    if (index == 3) return;  // of 7: the middle
+    const auto& o = sets_.at(index);
+    const auto m = size_t(shape_.m), n = size_t(shape_.n), k = size_t(shape_.k);
+    for (size_t i = 0; i < m; ++i)
+      for (size_t j = 0; j < n; ++j) {
+        double sum = 0;
+        for (size_t p = 0; p < k; ++p) sum += double(o.a[i * k + p]) * double(o.b[p * n + j]);
+        o.c[i * n + j] = static_cast<float>(sum);
+      }
+  }
+
+ private:
+  gemm::GemmShape shape_;
+  std::vector<gemm::HostOperands> sets_;
+};
+
+const gemm::GemmVariant skips_middle{
+    "skips-middle",
+    "tiled",
+    DeviceKind::cpu,
+    "test stand-in",
+    gemm::dtype_bit(gemm::Dtype::fp32),
+    nullptr,
+    [](const gemm::GemmProblemSpec& spec) -> std::unique_ptr<gemm::GemmExecutor> {
+      return std::make_unique<SkipsMiddle>(spec);
+    }};
+
+TEST(TransformerProducts, TheCheckCatchesAnUnwrittenMiddleSubProduct) {
+  const model::ProductShape s{"pairs", 5, 19, 11, 7, false};
+  auto ops = b_sets(s, 1);
+  ProductRunner r(s, gemm::Dtype::fp32, {DeviceKind::cpu, 0}, 1, ops.views, 7);
+  r.use(skips_middle);
+  r.run(0);
+  EXPECT_TRUE(is_failure(r.check(0, 1).verdict));
+}
+
+TEST(TransformerWorkload, ResultsSayWhetherTheWholeModelFitsBesideTheRates) {
+  const std::vector<model::Phase> phases{model::decode_phase(2, 9)};
+  for (const bool huge : {false, true}) {
+    auto m = tiny_model();
+    // One layer stays tiny, so the run is cheap; 10^12 of them are petabytes of weights.
+    if (huge) m.layers = 1'000'000'000'000;
+    auto work = make_transformer_workloads({DeviceKind::cpu, 0}, m, phases, 1);
+    ASSERT_EQ(work.size(), 2u);
+    work[1]->check();
+    ASSERT_EQ(work[1]->verify().verdict, Verdict::passed);
+    const auto p = work[1]->params();
+    EXPECT_GT(p.number("device_memory_bytes").value_or(0), 0);
+    EXPECT_GT(p.number("model_weight_bytes").value_or(0), 0);
+    EXPECT_GT(p.number("model_kv_cache_bytes").value_or(0), 0);
+    // The CPU's products: one call per sub-product (2 sequences x 2 KV heads), four linear.
+    EXPECT_EQ(p.number("launches_per_layer"), 4.0 + 2 * 4);
+    if (huge) {
+      EXPECT_EQ(p.text("model_fit"), "weights_do_not_fit");
+      EXPECT_NE(p.text("model_fit_note").find("tiny's weights"), std::string::npos)
+          << p.text("model_fit_note");
+      EXPECT_NE(p.text("model_fit_note").find("do not fit cpu's"), std::string::npos)
+          << p.text("model_fit_note");
+    } else {
+      EXPECT_EQ(p.text("model_fit"), "fits");
+      EXPECT_EQ(p.find("model_fit_note"), nullptr);
+    }
   }
 }
 
