@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/error.hpp"
 #include "common/units.hpp"
@@ -311,6 +312,18 @@ Valuation value_result(const results::Result& result, const std::string& file, c
     v.flags.push_back("gemm: energy ASSUMED (--assume-watts); every AI figure from it is assumed");
   }
   if (result.incomplete) v.flags.push_back("the run was incomplete (stopped or short windows)");
+  // A capped clock measured the cap, not the work: every figure from such a run says so.
+  for (const auto& run : result.runs) {
+    if (const size_t n = results::throttled_windows(run); n > 0) {
+      v.flags.push_back(fmt::format("{} {}: {} of {} windows throttled for power or heat ({})",
+                                    run.workload, run.variant, n, run.samples.size(),
+                                    fmt::join(results::throttle_reasons(run), ", ")));
+    }
+    if (run.throttled_windows_discarded > 0) {
+      v.flags.push_back(fmt::format("{} {}: {} throttled windows discarded (--discard-throttled)",
+                                    run.workload, run.variant, run.throttled_windows_discarded));
+    }
+  }
 
   if (v.cpu) {
     v.cores = threads != 0 ? threads : host_cores(result.host);

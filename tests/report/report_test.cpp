@@ -2,11 +2,13 @@
 // one without energy. Checks the figures, the flags, well-formed HTML and the pictures.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "report/report.hpp"
@@ -48,6 +50,25 @@ TEST(Report, GpuFixtureIsValuedAsWorkedByHand) {
   EXPECT_DOUBLE_EQ(*v.electricity_usd_per_kwh, 0.06);
   ASSERT_EQ(v.tiled_vs_vendor.size(), 1u);  // fp16: (3.5e14 / 500) / (7e14 / 700) = 0.7
   EXPECT_NEAR(v.tiled_vs_vendor[0].ratio, 0.7, 1e-12);
+}
+
+TEST(Report, ThrottledOrDiscardedWindowsAreFlaggedBesideTheFigures) {
+  const auto path = fixtures / "gpu_like.json";
+  auto result = results::load_result(path);
+  ASSERT_GE(result.runs.size(), 2u);
+  ASSERT_FALSE(result.runs[0].samples.empty());
+  result.runs[0].samples[0].throttled = true;
+  result.runs[0].samples[0].clock_event_reasons = {"sw_power_cap"};
+  result.runs[1].throttled_windows_discarded = 2;
+  const auto v = value_result(result, path.string(), market());
+  const auto has = [&v](const std::string& text) {
+    return std::any_of(v.flags.begin(), v.flags.end(),
+                       [&text](const std::string& f) { return f.find(text) != std::string::npos; });
+  };
+  EXPECT_TRUE(has(fmt::format("1 of {} windows throttled for power or heat (sw_power_cap)",
+                              result.runs[0].samples.size())));
+  EXPECT_TRUE(has("2 throttled windows discarded (--discard-throttled)"));
+  EXPECT_TRUE(value("gpu_like.json").flags.empty());
 }
 
 TEST(Report, CpuFixtureUsesACpuHourPriceAndIsFlaggedAssumed) {
