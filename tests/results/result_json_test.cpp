@@ -220,6 +220,10 @@ TEST(ResultJson, WritesAtomicallyAndLoadsBack) {
   const fs::path dir = fs::temp_directory_path() / "hashflop-results-test" / "nested";
   fs::remove_all(dir.parent_path());
   const fs::path file = dir / "r.json";
+  // A folder that does not exist is not made: a typo in --out must not become a new folder.
+  EXPECT_THROW(write_atomically(file, "{}"), hashflop::UsageError);
+  EXPECT_FALSE(fs::exists(dir));
+  fs::create_directories(dir);
   write_atomically(file, to_json(sample_result()).dump(2));
   write_atomically(file, to_json(sample_result()).dump(2));  // replaces
   size_t entries = 0;
