@@ -26,6 +26,8 @@ std::string format_multiple(double v);
 /// Dollars: two decimals from $1 on ("$13.33", "$1,234.50"), else two significant digits
 /// written out ("$0.19", "$0.0000064"); negative as "-$0.06".
 std::string format_usd(double v);
+/// "300,000,000": an exact count, every digit, thousands grouped.
+std::string format_whole(unsigned long long count);
 /// "4.29 G": a count with an SI prefix and 3 significant digits.
 std::string format_count(double count);
 /// "812 µs", "12.3 ms", "1.52 s": a measured time, 3 significant digits.
