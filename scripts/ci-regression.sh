@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Throughput regression check, locally or in any CI, printing a Markdown table. Exit status is
-# compare's: 0 no regression, 1 regression (or a benchmark missing from one side, or a change
-# the samples were too few to confirm), 2 bad input. See results/baselines/README.md.
+# compare's: 0 the gate passes, 1 it fails (a regression, a benchmark missing from one side, or
+# a slowdown the samples were too few to confirm: `inconclusive`), 2 bad input. See
+# results/baselines/README.md.
 #
 # Paired mode (--base REV): builds REV in a git worktree and this tree, both Release with the
 # benchmarks, CPU only (CUDA, tests off: the CPU benchmarks are what it times, and the builds
@@ -44,7 +45,7 @@
 #                     set their own 1 s)
 #   --pin CPU         run the benchmarks under `taskset -c CPU` (steadier on a shared machine)
 #   --save FILE       also copy the benchmark JSON to FILE (how baselines are refreshed)
-#   --threshold PCT, --alpha A, --allow-missing, --allow-underpowered   passed to hashflop compare
+#   --threshold PCT, --alpha A, --allow-missing, --allow-inconclusive   passed to hashflop compare
 set -euo pipefail
 # Paths given on the command line are the caller's: resolved against where the script was called
 # from, before it moves to the repository root (the defaults are the repository's).
@@ -74,7 +75,7 @@ threshold_set=0
 while [[ $# -gt 0 ]]; do
   # Every option below but the flags takes a value: one given without it is bad input (2).
   case "$1" in
-    --allow-missing | --allow-underpowered | --allow-dirty | -h | --help) ;;
+    --allow-missing | --allow-inconclusive | --allow-underpowered | --allow-dirty | -h | --help) ;;
     --*) [[ $# -ge 2 && "$2" != --* ]] || die "$1 needs a value (see --help)" ;;
   esac
   case "$1" in
@@ -88,7 +89,7 @@ while [[ $# -gt 0 ]]; do
     --save) save=$(from_caller "$2"); shift 2 ;;
     --threshold) compare_args+=("$1" "$2"); threshold_set=1; shift 2 ;;
     --alpha) compare_args+=("$1" "$2"); alpha="$2"; shift 2 ;;
-    --allow-missing | --allow-underpowered) compare_args+=("$1"); shift ;;
+    --allow-missing | --allow-inconclusive | --allow-underpowered) compare_args+=("$1"); shift ;;
     --base) base_rev="$2"; base_set=1; shift 2 ;;
     --pairs) pairs="$2"; shift 2 ;;
     --allow-dirty) allow_dirty=1; shift ;;

@@ -24,7 +24,9 @@ for ((i = 0; i < ${#args[@]}; i++)); do
 done
 case " $* " in
   *" --out "* | *" --out="*) ;;
-  *) out=(--out "scratch/run-$(date -u +%Y%m%dT%H%M%SZ).json") ;;
+  *)  # hashflop makes no folder named in --out
+    mkdir -p scratch
+    out=(--out "scratch/run-$(date -u +%Y%m%dT%H%M%SZ).json") ;;
 esac
 ./build/release/hashflop verify --device "$device"
 ./build/release/hashflop run "$@" "${out[@]}"

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -57,6 +59,27 @@ std::string unexpected_argument(CLI::App& app) {
   const auto near = closest(name, options);
   return fmt::format("unknown option {} for `{}`{} (see `{} --help`)", name, where,
                      near ? fmt::format("; did you mean {}?", *near) : std::string(), where);
+}
+
+// "hashflop gemm": the command that was parsed, to point at its --help.
+std::string parsed_command(CLI::App& app) {
+  CLI::App* command = &app;
+  for (auto* sub : app.get_subcommands()) command = sub;
+  return command == &app ? std::string("hashflop") : "hashflop " + command->get_name();
+}
+
+// Every option error reads "WHAT: PROBLEM (see `hashflop CMD --help`)". CLI11's own words for a
+// value of the wrong type, "Could not convert: --size = abc", are put in the validators' form
+// ("--threads: 'abc' is not a whole number").
+std::string parse_error_message(CLI::App& app, const std::string& what) {
+  static constexpr std::string_view prefix = "Could not convert: ";
+  const auto eq = what.find(" = ");
+  const std::string text =
+      what.starts_with(prefix) && eq != std::string::npos
+          ? fmt::format("{}: '{}' is not a value it takes",
+                        what.substr(prefix.size(), eq - prefix.size()), what.substr(eq + 3))
+          : what;
+  return fmt::format("{} (see `{} --help`)", text, parsed_command(app));
 }
 
 // What a command printed must have reached its reader: `devices --json > /dev/full` is a
@@ -118,7 +141,7 @@ int run(int argc, char** argv) {
     fmt::print(stderr, "hashflop: {}\n", better.empty() ? e.what() : better);
     return exit_code::usage;
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "hashflop: {}\n", e.what());
+    fmt::print(stderr, "hashflop: {}\n", parse_error_message(app, e.what()));
     return exit_code::usage;
   } catch (const UsageError& e) {
     fmt::print(stderr, "hashflop: {}\n", e.what());

@@ -21,7 +21,7 @@ struct CompareArgs {
   std::string base, candidate;
   double threshold = 5, alpha = 0.05;
   std::string metric = "both", format = "text";
-  bool allow_missing = false, allow_underpowered = false, paired = false;
+  bool allow_missing = false, allow_inconclusive = false, paired = false;
 };
 
 void run_compare(const CompareArgs& args, Outcome& outcome) {
@@ -33,7 +33,7 @@ void run_compare(const CompareArgs& args, Outcome& outcome) {
   options.rate = args.metric != "per_joule";
   options.per_joule = args.metric != "rate";
   options.allow_missing = args.allow_missing;
-  options.allow_underpowered = args.allow_underpowered;
+  options.allow_inconclusive = args.allow_inconclusive;
   options.per_joule_required = args.metric == "per_joule";
   compare::Comparison result;
   if (args.paired) {
@@ -65,8 +65,8 @@ void add_compare_command(CLI::App& app, Outcome& outcome) {
       "compare",
       "Throughput regression check: BASE against NEW, each a hashflop result file or Google "
       "Benchmark JSON (--benchmark_out); with --paired, each a folder of interleaved runs. Exit "
-      "0: no regression; 1: a pair slower beyond the threshold with p < alpha, underpowered, or "
-      "present on one side only; 2: bad input.");
+      "0: the gate passes; 1: a pair slower beyond the threshold with p < alpha, a slowdown too "
+      "few samples could not confirm (inconclusive), or one on one side only; 2: bad input.");
   cmd->add_option("base", args->base, "the reference file (--paired: folder)")->required();
   cmd->add_option("new", args->candidate, "the candidate file (--paired: folder)")->required();
   cmd->add_flag("--paired", args->paired,
@@ -87,9 +87,10 @@ void add_compare_command(CLI::App& app, Outcome& outcome) {
       ->check(CLI::IsMember({"text", "md", "json"}));
   cmd->add_flag("--allow-missing", args->allow_missing,
                 "a benchmark present on one side only is not a regression");
-  cmd->add_flag("--allow-underpowered", args->allow_underpowered,
-                "a change beyond the threshold that too few repetitions or pairs could not "
-                "confirm (`underpowered`) is not a regression");
+  // --allow-underpowered: the verdict's earlier name, kept so that existing CI lines still work.
+  cmd->add_flag("--allow-inconclusive,--allow-underpowered", args->allow_inconclusive,
+                "a slowdown beyond the threshold that too few repetitions or pairs could not "
+                "confirm (`inconclusive`) does not fail the gate (a faster one never does)");
   cmd->callback([args, &outcome] { run_compare(*args, outcome); });
 }
 

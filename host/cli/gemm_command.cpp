@@ -192,10 +192,11 @@ int execute(const GemmOptions& o) {
 
 void add_gemm_options(CLI::App* cmd, GemmOptions& o) {
   auto* size =
-      cmd->add_option("--size", o.size, fmt::format("M = N = K (default {})", gemm::default_size));
-  cmd->add_option("--m", o.m, "Rows of A and C")->excludes(size);
-  cmd->add_option("--n", o.n, "Columns of B and C")->excludes(size);
-  cmd->add_option("--k", o.k, "Columns of A, rows of B")->excludes(size);
+      cmd->add_option("--size", o.size, fmt::format("M = N = K (default {})", gemm::default_size))
+          ->check(positive_whole);
+  cmd->add_option("--m", o.m, "Rows of A and C")->excludes(size)->check(positive_whole);
+  cmd->add_option("--n", o.n, "Columns of B and C")->excludes(size)->check(positive_whole);
+  cmd->add_option("--k", o.k, "Columns of A, rows of B")->excludes(size)->check(positive_whole);
   cmd->add_option("--dtype", o.dtype, "fp32, tf32, bf16 or fp16")->capture_default_str();
   cmd->add_option("--impl", o.impl, "tiled (ours), vendor (OpenBLAS/cuBLAS) or all")
       ->capture_default_str();

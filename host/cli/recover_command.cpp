@@ -19,9 +19,11 @@ namespace {
 namespace fs = std::filesystem;
 
 void recover(const fs::path& path, bool force) {
+  // The job finished and wrote its file: nothing was lost, so this is no error (exit 0).
   if (fs::exists(path)) {
-    throw UsageError(
-        fmt::format("{} exists: the job wrote it, so there is nothing to recover", path.string()));
+    fmt::print(stderr, "hashflop: nothing to recover: {} exists (the job wrote it)\n",
+               path.string());
+    return;
   }
   const auto recovery = fleet::recover_fleet(path, force);
   const std::string text = results::to_json_text(recovery.result);
@@ -47,9 +49,11 @@ void add_recover_command(CLI::App& app, Outcome& outcome) {
       "recover",
       "Write the results file of a fleet job that died, from the spools its ranks left next to\n"
       "it (FILE.rank<N>.spool): every finished window is kept, and the file is marked\n"
-      "incomplete. Without FILE: every such job under results/. A job whose ranks still run\n"
-      "on this host is refused unless --force.\n"
-      "Example: hashflop recover results/fleet.json");
+      "incomplete. Without FILE: every such job in the default results folder\n"
+      "($XDG_DATA_HOME/hashflop/results, else ~/.local/share/hashflop/results), where `run`\n"
+      "puts a fleet file without --out. A job whose ranks still run on this host is refused\n"
+      "unless --force. Exit 0 also when there is nothing to recover.\n"
+      "Example: hashflop recover fleet.json");
   auto file = std::make_shared<std::string>();
   auto force = std::make_shared<bool>(false);
   cmd->add_option("file", *file, "The results file the job was to write (its --out)");
@@ -62,9 +66,14 @@ void add_recover_command(CLI::App& app, Outcome& outcome) {
       outcome.exit_code = exit_code::success;
       return;
     }
-    const auto jobs = fleet::unfinished_jobs("results");
+    const auto dir = results::default_results_dir();
+    const auto jobs = fleet::unfinished_jobs(dir);
+    // Nothing to recover is the good outcome of a check, not bad input: said, and exit 0.
     if (jobs.empty()) {
-      throw UsageError("no spools under results/ (FILE.rank<N>.spool): nothing to recover");
+      fmt::print(stderr, "hashflop: nothing to recover: no spools (FILE.rank<N>.spool) in {}\n",
+                 dir.string());
+      outcome.exit_code = exit_code::success;
+      return;
     }
     // One job's bad spools must not keep the others unrecovered: each is tried, each failure
     // is one line, and the exit status is that of the worst.

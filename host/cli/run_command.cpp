@@ -82,8 +82,7 @@ harness::SessionOptions session_options(const RunArgs& a) {
 // Where a results file goes when its own path failed after the measuring (a disk that filled
 // up, a directory made read-only): the temporary directory, so the measurement is not lost.
 std::string fallback_path(const results::Result& result, const std::string& device_id) {
-  return (std::filesystem::temp_directory_path() /
-          std::filesystem::path(results::default_path(result, device_id)).filename())
+  return (std::filesystem::temp_directory_path() / results::default_file_name(result, device_id))
       .string();
 }
 
@@ -100,15 +99,15 @@ bool publish(const RunArgs& a, const results::Result& result, const std::string&
     fmt::print(table, "{}", report::price_verdict(result));
   }
   std::fflush(table);
-  const std::string path = !a.out.empty()        ? a.out
-                           : !fleet_path.empty() ? fleet_path
-                                                 : results::default_path(result, device_id);
   const std::string text = results::to_json_text(result);
   if (!a.write_file && a.out.empty()) {
     if (a.json) fmt::print("{}", text);
     std::fflush(stdout);
     return true;
   }
+  const std::string path = !a.out.empty()        ? a.out
+                           : !fleet_path.empty() ? fleet_path
+                                                 : results::default_path(result, device_id);
   bool written = true;
   try {
     results::write_atomically(path, text);
@@ -139,11 +138,15 @@ int exit_code_of(harness::SessionEnd end) {
 int execute(const RunArgs& a) {
   const auto options = session_options(a);
   // Everything that can be checked is checked before a second is measured: the device's name
-  // first (no results/ directory is made for a typo), then where the file goes.
+  // first (no results folder is made for a typo), then where the file goes. --out's folder
+  // must exist; the default one (results::default_results_dir) is made.
   const bool fleet = fleet::fleet_requested(a.device);
   if (!fleet) DeviceSpec::parse(a.device);
-  if (a.write_file || !a.out.empty())
-    results::check_writable(a.out.empty() ? std::string("results/x.json") : a.out);
+  if (!a.out.empty()) {
+    results::check_writable(a.out);
+  } else if (a.write_file) {
+    results::check_writable(results::make_default_results_dir() / "x.json");
+  }
   if (fleet) {
     return fleet::run_fleet({a.device, options, a.rank_timeout, a.out},
                             [&a](const fleet::FleetOutcome& f) {
@@ -194,10 +197,10 @@ void add_transformer_command(CLI::App& app, Outcome& outcome) {
   add_transformer_options(cmd, *o);
   cmd->add_option("--assume-watts", o->assume_watts,
                   "Use this constant power instead of a measurement; every output marks it assumed")
-      ->check(finite_number & CLI::PositiveNumber);
+      ->check(positive_number);
   cmd->add_option("--threads", o->threads, "CPU threads; default: all cores")
-      ->check(CLI::Range(1u, 4096u));
-  cmd->add_option("--out", o->out, "Also write the results file here");
+      ->check(whole_between(1, 4096));
+  cmd->add_option("--out", o->out, "Also write the results file here (its folder must exist)");
   cmd->add_flag("--json", o->json, "Print the results JSON on stdout (the tables go to stderr)");
   cmd->callback([o, &outcome] { outcome.exit_code = execute(*o); });
 }
@@ -243,7 +246,10 @@ void add_run_command(CLI::App& app, Outcome& outcome) {
                   fmt::format("GEMM M = N = K (default {} on the CPU, {} on a GPU)",
                               gemm::default_size, gemm::default_gpu_run_size))
       ->check(whole_between(16, 65536));
-  cmd->add_option("--out", o->out, "Results file; default results/<host>-<device>-<UTC time>.json");
+  cmd->add_option("--out", o->out,
+                  "Results file, in a folder that exists; default "
+                  "$XDG_DATA_HOME/hashflop/results/<host>-<device>-<UTC time>.json (else under "
+                  "~/.local/share)");
   cmd->add_flag("--no-wisdom", o->no_wisdom,
                 "Neither read nor write the wisdom file: calibrate the CPU sha256d variant anew");
   cmd->add_flag("--json", o->json,

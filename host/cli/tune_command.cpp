@@ -9,6 +9,7 @@
 #include "backend/backend.hpp"
 #include "cli/commands.hpp"
 #include "cli/device_option.hpp"
+#include "cli/validators.hpp"
 #include "common/error.hpp"
 #include "cpu/cpu_info.hpp"
 #include "gemm/gemm_variants.hpp"
@@ -89,10 +90,10 @@ void add_tune_command(CLI::App& app, Outcome& outcome) {
   add_device_option(*cmd, o->device);
   cmd->add_option("--threads", o->threads,
                   "CPU threads to calibrate for (default: all cores, as run and mine use)")
-      ->check(CLI::Range(1u, 4096u));
+      ->check(whole_between(1, 4096));
   cmd->add_option("--gemm-size", o->gemm_size,
                   "M = N = K of the GEMM block-size calibration (`gemm --size` reuses it)")
-      ->check(CLI::Range(int64_t{1}, int64_t{65536}))
+      ->check(whole_between(1, 65536))
       ->capture_default_str();
   cmd->add_flag("--no-gemm", o->no_gemm,
                 "Calibrate sha256d only (a GPU has no GEMM block sizes to calibrate: its tiled\n"

@@ -71,4 +71,16 @@ inline CLI::Validator whole_between(int64_t lo, int64_t hi) {
       fmt::format("INT in [{}, {}]", lo, hi), "whole_between");
 }
 
+/// A whole number above 0, of at most 18 digits (a size whose upper bound another check owns,
+/// such as the memory a GEMM needs).
+inline const CLI::Validator positive_whole(
+    [](std::string& text) -> std::string {
+      const bool digits = !text.empty() && text.size() <= 18 &&
+                          text.find_first_not_of("0123456789") == std::string::npos;
+      if (!digits || text.find_first_not_of('0') == std::string::npos)
+        return "'" + text + "' is not a positive whole number";
+      return {};
+    },
+    "INT > 0", "positive_whole");
+
 }  // namespace hashflop::cli

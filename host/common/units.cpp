@@ -82,6 +82,10 @@ std::string format_number(double v) {
   return fixed_significant(v, 3);
 }
 
+std::string format_whole(unsigned long long count) {
+  return grouped(std::to_string(count));
+}
+
 std::string format_multiple(double v) {
   return format_number(v) + " ×";
 }

@@ -29,6 +29,8 @@ std::string format_usd(double v);
 /// Large sums, as a year's revenue: "$1.52 million", "-$3.40 billion" (3 significant digits)
 /// from a million on, whole dollars grouped below ("$84,120"), format_usd under $1,000.
 std::string format_usd_amount(double v);
+/// "300,000,000": an exact count, every digit, thousands grouped.
+std::string format_whole(unsigned long long count);
 /// "4.29 G": a count with an SI prefix and 3 significant digits.
 std::string format_count(double count);
 /// "812 µs", "12.3 ms", "1.52 s": a measured time, 3 significant digits.

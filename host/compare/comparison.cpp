@@ -50,8 +50,8 @@ const char* change_name(Change verdict) {
       return "missing";
     case Change::unavailable:
       return "unavailable";
-    case Change::underpowered:
-      return "underpowered";
+    case Change::inconclusive:
+      return "inconclusive";
   }
   return "?";
 }
@@ -70,7 +70,7 @@ Change verdict_for(double change_pct, double p, double min_p, double spread_pct,
   if (std::abs(change_pct) <= options.threshold_pct) return Change::same;
   // Not significant because no outcome could be: a verdict of its own, or a 3 v 3 gate with
   // every rate halved would pass as `noisy`.
-  if (p >= options.alpha && min_p >= options.alpha) return Change::underpowered;
+  if (p >= options.alpha && min_p >= options.alpha) return Change::inconclusive;
   if (p >= options.alpha || spread_pct > std::abs(change_pct)) return Change::noisy;
   return change_pct > 0 ? Change::faster : Change::slower;
 }
@@ -103,12 +103,18 @@ void finish(Comparison& c) {
   std::stable_sort(c.pairs.begin(), c.pairs.end(),
                    [](const PairResult& l, const PairResult& r) { return l.label < r.label; });
   c.regressions = 0;
+  c.gate_failures = 0;
   for (auto& p : c.pairs) {
-    if (p.verdict == Change::missing && !c.options.allow_missing) p.regression = true;
-    if (p.verdict == Change::underpowered && !c.options.allow_underpowered) p.regression = true;
+    p.regression = p.verdict == Change::slower;
+    // An inconclusive slowdown may be real, so the gate cannot pass it unasked; an
+    // inconclusive speed-up is no evidence of a regression at all.
+    p.fails_gate =
+        p.regression || (p.verdict == Change::missing && !c.options.allow_missing) ||
+        (p.verdict == Change::inconclusive && p.change_pct < 0 && !c.options.allow_inconclusive);
     if (p.regression) ++c.regressions;
+    if (p.fails_gate) ++c.gate_failures;
   }
-  c.exit_code = c.regressions > 0 ? 1 : 0;
+  c.exit_code = c.gate_failures > 0 ? 1 : 0;
 }
 
 Comparison compare(const Dataset& base, const Dataset& candidate, const CompareOptions& options) {

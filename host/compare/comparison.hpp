@@ -12,9 +12,9 @@
 namespace hashflop::compare {
 
 enum class Metric { rate, per_joule };
-// `underpowered`: a change beyond the threshold that the sample sizes could not confirm at any
+// `inconclusive`: a change beyond the threshold that the sample sizes could not confirm at any
 // outcome (their smallest attainable p-value is not below alpha), so the gate cannot tell.
-enum class Change { faster, slower, same, noisy, missing, unavailable, underpowered };
+enum class Change { faster, slower, same, noisy, missing, unavailable, inconclusive };
 inline constexpr int change_count = 7;
 
 const char* metric_name(Metric metric);
@@ -25,7 +25,7 @@ struct CompareOptions {
   double alpha = 0.05;       ///< significance level of the Mann-Whitney test
   bool rate = true, per_joule = true;
   bool allow_missing = false;
-  bool allow_underpowered = false;  ///< `underpowered` does not fail the gate
+  bool allow_inconclusive = false;  ///< a slower `inconclusive` does not fail the gate
   bool per_joule_required = false;  ///< asked for explicitly: unavailable is bad input
 };
 
@@ -45,8 +45,9 @@ struct PairResult {
   double p = 1;
   bool exact = true;
   Change verdict = Change::same;
-  bool regression = false;
-  std::string note;  ///< why missing or unavailable, or a warning (few repetitions)
+  bool regression = false;  ///< slower beyond the threshold, and significant
+  bool fails_gate = false;  ///< a regression, or missing or inconclusive-and-slower, not allowed
+  std::string note;         ///< why missing or unavailable, or a warning (few repetitions)
   /// Paired mode only: the interval of change_pct (Hodges-Lehmann, signed-rank) and the
   /// per-pair log ratios, candidate over base, by pair index.
   struct Interval {
@@ -64,8 +65,9 @@ struct Comparison {
   bool paired = false;  ///< Wilcoxon signed-rank on per-pair ratios instead of Mann-Whitney
   std::vector<PairResult> pairs;
   std::vector<std::string> skipped;  ///< entries without measurements, both files
-  int regressions = 0;
-  int exit_code = 0;  ///< 1 when any pair is a regression
+  int regressions = 0;               ///< pairs `slower` (significant)
+  int gate_failures = 0;  ///< pairs that fail the gate: regressions, and what is not allowed
+  int exit_code = 0;      ///< 1 when any pair fails the gate
 };
 
 /// 1.4826 MAD / median in percent: a standard deviation estimate that one outlier cannot move.
@@ -83,8 +85,8 @@ Change verdict_for(double change_pct, double p, double min_p, double spread_pct,
 /// A series present in one file only: verdict `missing`.
 PairResult one_sided(const Series& s, Metric metric, bool in_base);
 
-/// Sorts the pairs by name, marks regressions (slower; missing and underpowered unless
-/// allowed) and sets the count and the exit code.
+/// Sorts the pairs by name, marks what fails the gate (slower; missing, and inconclusive with
+/// a slower estimate, unless allowed; never a faster one) and sets the counts and exit code.
 void finish(Comparison& c);
 
 /// Pairs by key and judges every pair. Throws UsageError when the formats differ or no series

@@ -18,7 +18,7 @@ struct FleetOptions {
   std::string device = "auto";  ///< as asked: auto, cpu, cuda:N, cuda:local or all
   harness::SessionOptions session;
   std::optional<double> rank_timeout;  ///< seconds; nullopt: from the plan
-  std::string out;                     ///< --out; empty: results/fleet-<UTC time>.json
+  std::string out;  ///< --out; empty: <default results dir>/fleet-<UTC time>.json
 };
 
 /// What the root has at the end.

@@ -14,6 +14,7 @@
 #include "fleet/aggregate.hpp"
 #include "fleet/fleet.hpp"
 #include "fleet/rank_run.hpp"
+#include "results/result.hpp"
 
 namespace hashflop::fleet {
 namespace {
@@ -157,7 +158,9 @@ int run_threads(const FleetOptions& o, const Publish& publish, std::atomic<bool>
   for (const auto& r : outcomes) {
     if (a.outcome.path.empty()) a.outcome.path = r.results_path;
   }
-  if (a.outcome.path.empty()) a.outcome.path = o.out.empty() ? "results/fleet.json" : o.out;
+  if (a.outcome.path.empty())
+    a.outcome.path =
+        o.out.empty() ? (results::default_results_dir() / "fleet.json").string() : o.out;
   const int code = publish(a.outcome);
   if (a.any_timeout) std::_Exit(code);  // a hung device thread cannot be joined
   for (auto& t : threads) t.join();

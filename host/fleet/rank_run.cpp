@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "fleet/affinity.hpp"
 #include "fleet/spool.hpp"
+#include "results/result.hpp"
 
 namespace hashflop::fleet {
 namespace {
@@ -175,7 +176,7 @@ std::string default_fleet_path(double epoch_seconds) {
   gmtime_r(&t, &tm);
   char stamp[32] = {};
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-  return fmt::format("results/fleet-{}.json", stamp);
+  return (results::default_results_dir() / fmt::format("fleet-{}.json", stamp)).string();
 }
 
 RankOutcome measure_rank(const RankJob& job, Comm& comm) {

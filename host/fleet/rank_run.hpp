@@ -37,7 +37,8 @@ inline constexpr double startup_timeout_s = 300;
 
 RankOutcome measure_rank(const RankJob& job, Comm& comm);
 
-/// results/fleet-<UTC time>.json, for a job whose ranks agreed on `epoch_seconds`.
+/// results::default_results_dir()/fleet-<UTC time>.json, for a job whose ranks agreed on
+/// `epoch_seconds`.
 std::string default_fleet_path(double epoch_seconds);
 
 }  // namespace hashflop::fleet

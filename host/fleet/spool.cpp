@@ -236,8 +236,10 @@ void check_one_job(const std::vector<std::pair<fs::path, RankSpool>>& spools, bo
 Recovery recover_fleet(const fs::path& results_file, bool force) {
   const auto files = spools_of(results_file);
   if (files.empty()) {
-    throw UsageError(fmt::format("no spool next to {} ({}.rank<N>.spool): nothing to recover",
-                                 results_file.string(), results_file.filename().string()));
+    throw UsageError(
+        fmt::format("no spool next to {} ({}.rank<N>.spool) and no such file: "
+                    "is it the --out of a fleet job that ran?",
+                    results_file.string(), results_file.filename().string()));
   }
   std::vector<std::pair<fs::path, RankSpool>> read;
   for (const auto& f : files) read.emplace_back(f, read_spool_naming(f));

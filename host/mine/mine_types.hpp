@@ -67,6 +67,12 @@ struct MineResult {
   double hashes_per_second() const {
     return measure::Trial{static_cast<double>(nonces_tried), seconds}.rate();
   }
+  /// Whether the timed search was long enough for its rate to describe the kernel rather than
+  /// the start-up (threads, first touches of memory, a GPU's first launch) that `seconds` holds.
+  bool rate_is_meaningful() const { return seconds >= min_meaningful_seconds; }
+  /// Below this the fixed start-up is more than a few percent of the time: on a 2-core VM it is
+  /// about 1 to 12 ms (12 ms on a loaded one), so 0.25 s keeps it under about 5%.
+  static constexpr double min_meaningful_seconds = 0.25;
 };
 
 /// Checks the range and throws UsageError if it is empty or runs past 2^32 - 1.

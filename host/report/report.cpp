@@ -215,6 +215,24 @@ std::vector<results::Result> per_device(const results::Result& r) {
   return out;
 }
 
+// --out names a folder of several files: made if missing, as `mkdir DIR` would, but never its
+// parents, so a typo in the path is refused as run's --out refuses it.
+void make_report_folder(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) return;  // not a folder: check_writable says so
+  const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+  if (!fs::is_directory(parent, ec)) {
+    throw UsageError(
+        fmt::format("cannot write the report into {}: no folder {} (hashflop makes "
+                    "only the last folder: create it first)",
+                    dir.string(), parent.string()));
+  }
+  fs::create_directory(dir, ec);
+  if (ec) {
+    throw UsageError(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  }
+}
+
 }  // namespace
 
 std::string market_line(const Market& m) {
@@ -238,6 +256,7 @@ ReportOutput write_report(const ReportOptions& o) {
   if (!(o.site_mw > 0 && o.site_mw <= 1e5))
     throw UsageError(fmt::format("--site-mw {:g}: expected megawatts in (0, 100000]", o.site_mw));
   // Bad input, found before anything is read or written (as `run --out` does).
+  make_report_folder(o.out_dir);
   results::check_writable(o.out_dir / "report-data.json");
   Market market = load_market(o.market.empty() ? default_market_path() : o.market);
   for (const auto& s : o.sets) market.apply_override(s);

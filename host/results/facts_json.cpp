@@ -74,7 +74,7 @@ json devices_json(const std::vector<DeviceRecord>& devices) {
   json out = json::array();
   for (const auto& d : devices) {
     json props = json::object();
-    for (const auto& [k, v] : d.properties) props[k] = v;
+    for (const auto& [k, v] : d.properties) props[k] = number_or_text(v);  // "SMs": 132
     json j = {{"id", d.id}, {"name", d.name}, {"properties", props}};
     put(j, "energy_source", d.energy_source);
     put(j, "local_id", d.local_id);

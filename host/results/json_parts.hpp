@@ -128,6 +128,15 @@ std::optional<T> get_opt(const nlohmann::json& j, const char* key) {
 /// value("dtype", "") throw outside the input's error handling. Throws Error.
 void check_params(const nlohmann::json& params, const char* whose);
 
+/// A value kept as text for the console ("2", "shani", "0x1fffe000") as JSON: a whole number
+/// of up to 18 digits is a JSON number (`"threads": 2`, not "2"), anything else stays text.
+inline nlohmann::json number_or_text(const std::string& v) {
+  const bool whole =
+      !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == std::string::npos;
+  if (whole) return std::stoull(v);
+  return v;
+}
+
 /// The workload kind `j` names; throws Error for any other text, naming the known kinds.
 WorkloadKind workload_kind_from(const nlohmann::json& j);
 nlohmann::json record_json(const Record& record);

@@ -12,7 +12,7 @@ std::string format_json(const MineRecord& record) {
   json found = json::array();
   for (const auto& f : r.found) found.push_back({{"nonce", f.nonce}, {"hash", f.hash_hex}});
   json settings = json::object();
-  for (const auto& [k, v] : r.settings) settings[k] = v;
+  for (const auto& [k, v] : r.settings) settings[k] = json_parts::number_or_text(v);
   const json out = {{"device", r.device},
                     {"variant", r.variant},
                     {"header", record.header},
@@ -21,6 +21,7 @@ std::string format_json(const MineRecord& record) {
                     {"nonces_tried", r.nonces_tried},
                     {"seconds", r.seconds},
                     {"hashes_per_second", r.hashes_per_second()},
+                    {"rate_meaningful", r.rate_is_meaningful()},
                     {"target", record.target},
                     {"found", found},
                     {"found_count", r.found_count},

@@ -177,12 +177,16 @@ size_t short_windows(const Run& run) {
                                            [](const Sample& s) { return s.short_window; }));
 }
 
-std::string default_path(const Result& r, const std::string& device) {
+std::string default_file_name(const Result& r, const std::string& device) {
   std::string stamp = r.started;
   std::erase_if(stamp, [](char c) { return c == '-' || c == ':'; });
   std::string dev = device;
   std::replace(dev.begin(), dev.end(), ':', '_');
-  return fmt::format("results/{}-{}-{}.json", r.host.hostname.value_or("host"), dev, stamp);
+  return fmt::format("{}-{}-{}.json", r.host.hostname.value_or("host"), dev, stamp);
+}
+
+std::string default_path(const Result& r, const std::string& device) {
+  return (default_results_dir() / default_file_name(r, device)).string();
 }
 
 }  // namespace hashflop::results

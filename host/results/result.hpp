@@ -302,15 +302,25 @@ void summarize_samples(Run& run, const std::string& energy_method, bool assumed)
 /// one.
 Result result_from_json_text(std::string_view text);
 
-/// Writes atomically: a temporary file in the same directory, fsync, rename. Creates the
-/// directory. Throws Error.
+/// Writes atomically: a temporary file in the same directory, fsync, rename. Makes no
+/// directory: a missing one is a UsageError. Throws Error.
 void write_atomically(const std::filesystem::path& path, const std::string& text);
-/// Throws UsageError unless a file can be created in `path`'s directory (made if missing): what
+/// Throws UsageError unless a file can be created in `path`'s directory, which must exist (a
+/// path the user typed is never made up: a typo would silently become a new folder): what
 /// write_atomically needs, checked before anything is measured.
 void check_writable(const std::filesystem::path& path);
+/// Where results files go without --out: $XDG_DATA_HOME/hashflop/results when XDG_DATA_HOME is
+/// an absolute path, else $HOME/.local/share/hashflop/results. Throws UsageError when neither
+/// is set.
+std::filesystem::path default_results_dir();
+/// default_results_dir(), made if missing (the one folder hashflop makes itself). Throws
+/// UsageError when it cannot be.
+std::filesystem::path make_default_results_dir();
 /// Reads and checks the schema; throws UsageError naming the file (and the JSON path).
 Result load_result(const std::filesystem::path& path);
-/// results/<host>-<device>-<UTC start time>.json
+/// <host>-<device>-<UTC start time>.json
+std::string default_file_name(const Result& result, const std::string& device);
+/// default_results_dir()/default_file_name(...)
 std::string default_path(const Result& result, const std::string& device);
 
 /// UTC ISO 8601 with seconds, e.g. 2024-05-01T12:00:00Z.

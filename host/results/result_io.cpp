@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <optional>
@@ -58,14 +59,21 @@ std::optional<int> own_descriptor(const fs::path& path) {
   return std::nullopt;
 }
 
-// The directory a new file goes into, made if missing; the reason when it cannot be.
+// The directory a new file goes into, which must exist: `--out /nonexistent/dir/r.json` is a
+// typo far more often than a wish for new folders, and a run that made them would hide it.
 fs::path directory_for(const fs::path& path) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    throw UsageError(fmt::format("cannot write {}: cannot create {}: {}", path.string(),
-                                 dir.string(), ec.message()));
+  const auto type = fs::status(dir, ec).type();
+  if (type == fs::file_type::not_found) {
+    throw UsageError(
+        fmt::format("cannot write {}: no folder {} (hashflop makes none: create it "
+                    "first)",
+                    path.string(), dir.string()));
+  }
+  if (type != fs::file_type::directory) {
+    throw UsageError(fmt::format("cannot write {}: {} is not a folder{}", path.string(),
+                                 dir.string(), ec ? ": " + ec.message() : std::string()));
   }
   return dir;
 }
@@ -181,6 +189,26 @@ void check_writable(const fs::path& requested) {
   }
   ::close(fd);
   ::unlink(probe.c_str());
+}
+
+fs::path default_results_dir() {
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  if (xdg != nullptr && xdg[0] == '/') return fs::path(xdg) / "hashflop" / "results";
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] != '\0')
+    return fs::path(home) / ".local" / "share" / "hashflop" / "results";
+  throw UsageError("no folder for results: neither XDG_DATA_HOME nor HOME is set (give --out)");
+}
+
+fs::path make_default_results_dir() {
+  const fs::path dir = default_results_dir();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    throw UsageError(
+        fmt::format("cannot create the results folder {}: {}", dir.string(), ec.message()));
+  }
+  return dir;
 }
 
 }  // namespace hashflop::results

@@ -44,6 +44,8 @@ TEST(Cli, MineFindsTheGenesisNonceAsJson) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["nonces_tried"], 2000);
+  EXPECT_EQ(j["settings"]["threads"].type(), nlohmann::json::value_t::number_unsigned) << r.out;
+  EXPECT_EQ(j["rate_meaningful"], false) << "2,000 nonces time the start-up, not the kernel";
   ASSERT_EQ(j["found"].size(), 1u);
   EXPECT_EQ(j["found"][0]["nonce"], 2083236893u);
   EXPECT_EQ(j["found"][0]["hash"],
@@ -132,6 +134,21 @@ TEST(Cli, RejectsNonFiniteNumbers) {
   }
   expect_usage_error("gemm --size 8 --alpha nan", "is not a number");
   expect_usage_error("gemm --size 8 --beta inf", "is not a number");
+}
+
+// The raw parser's "Could not convert: --size = abc" is gone: every option error names the
+// option, the problem and where to look, in one line, exit 2.
+TEST(Cli, AValueOfTheWrongKindIsOneLineInTheProjectsStyle) {
+  expect_usage_error("gemm --size abc",
+                     "hashflop: --size: 'abc' is not a positive whole number (see `hashflop gemm "
+                     "--help`)");
+  expect_usage_error("gemm --m 0", "--m: '0' is not a positive whole number");
+  expect_usage_error("run --context abc",
+                     "hashflop: --context: 'abc' is not a value it takes (see `hashflop run "
+                     "--help`)");
+  expect_usage_error("tune --threads many", "--threads: 'many' is not a whole number (see");
+  const auto r = run("gemm --size abc");
+  EXPECT_EQ(r.out.find("Could not convert"), std::string::npos) << r.out;
 }
 
 TEST(Cli, ReportsAMissingGpuAsADeviceFailure) {

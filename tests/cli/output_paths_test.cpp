@@ -105,6 +105,58 @@ TEST_F(OutputPaths, ReportIntoAnUnwritableDirectoryIsBadInput) {
   EXPECT_EQ(r.exit_code, 2) << r.out;
 }
 
+// A folder that does not exist is a typo far more often than a wish: refused in one line with
+// exit 2 before anything is measured, and no folder is made.
+TEST_F(OutputPaths, AnOutFolderThatDoesNotExistIsRefusedBeforeMeasuring) {
+  for (const std::string command :
+       {"run --device cpu --workloads sha256d --quick", "transformer --device cpu"}) {
+    const auto r = shell(env() + "timeout 60 " + hashflop::test::hashflop_binary() + " " + command +
+                         " --out missing/dir/r.json 2>&1");
+    EXPECT_EQ(r.exit_code, 2) << command << ":\n" << r.out;
+    EXPECT_EQ(r.out,
+              "hashflop: cannot write missing/dir/r.json: no folder missing/dir (hashflop "
+              "makes none: create it first)\n")
+        << command;
+    EXPECT_FALSE(fs::exists(dir_ / "missing")) << command;
+  }
+}
+
+// `report --out DIR` names a folder of files: made when its parent exists, like `mkdir DIR`,
+// refused when the parent does not.
+TEST_F(OutputPaths, ReportMakesItsOwnFolderButNotItsParents) {
+  const std::string report = hashflop::test::hashflop_binary() + " report " +
+                             HASHFLOP_TEST_SOURCE_DIR +
+                             "/tests/fuzz/corpus/results_file/epyc-2core-cpu.json --no-plots ";
+  auto r = shell(report + "--out a/b 2>&1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("no folder a (hashflop makes only the last folder"), std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(dir_ / "a"));
+  r = shell(report + "--out fresh 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(fs::exists(dir_ / "fresh" / "report.md")) << r.out;
+}
+
+// Without --out the file goes to the user's data folder, not a results/ folder wherever the
+// binary happens to run, and the last line says where.
+TEST_F(OutputPaths, TheDefaultResultsFileGoesToTheDataHomeAndTheLastLineSaysWhere) {
+  const auto data = dir_ / "data";
+  const auto r = shell(env() + "XDG_DATA_HOME=" + data.string() + " timeout 120 " +
+                       hashflop::test::hashflop_binary() +
+                       " run --device cpu --workloads sha256d --threads 1 --quick --duration 0.1 "
+                       "--repetitions 1 --cooldown 0 2>&1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_FALSE(fs::exists(dir_ / "results")) << "no results/ in the working folder";
+  const auto folder = data / "hashflop" / "results";
+  ASSERT_TRUE(fs::is_directory(folder)) << r.out;
+  std::string written;
+  for (const auto& e : fs::directory_iterator(folder)) written = e.path().string();
+  ASSERT_FALSE(written.empty()) << r.out;
+  const std::string last = "results written to " + written + "\n";
+  ASSERT_GE(r.out.size(), last.size());
+  EXPECT_EQ(r.out.substr(r.out.size() - last.size()), last) << r.out;
+}
+
 TEST_F(OutputPaths, AWisdomFileThatIsALinkToDevNullIsNeverReplaced) {
   fs::create_directories(dir_ / "cache" / "hashflop");
   fs::create_symlink("/dev/null", dir_ / "cache" / "hashflop" / "wisdom.json");

@@ -47,6 +47,7 @@ const std::string quick =
 TEST(RunCli, CpuQuickWritesAValidResultsFile) {
   const fs::path out = fs::temp_directory_path() / "hashflop-run-cli" / "r.json";
   fs::remove_all(out.parent_path());
+  fs::create_directories(out.parent_path());  // --out makes no folder
   const auto r = run("HASHFLOP_POWERCAP_ROOT=/nonexistent HASHFLOP_HWMON_ROOT=/nonexistent",
                      quick + " --out " + out.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -153,6 +154,7 @@ TEST(RunCli, ALateWriteFailureKeepsTheMeasurementInAFallbackFile) {
   const fs::path dir = fs::temp_directory_path() / "hashflop-run-cli-late";
   fs::remove_all(dir);
   fs::create_directories(dir / "tmp");
+  fs::create_directories(dir / "sub");  // --out makes no folder
   const fs::path out = dir / "sub" / "r.json";
   // The output folder passes the check, then turns into a file while the run measures (root
   // ignores a read-only mode, so the test takes the directory away instead).

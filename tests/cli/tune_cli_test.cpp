@@ -87,6 +87,23 @@ TEST_F(TuneCli, TuneMeasuresEveryVariantAndDevicesThenSaysSo) {
   const auto after = run("devices", err);
   EXPECT_NE(after.out.find("chosen by measurement"), std::string::npos) << after.out;
 
+  // `verify` finds the known nonces with that same measured choice (it once took CPUID's), and
+  // says which and how it was chosen.
+  const auto verify = run("verify --device cpu --json", err);
+  ASSERT_EQ(verify.exit_code, 0) << err;
+  const auto checks = nlohmann::json::parse(verify.out);
+  const std::string chosen = j.at("selection").at("choice");
+  int known_nonce_checks = 0;
+  for (const auto& c : checks.at("checks")) {
+    const std::string name = c.at("name");
+    if (name.find("nonce found") == std::string::npos) continue;
+    ++known_nonce_checks;
+    EXPECT_TRUE(name.ends_with("(" + chosen + ")")) << name << " against " << chosen;
+    EXPECT_NE(c.at("detail").get<std::string>().find("from the wisdom file"), std::string::npos)
+        << c.dump();
+  }
+  EXPECT_EQ(known_nonce_checks, 2) << verify.out;
+
   // Without --device, tune calibrates the CPU.
   const auto table = run("tune --no-wisdom --threads 1 --gemm-size 96", err);
   ASSERT_EQ(table.exit_code, 0) << err;

@@ -110,10 +110,10 @@ TEST(Judge, VerdictRules) {
   EXPECT_EQ(judge(base, faster, options).verdict, Change::faster);
   EXPECT_FALSE(judge(base, faster, options).regression);
   EXPECT_EQ(judge(base, noisy, options).verdict, Change::noisy);
-  // Three repetitions a side cannot reach p < 0.05 (smallest p 0.1): underpowered, a
+  // Three repetitions a side cannot reach p < 0.05 (smallest p 0.1): inconclusive, a
   // regression unless allowed (compare() applies that), with a warning.
   const auto few = judge({100, 101, 99}, {90, 91, 89}, options);
-  EXPECT_EQ(few.verdict, Change::underpowered);
+  EXPECT_EQ(few.verdict, Change::inconclusive);
   EXPECT_FALSE(few.note.empty());
   // Five a side can (smallest p 0.0079): the same overlap-free shift is a slowdown.
   EXPECT_EQ(judge({100, 101, 99, 100.5, 99.5}, {90, 91, 89, 90.5, 89.5}, options).verdict,

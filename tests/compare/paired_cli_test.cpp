@@ -148,15 +148,15 @@ TEST_F(PairedCli, TextOutputNamesTheTestAndMarksTheRegression) {
   EXPECT_NE(r.out.find("slower !"), std::string::npos) << r.out;
 }
 
-TEST_F(PairedCli, FivePairsAreUnderpoweredAndFailUnlessAllowed) {
+TEST_F(PairedCli, FivePairsAreInconclusiveAndFailUnlessAllowed) {
   const auto base = side("base", 5, kTwo, 1.0, 0);
   const auto slow = side("slow", 5, kTwo, 0.8, 4);
   auto r = run("compare --paired --format md " + base + " " + slow);
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_NE(r.out.find("| `a` | **underpowered** | -"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| `a` | **inconclusive** | -"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("% [-"), std::string::npos) << "the interval:\n" << r.out;
   EXPECT_NE(r.out.find("at least 6 are needed"), std::string::npos) << r.out;
-  r = run("compare --paired --allow-underpowered " + base + " " + slow);
+  r = run("compare --paired --allow-inconclusive " + base + " " + slow);
   EXPECT_EQ(r.exit_code, 0) << r.out;
 }
 

@@ -80,20 +80,22 @@ class SpoolRecovery : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = hashflop::test::fresh_test_dir("spool-recovery");
-    fs::create_directories(dir_ / "results");
+    fs::create_directories(results_dir());
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  fs::path job(const std::string& name = "fleet.json") const { return dir_ / "results" / name; }
+  // recover without FILE looks in the default results folder, under XDG_DATA_HOME.
+  fs::path results_dir() const { return dir_ / "data" / "hashflop" / "results"; }
+  fs::path job(const std::string& name = "fleet.json") const { return results_dir() / name; }
   fs::path write_spool(const fs::path& job_file, const SpoolLines& s) const {
     const fs::path p = hashflop::fleet::spool_path(job_file, s.rank);
     std::ofstream(p) << spool_text(s);
     return p;
   }
   hashflop::test::ShellResult recover(const std::string& args) const {
-    return hashflop::test::run_shell("cd " + dir_.string() + " && timeout 60 " +
-                                     hashflop::test::hashflop_binary() + " recover " + args +
-                                     " 2>&1");
+    return hashflop::test::run_shell(
+        "cd " + dir_.string() + " && XDG_DATA_HOME=" + (dir_ / "data").string() + " timeout 60 " +
+        hashflop::test::hashflop_binary() + " recover " + args + " 2>&1");
   }
   fs::path dir_;
 };
@@ -186,6 +188,24 @@ TEST_F(SpoolRecovery, AFifoSpoolIsRefusedNotWaitedOn) {
   const auto r = recover(job().string());
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("is a FIFO"), std::string::npos) << r.out;
+}
+
+// Nothing to recover is a fine answer, not bad input: one line, exit 0. A FILE that names no
+// job at all (no file, no spool) is still a usage error.
+TEST_F(SpoolRecovery, NothingToRecoverSaysSoAndSucceeds) {
+  auto r = recover("");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(lines(r.out), 1u) << r.out;
+  EXPECT_NE(r.out.find("nothing to recover: no spools"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(results_dir().string()), std::string::npos) << r.out;
+  std::ofstream(job()) << "{}\n";
+  r = recover(job().string());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("nothing to recover: " + job().string() + " exists"), std::string::npos)
+      << r.out;
+  r = recover(job("typo.json").string());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(lines(r.out), 1u) << r.out;
 }
 
 }  // namespace

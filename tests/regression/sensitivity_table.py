@@ -2,7 +2,7 @@
 """The sensitivity table from sensitivity.sh's summary.tsv, as Markdown.
 
 A run is a false alarm (A/A) when the gate fails: exit 1, from any verdict (slower, missing,
-underpowered). A run detects a plant when the gate fails and at least one planted benchmark
+inconclusive). A run detects a plant when the gate fails and at least one planted benchmark
 (sha256d, the only ones the patches touch) reads `slower`. Benchmark counts are given too; the
 unplanted GEMM benchmarks in the plant runs are false alarms when flagged."""
 import collections

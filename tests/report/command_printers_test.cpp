@@ -107,7 +107,7 @@ results::MineRecord mine_record() {
   r.found = {{2083236893, "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"}};
   r.found_count = 1;
   r.candidates = 1;
-  r.settings = {{"threads", "2"}};
+  r.settings = {{"threads", "2"}, {"version_mask", "0x1fffe000"}};
   record.device_name = "AMD EPYC";
   record.header = "01000000";
   record.target = "00000000ffff0000000000000000000000000000000000000000000000000000";
@@ -119,12 +119,32 @@ TEST(MinePrinters, TheTextNamesTheRangeTargetFoundNoncesAndRate) {
   EXPECT_EQ(report::format_mine_text(mine_record()),
             "device     cpu (AMD EPYC), variant shani\n"
             "           threads 2\n"
-            "range      [2083000000, 2084000000) = 1000000 nonces\n"
+            "           version_mask 0x1fffe000\n"
+            "range      [2083000000, 2084000000) = 1,000,000 nonces\n"
             "target     00000000ffff0000000000000000000000000000000000000000000000000000 "
             "(difficulty 1)\n"
             "found      nonce 2083236893  hash "
             "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f\n"
-            "searched   1000000 nonces in 42.4 ms: 23.6 MH/s\n");
+            "searched   1,000,000 nonces in 42.4 ms: 23.6 MH/s\n"
+            "caveat     42.4 ms is mostly start-up, so this rate is not the kernel's: search at "
+            "least 0.25 s for one (a --count above 5,896,226 at the rate seen here)\n");
+}
+
+// The 2,000-nonce search that reported 164 kH/s without a word: a rate timed over less
+// than min_meaningful_seconds is marked, in the text and in the JSON; a long one is not.
+TEST(MinePrinters, ARateTimedOverTooShortASearchIsMarked) {
+  auto record = mine_record();
+  record.result.seconds = 2.0;
+  EXPECT_FALSE(contains(report::format_mine_text(record), "caveat")) << "2 s is long enough";
+  EXPECT_EQ(json::parse(results::format_json(record)).at("rate_meaningful"), true);
+  record.result.seconds = 0.0122;
+  record.result.nonces_tried = record.result.count = 2000;
+  const auto text = report::format_mine_text(record);
+  EXPECT_TRUE(contains(text,
+                       "searched   2,000 nonces in 12.2 ms: 164 kH/s\ncaveat     12.2 ms "
+                       "is mostly start-up"))
+      << text;
+  EXPECT_EQ(json::parse(results::format_json(record)).at("rate_meaningful"), false);
 }
 
 TEST(MinePrinters, MismatchesUnlistedNoncesAndCtrlCAreEachSaid) {
@@ -137,7 +157,7 @@ TEST(MinePrinters, MismatchesUnlistedNoncesAndCtrlCAreEachSaid) {
   EXPECT_TRUE(contains(text, "found      2 more nonces meet the target (the lowest 1 are listed)"))
       << text;
   EXPECT_TRUE(contains(text, "MISMATCH   2 candidates failed the scalar re-check")) << text;
-  EXPECT_TRUE(contains(text, "stopped    by Ctrl-C after 500 of 1000000 nonces\n")) << text;
+  EXPECT_TRUE(contains(text, "stopped    by Ctrl-C after 500 of 1,000,000 nonces\n")) << text;
   record.result.found.clear();
   EXPECT_TRUE(contains(report::format_mine_text(record), "found      no nonce meets the target"));
 }
@@ -145,10 +165,12 @@ TEST(MinePrinters, MismatchesUnlistedNoncesAndCtrlCAreEachSaid) {
 TEST(MinePrinters, TheJsonCarriesTheSearchAndItsSettings) {
   const auto j = json::parse(results::format_json(mine_record()));
   EXPECT_EQ(j.at("found")[0].at("nonce"), 2083236893u);
-  EXPECT_EQ(j.at("settings").at("threads"), "2");
+  // A count is a JSON number, not text; a setting that is no number stays text.
+  EXPECT_EQ(j.at("settings").at("threads"), 2);
+  EXPECT_EQ(j.at("settings").at("version_mask"), "0x1fffe000");
   EXPECT_DOUBLE_EQ(j.at("hashes_per_second").get<double>(), 1000000 / 0.0424);
   EXPECT_EQ(j.at("interrupted"), false);
-  EXPECT_EQ(j.size(), 15u);
+  EXPECT_EQ(j.size(), 16u);
 }
 
 TEST(VerifyPrinters, EachCheckIsALineAndTheSummaryCountsThePassed) {

@@ -221,6 +221,7 @@ TEST(Report, AFleetFileIsValuedDeviceByDevice) {
   }
   const fs::path dir = fs::temp_directory_path() / "hashflop-report-fleet-test";
   fs::remove_all(dir);
+  fs::create_directories(dir);  // write_atomically makes no folder
   const fs::path file = dir / "fleet.json";
   results::write_atomically(file, results::to_json_text(fleet));
   ReportOptions o;

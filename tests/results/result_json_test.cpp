@@ -125,7 +125,7 @@ TEST(ResultJson, TypedFactsWriteBackTheTextTheyWereReadFrom) {
       "hostname": "vm", "kernel": "6.1", "kernel_version": "#1 SMP", "logical_cores": 2,
       "machine": "x86_64", "os": "Linux"})");
   j["devices"] = nlohmann::json::parse(R"([{"id": "rank0@n1/cuda:0", "local_id": "cuda:0",
-      "name": "H100", "energy_source": "nvml", "properties": {"SMs": "132"},
+      "name": "H100", "energy_source": "nvml", "properties": {"SMs": 132},
       "pci_bus_id": "0000:01:00.0", "sm_count": "132", "driver_version": "550",
       "runtime_version": "12.4", "sm_clock_max": "1980 MHz", "memory_clock_max": "2619 MHz",
       "power_limit_watts": null, "rank": 0, "host": "n1", "affinity": [0, 1],
@@ -220,6 +220,10 @@ TEST(ResultJson, WritesAtomicallyAndLoadsBack) {
   const fs::path dir = fs::temp_directory_path() / "hashflop-results-test" / "nested";
   fs::remove_all(dir.parent_path());
   const fs::path file = dir / "r.json";
+  // A folder that does not exist is not made: a typo in --out must not become a new folder.
+  EXPECT_THROW(write_atomically(file, "{}"), hashflop::UsageError);
+  EXPECT_FALSE(fs::exists(dir));
+  fs::create_directories(dir);
   write_atomically(file, to_json(sample_result()).dump(2));
   write_atomically(file, to_json(sample_result()).dump(2));  // replaces
   size_t entries = 0;

@@ -28,7 +28,7 @@ for side in base candidate; do
 done
 
 rc=0
-"$hashflop" compare --paired --allow-underpowered --format json "$work/runs/base" \
+"$hashflop" compare --paired --allow-inconclusive --format json "$work/runs/base" \
   "$work/runs/candidate" >"$work/compare.json" || rc=$?
 [[ $rc -le 1 ]] || fail "compare --paired exited $rc"
 python3 - "$work/compare.json" <<'PY' || fail "malformed compare --paired JSON: $work/compare.json"
@@ -37,13 +37,13 @@ j = json.load(open(sys.argv[1]))
 assert j["paired"] is True
 assert len(j["pairs"]) == 2, j["pairs"]
 for p in j["pairs"]:
-    assert p["verdict"] in ("same", "faster", "slower", "noisy", "underpowered"), p
+    assert p["verdict"] in ("same", "faster", "slower", "noisy", "inconclusive"), p
     assert [r["pair"] for r in p["log_ratios"]] == [0, 1], p
     assert p["interval"]["low_pct"] <= p["change_pct"] <= p["interval"]["high_pct"], p
     assert p["base"]["n"] == 2 and p["candidate"]["n"] == 2, p
 assert j["exit_code"] in (0, 1)
 PY
-"$hashflop" compare --paired --allow-underpowered --format md "$work/runs/base" \
+"$hashflop" compare --paired --allow-inconclusive --format md "$work/runs/base" \
   "$work/runs/candidate" >"$work/compare.md" || true
 grep -q '^| benchmark | verdict | change | p | spread | base | candidate |$' "$work/compare.md" ||
   fail "no Markdown table in $work/compare.md"
