@@ -2,15 +2,18 @@
 # Builds the carry folder for a GPU machine that has a driver and (maybe) cuBLAS but none of our
 # Debian packages, and possibly another glibc: hashflop, hashflop_tests, hashflop_bench and the
 # fake NVML library, built for sm_90 only (CMake preset gpu-bundle), stripped, with every
-# non-system library they need copied beside them, RPATH $ORIGIN everywhere, plus
-# scripts/gpu-check.sh to run there. GoogleTest, benchmark_main, OpenSSL's libcrypto and the CUDA
-# runtime are linked statically (Debian ships them as .a); fmt and Google Benchmark (shared only
-# in Debian), OpenBLAS, libgfortran and libquadmath are copied. cuBLAS is not carried: hashflop
-# loads it at run time, and gpu-check.sh finds the GPU image's copy in python3's site-packages.
+# non-system library they need copied beside them, RPATH $ORIGIN everywhere, plus the data files
+# (share/hashflop: models.json, the market files, plot.py) and scripts/gpu-check.sh to run there.
+# GoogleTest, benchmark_main, OpenSSL's libcrypto and the CUDA runtime are linked statically
+# (Debian ships them as .a); fmt and Google Benchmark (shared only in Debian), OpenBLAS,
+# libgfortran, libquadmath, and GCC 12's libstdc++ and libgcc_s (so that the image's older or
+# newer ones do not matter) are copied. cuBLAS is not carried: hashflop loads it at run time, and
+# gpu-check.sh finds the GPU image's copy in python3's site-packages.
 #
 # Then it checks its own output: every ELF in the folder must resolve each library inside the
 # folder or to the allow-list below (ldd, with LD_LIBRARY_PATH unset), the folder must be at most
-# 60 MiB, and the newest glibc (and libstdc++) symbol versions needed are printed.
+# 60 MiB, the check's CPU rehearsal (gpu-check.sh --rehearse, from the folder alone) must pass,
+# and the newest glibc symbol versions needed are printed. CI runs it (.ci/run).
 #
 # Usage: scripts/gpu-bundle.sh [DIR]   (default build/gpu-bundle; the build is build/gpu-bundle-build)
 # Environment: HASHFLOP_JOBS (parallel build jobs; default: the CPU count).
@@ -20,8 +23,8 @@ out=${1:-$root/build/gpu-bundle}
 build=$root/build/gpu-bundle-build
 limit_mib=60
 # Libraries the GPU machine supplies: glibc's (libc, libm, the loader, and the libdl, libpthread
-# and librt stubs that older links name), the compiler runtime, and NVIDIA's driver and cuBLAS.
-allowed='^(linux-vdso\.so\.1|ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libcuda\.so\.1|libnvidia-ml\.so\.1|libcublas\.so\.[0-9]+|libcublasLt\.so\.[0-9]+)$'
+# and librt stubs that older links name) and NVIDIA's driver and cuBLAS.
+allowed='^(linux-vdso\.so\.1|ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libcuda\.so\.1|libnvidia-ml\.so\.1|libcublas\.so\.[0-9]+|libcublasLt\.so\.[0-9]+)$'
 
 cd "$root"
 ./scripts/install-deps.sh
@@ -37,6 +40,9 @@ mkdir -p "$out"
 cp "$build/hashflop" "$build/hashflop_bench" "$build/tests/hashflop_tests" \
   "$build/tests/libfake_nvml.so" "$out/"
 cp scripts/gpu-check.sh scripts/gpu_check_json.py "$out/"
+# models.json and the market files: without them `run --workloads transformer` exits 2 there.
+mkdir -p "$out/share"
+cp -r "$build/share/hashflop" "$out/share/"
 # Symbols and debug sections only: the CUDA fat binaries are data and stay.
 strip --strip-unneeded "$out/hashflop" "$out/hashflop_bench" "$out/hashflop_tests" \
   "$out/libfake_nvml.so"
@@ -100,7 +106,19 @@ if [ "$size" -gt $((limit_mib * 1048576)) ]; then
   echo "gpu-bundle: FAIL: larger than $limit_mib MiB"
   status=1
 fi
-du -b "$out"/* | sort -rn | awk '{ printf "  %8.1f MiB  %s\n", $1 / 1048576, $2 }'
+du -sb "$out"/* | sort -rn | awk '{ printf "  %8.1f MiB  %s\n", $1 / 1048576, $2 }'
+
+# The check's CPU rehearsal from the folder alone, as it will run there: every step must stop at
+# the missing device, never at a missing library, file or option.
+rehearsal=$(mktemp -d "${TMPDIR:-/tmp}/gpu-bundle-rehearsal.XXXXXX")
+if env -u LD_LIBRARY_PATH "$out/gpu-check.sh" --rehearse "$rehearsal" >"$rehearsal.log" 2>&1; then
+  echo "gpu-bundle: the bundle's gpu-check.sh --rehearse passed ($(tail -1 "$rehearsal/summary.txt"))"
+else
+  echo "gpu-bundle: FAIL: the bundle's gpu-check.sh --rehearse failed:"
+  cat "$rehearsal/summary.txt" 2>/dev/null || tail -20 "$rehearsal.log"
+  status=1
+fi
+rm -rf "$rehearsal" "$rehearsal.log"
 if [ $status -ne 0 ]; then
   echo "gpu-bundle: FAILED"
   exit 1
