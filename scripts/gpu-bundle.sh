@@ -6,9 +6,11 @@
 # (share/hashflop: models.json, the market files, plot.py) and scripts/gpu-check.sh to run there.
 # GoogleTest, benchmark_main, OpenSSL's libcrypto and the CUDA runtime are linked statically
 # (Debian ships them as .a); fmt and Google Benchmark (shared only in Debian), OpenBLAS,
-# libgfortran, libquadmath, and GCC 12's libstdc++ and libgcc_s (so that the image's older or
-# newer ones do not matter) are copied. cuBLAS is not carried: hashflop loads it at run time, and
-# gpu-check.sh finds the GPU image's copy in python3's site-packages.
+# libgfortran and libquadmath are copied. GCC's libstdc++ and libgcc_s are not: carried, they
+# took the folder to 60.2 MiB and raised the glibc it needs from 2.34 to 2.36 (2026-12-08), while
+# the image's own (Python 3.12's Ubuntu, GCC 13 or later) are newer and backward compatible.
+# cuBLAS is not carried either: hashflop loads it at run time, and gpu-check.sh finds the GPU
+# image's copy in python3's site-packages.
 #
 # Then it checks its own output: every ELF in the folder must resolve each library inside the
 # folder or to the allow-list below (ldd, with LD_LIBRARY_PATH unset), the folder must be at most
@@ -23,8 +25,8 @@ out=${1:-$root/build/gpu-bundle}
 build=$root/build/gpu-bundle-build
 limit_mib=60
 # Libraries the GPU machine supplies: glibc's (libc, libm, the loader, and the libdl, libpthread
-# and librt stubs that older links name) and NVIDIA's driver and cuBLAS.
-allowed='^(linux-vdso\.so\.1|ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libcuda\.so\.1|libnvidia-ml\.so\.1|libcublas\.so\.[0-9]+|libcublasLt\.so\.[0-9]+)$'
+# and librt stubs that older links name), the C++ runtime, and NVIDIA's driver and cuBLAS.
+allowed='^(linux-vdso\.so\.1|ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libcuda\.so\.1|libnvidia-ml\.so\.1|libcublas\.so\.[0-9]+|libcublasLt\.so\.[0-9]+)$'
 
 cd "$root"
 ./scripts/install-deps.sh
