@@ -152,11 +152,11 @@ void add_money(Document& doc, const Valuation& v, const Market& m) {
   const bool ai_assumed = v.best_gemm && v.gemm[*v.best_gemm].energy == EnergyStatus::assumed;
   const double pue = m.at("pue"), price = m.at("electricity_usd_per_kwh");
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"mining revenue", opt_usd(v.mining_usd_per_kwh) + mark(sha_assumed),
-                  m.quotes_hashprice()
-                      ? fmt::format("hashes/J x 3.6e6 x hashprice ${:g} / (1e15 x 86400)",
-                                    hashprice_of(m))
-                      : "hashes/J x 3.6e6 x (subsidy + fees) x BTC price / (difficulty x 2^32)"});
+  rows.push_back(
+      {"mining revenue", opt_usd(v.mining_usd_per_kwh) + mark(sha_assumed),
+       m.quotes_hashprice()
+           ? fmt::format("hashes/J x 3.6e6 x hashprice ${:g} / (1e15 x 86400)", hashprice_of(m))
+           : "hashes/J x 3.6e6 x (subsidy + fees) x BTC price / (difficulty x 2^32)"});
   rows.push_back({"electricity cost", opt_usd(v.electricity_usd_per_kwh),
                   fmt::format("facility price ${:g}/kWh x PUE {:g}", price, pue)});
   rows.push_back({"mining margin", opt_usd(v.mining_margin_usd_per_kwh) + mark(sha_assumed),
