@@ -181,7 +181,7 @@ class NvmlMeter final : public PolledMeter {
   // start waits for a step and begins on it; the end waits for the next step and interpolates
   // the one that straddles it.
   Mark begin() override {
-    const auto step = update_period_ ? next_step(*update_period_) : std::nullopt;
+    const auto step = update_period_ ? step_or_none(*update_period_) : std::nullopt;
     Mark mark = PolledMeter::begin();
     // The window starts on the step itself: a read that came late (a busy host) would count
     // the energy since the step over a shorter time.
@@ -194,7 +194,7 @@ class NvmlMeter final : public PolledMeter {
   WindowEnergy end(const Mark& mark) override {
     if (!update_period_) return PolledMeter::end(mark);
     const auto ended = Clock::now();
-    const auto step = next_step(*update_period_);
+    const auto step = step_or_none(*update_period_);
     WindowEnergy w = PolledMeter::end(mark);
     if (!step || !w.joules) return w;
     const double read_seconds = w.seconds;
@@ -258,9 +258,15 @@ class NvmlMeter final : public PolledMeter {
     }
     return std::nullopt;
   }
-  std::optional<Step> next_step(double period_seconds) const {
-    // Two periods: a late update still counts; past that the edge is left where it falls.
-    return next_step(std::chrono::duration<double>(2 * period_seconds + 0.005));
+  // Two periods: a late update still counts; past that the edge is left where it falls. A
+  // failed read leaves it there too: the poller's next read records the failure, and end()
+  // reports it as before.
+  std::optional<Step> step_or_none(double period_seconds) const {
+    try {
+      return next_step(std::chrono::duration<double>(2 * period_seconds + 0.005));
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
   }
 
   // The shorter of two intervals between three consecutive changes (a late read lengthens one,

@@ -182,7 +182,11 @@ Harness::Windows Harness::measure_windows(workload::Workload& w, results::Run& r
   std::optional<Clock::time_point> origin;
   measure::Series windows({.warmup = 0, .stable_within = 0, .trials = options_.repetitions});
   // Each dropped window may be replaced once: a device that throttles all the time still ends.
-  const int attempts = options_.discard_throttled ? 2 * options_.repetitions : options_.repetitions;
+  // Not in a fleet: its ranks meet at a barrier before every window, so one rank's extra window
+  // would wait for the others for ever; a fleet rank drops the window and measures fewer.
+  const int attempts = options_.discard_throttled && !options_.before_window
+                           ? 2 * options_.repetitions
+                           : options_.repetitions;
   std::vector<std::string> discarded_reasons;
   for (int rep = 0; !windows.done() && rep < attempts && !stop_; ++rep) {
     const std::string label = fmt::format(

@@ -25,7 +25,8 @@ struct HarnessOptions {
   int warmup_max_windows = 8;      ///< bounded: gives up on stability after this many
   double warmup_tolerance = 0.03;  ///< consecutive warm-up rates within this are stable
   /// Drop windows in which the clock was capped for power or heat (NVML clock-event reasons),
-  /// measuring up to as many again to replace them; the run says how many were dropped.
+  /// measuring up to as many again to replace them (not in a fleet, whose ranks must measure
+  /// the same number of windows); the run says how many were dropped.
   bool discard_throttled = false;
   /// Called just before each measured window starts: the fleet modes line their devices' windows
   /// up here (a barrier). Empty: nothing.

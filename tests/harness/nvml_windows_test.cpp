@@ -203,6 +203,17 @@ TEST(NvmlWindows, DiscardThrottledDropsThoseWindowsReplacesThemOnceAndSaysHowMan
                           "kept"));
   EXPECT_EQ(results::to_json(capped).at("throttled_windows_discarded"), 6);
   EXPECT_EQ(results::run_from_json(results::to_json(capped)).throttled_windows_discarded, 6);
+  // A fleet rank (a barrier before each window) drops without replacing: the ranks must meet
+  // the same number of times.
+  auto fleet_rank = options;
+  int barriers = 0;
+  fleet_rank.before_window = [&barriers] { ++barriers; };
+  setenv("FAKE_NVML_REASONS", "4", 1);
+  const auto rank = measure_with(*meter, w, fleet_rank);
+  setenv("FAKE_NVML_REASONS", "0", 1);
+  EXPECT_EQ(barriers, 3);
+  EXPECT_EQ(rank.throttled_windows_discarded, 3);
+  EXPECT_TRUE(rank.samples.empty());
   // Never capped: nothing is dropped.
   const auto cool = measure_with(*meter, w, options);
   EXPECT_EQ(cool.samples.size(), 3u);
