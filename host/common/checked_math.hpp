@@ -28,4 +28,17 @@ inline int64_t checked_add(int64_t a, int64_t b, std::string_view what) {
   return out;
 }
 
+/// a * b, or UINT64_MAX when the product does not fit: for sizes that are compared against a
+/// limit (device memory, a budget), where "more than any limit" is the right answer.
+inline uint64_t saturating_mul(uint64_t a, uint64_t b) {
+  uint64_t out = 0;
+  return __builtin_mul_overflow(a, b, &out) ? UINT64_MAX : out;
+}
+
+/// a + b, or UINT64_MAX when the sum does not fit.
+inline uint64_t saturating_add(uint64_t a, uint64_t b) {
+  uint64_t out = 0;
+  return __builtin_add_overflow(a, b, &out) ? UINT64_MAX : out;
+}
+
 }  // namespace hashflop

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "common/checked_math.hpp"
 #include "common/error.hpp"
 #include "common/measure.hpp"
 #include "common/median.hpp"
@@ -23,20 +24,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-uint64_t sat_mul(uint64_t a, uint64_t b) {
-  uint64_t r = 0;
-  return __builtin_mul_overflow(a, b, &r) ? std::numeric_limits<uint64_t>::max() : r;
-}
-uint64_t sat_add(uint64_t a, uint64_t b) {
-  uint64_t r = 0;
-  return __builtin_add_overflow(a, b, &r) ? std::numeric_limits<uint64_t>::max() : r;
-}
-
 // Bytes of one operand set in host memory: A, B and C in fp32.
 uint64_t host_set_bytes(const GemmShape& s) {
   const auto m = static_cast<uint64_t>(s.m), n = static_cast<uint64_t>(s.n),
              k = static_cast<uint64_t>(s.k);
-  return sat_mul(4, sat_add(sat_add(sat_mul(m, k), sat_mul(k, n)), sat_mul(m, n)));
+  return saturating_mul(4,
+                        saturating_add(saturating_add(saturating_mul(m, k), saturating_mul(k, n)),
+                                       saturating_mul(m, n)));
 }
 
 // Bytes one set occupies in the device's cache: A and B at the dtype's element size, C fp32.
@@ -44,7 +38,9 @@ uint64_t device_set_bytes(const GemmShape& s, Dtype dtype) {
   const auto m = static_cast<uint64_t>(s.m), n = static_cast<uint64_t>(s.n),
              k = static_cast<uint64_t>(s.k);
   const auto e = static_cast<uint64_t>(element_bytes(dtype));
-  return sat_add(sat_mul(e, sat_add(sat_mul(m, k), sat_mul(k, n))), sat_mul(4, sat_mul(m, n)));
+  return saturating_add(
+      saturating_mul(e, saturating_add(saturating_mul(m, k), saturating_mul(k, n))),
+      saturating_mul(4, saturating_mul(m, n)));
 }
 
 uint64_t fresh_seed(uint64_t seed) {
@@ -90,12 +86,13 @@ int input_sets(const GemmShape& s, Dtype dtype, uint64_t cache_bytes) {
 uint64_t gemm_bytes_needed(const GemmRunRequest& req, uint64_t cache_bytes) {
   const GemmShape& s = req.shape;
   const auto count = static_cast<uint64_t>(input_sets(s, req.dtype, cache_bytes));
-  const uint64_t sets = sat_mul(host_set_bytes(s), count);
-  const uint64_t c_copy = req.beta != 0.0f ? sat_mul(4, sat_mul(s.m, s.n)) : 0;
+  const uint64_t sets = saturating_mul(host_set_bytes(s), count);
+  const uint64_t c_copy = req.beta != 0.0f ? saturating_mul(4, saturating_mul(s.m, s.n)) : 0;
   // The reference keeps a row (n doubles), 64 gathered columns of B (64 k doubles) and, for
   // the sample draw, one index per row and column.
-  const uint64_t reference = sat_mul(8, sat_add(sat_add(s.n, sat_mul(64, s.k)), sat_add(s.m, s.n)));
-  return sat_add(sat_add(sets, c_copy), reference);
+  const uint64_t reference = saturating_mul(
+      8, saturating_add(saturating_add(s.n, saturating_mul(64, s.k)), saturating_add(s.m, s.n)));
+  return saturating_add(saturating_add(sets, c_copy), reference);
 }
 
 uint64_t available_memory_bytes() {

@@ -4,18 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "common/checked_math.hpp"
+
 namespace hashflop::model {
 namespace {
-
-uint64_t footprint_mul(uint64_t a, uint64_t b) {
-  uint64_t r = 0;
-  return __builtin_mul_overflow(a, b, &r) ? std::numeric_limits<uint64_t>::max() : r;
-}
-
-uint64_t footprint_add(uint64_t a, uint64_t b) {
-  uint64_t r = 0;
-  return __builtin_add_overflow(a, b, &r) ? std::numeric_limits<uint64_t>::max() : r;
-}
 
 double footprint_gb(uint64_t bytes) {
   return double(bytes) / 1e9;
@@ -42,15 +34,15 @@ ModelFootprint model_footprint(const ModelPreset& m, const Phase& phase, int ele
   ModelFootprint f;
   f.memory_bytes = memory_bytes;
   f.weight_bytes =
-      footprint_mul(footprint_mul(layers, static_cast<uint64_t>(m.layer_weight_elements())), eb);
+      saturating_mul(saturating_mul(layers, static_cast<uint64_t>(m.layer_weight_elements())), eb);
   // Every sequence of the batch keeps `context` keys and values per layer and KV head.
   const uint64_t tokens =
-      footprint_mul(static_cast<uint64_t>(phase.batch), static_cast<uint64_t>(phase.context));
-  f.kv_cache_bytes = footprint_mul(
-      footprint_mul(footprint_mul(layers, tokens), 2 * static_cast<uint64_t>(m.kv_dim())), eb);
+      saturating_mul(static_cast<uint64_t>(phase.batch), static_cast<uint64_t>(phase.context));
+  f.kv_cache_bytes = saturating_mul(
+      saturating_mul(saturating_mul(layers, tokens), 2 * static_cast<uint64_t>(m.kv_dim())), eb);
   if (f.weight_bytes > memory_bytes) {
     f.fit = ModelFit::weights_do_not_fit;
-  } else if (footprint_add(f.weight_bytes, f.kv_cache_bytes) > memory_bytes) {
+  } else if (saturating_add(f.weight_bytes, f.kv_cache_bytes) > memory_bytes) {
     f.fit = ModelFit::kv_cache_does_not_fit;
   }
   return f;
